@@ -1,0 +1,91 @@
+"""The brand file: one source for the PDF's CSS custom properties and the memo's Word styles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+
+COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One face of a brand font family, as a file under ``styles/``."""
+
+    family: str
+    weight: int
+    style: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Colours, fonts and sizes of the organisation's publications."""
+
+    organisation: str
+    short_name: str
+    colours: dict[str, str]
+    fonts: dict[str, str]
+    sizes: dict[str, float]
+    font_files: tuple[FontFile, ...]
+
+    def css(self) -> str:
+        """``@font-face`` rules and ``:root`` custom properties for the stylesheets."""
+        faces = "".join(
+            f"@font-face{{font-family:'{f.family}';font-weight:{f.weight};"
+            f"font-style:{f.style};src:url('{f.path.as_uri()}')}}\n"
+            for f in self.font_files
+        )
+        props = [f"--colour-{name}:{value}" for name, value in self.colours.items()]
+        props += [f"--font-{name}:'{family}'" for name, family in self.fonts.items()]
+        props += [
+            f"--size-{name}:{value}" + ("" if name == "leading" else "pt")
+            for name, value in self.sizes.items()
+        ]
+        return faces + ":root{" + ";".join(props) + "}\n"
+
+    def colour_hex(self, name: str) -> str:
+        """A colour without its ``#``, as Word wants it."""
+        return self.colours[name].lstrip("#").upper()
+
+
+@cache
+def load_brand(path: Path) -> Brand:
+    """Read and check ``styles/brand.yaml``; font files are resolved beside it."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}:1: cannot read the brand file: {exc}") from None
+    try:
+        colours = {str(k): str(v) for k, v in data["colours"].items()}
+        bad = [k for k, v in colours.items() if not COLOUR.match(v)]
+        if bad:
+            raise ConfigError(f"{path}:1: colour '{bad[0]}' is not #RRGGBB (write e.g. #14325C)")
+        files = tuple(
+            FontFile(
+                str(f["family"]),
+                int(f["weight"]),
+                str(f["style"]),
+                (path.parent / f["file"]).resolve(),
+            )
+            for f in data.get("font-files", ())
+        )
+        return Brand(
+            organisation=str(data["organisation"]),
+            short_name=str(data.get("short-name", data["organisation"])),
+            colours=colours,
+            fonts={str(k): str(v) for k, v in data["fonts"].items()},
+            sizes={str(k): float(v) for k, v in data["sizes"].items()},
+            font_files=files,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(
+            f"{path}:1: the brand file is incomplete: {exc} "
+            "(compare with the keys in the shipped styles/brand.yaml)"
+        ) from None

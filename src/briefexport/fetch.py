@@ -1,0 +1,82 @@
+"""The resource sandbox: what an article may pull into its outputs, for PDF and memo alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetchingError
+
+from .errors import ResourceError
+
+DATA_URL_CAP = 1_000_000
+REMOTE_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class ResourcePolicy:
+    """Allowed roots (the article's folder, the project's templates and styles) and flags."""
+
+    roots: tuple[Path, ...]
+    allow_remote: bool = False
+    strict: bool = False
+
+    def resolve(self, src: str, base: Path) -> str:
+        """An absolute URL for ``src`` written in a source file inside ``base``."""
+        if urlsplit(src).scheme:
+            return src
+        return urljoin(base.resolve().as_uri() + "/", src)
+
+    def refusal(self, url: str) -> str | None:
+        """Why ``url`` may not be read, or None when it may."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return (
+                f"data: URL of {len(url)} bytes is over the cap"
+                if len(url) > DATA_URL_CAP
+                else None
+            )
+        if scheme in ("http", "https"):
+            return None if self.allow_remote else "remote resources are off (use --allow-remote)"
+        if scheme != "file":
+            return f"the {scheme or 'empty'}: scheme is not allowed"
+        path = local_path(url)
+        if not any(path.is_relative_to(root.resolve()) for root in self.roots):
+            return "outside the article's folder"
+        if not path.is_file():
+            return "no such file"
+        return None
+
+    def read(self, url: str) -> bytes:
+        """The bytes of an allowed resource (the memo's way in); ResourceError when refused."""
+        if reason := self.refusal(url):
+            raise ResourceError(reason)
+        response = SandboxFetcher(self).fetch(url)
+        with response as stream:
+            data: bytes = stream.read()
+        return data
+
+
+def local_path(url: str) -> Path:
+    """The real path of a file: URL, symlinks resolved so none can escape a root."""
+    return Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+
+
+class SandboxFetcher(URLFetcher):  # type: ignore[misc]
+    """WeasyPrint's fetcher, refusing whatever the policy refuses; strict makes it fatal."""
+
+    def __init__(self, policy: ResourcePolicy, **kwargs: Any) -> None:
+        super().__init__(timeout=REMOTE_TIMEOUT, allow_redirects=False, **kwargs)
+        self.policy = policy
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if reason := self.policy.refusal(url):
+            shown = url if len(url) < 120 else url[:117] + "..."
+            if self.policy.strict:
+                raise FatalURLFetchingError(f"refused {shown}: {reason}")
+            raise URLFetchingError(f"refused {shown}: {reason}")
+        return super().fetch(url, headers)

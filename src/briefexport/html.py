@@ -1,0 +1,203 @@
+"""The article body as HTML for WeasyPrint: one method per node type, everything escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from markdown_it.tree import SyntaxTreeNode
+from markupsafe import Markup, escape
+
+from .fetch import ResourcePolicy
+from .images import image_notice, locate
+from .model import Article, Notice
+from .text import plain_text, slugify
+
+SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+WIDE_TABLE_COLUMNS = 6
+
+
+def safe_href(href: str) -> str | None:
+    """The link target when it is http(s), mailto or an in-document anchor; otherwise None."""
+    href = href.strip()
+    if href.startswith("#"):
+        return href
+    scheme = urlsplit(href).scheme.lower()
+    return href if scheme in SAFE_LINK_SCHEMES else None
+
+
+def heading_shift(body: SyntaxTreeNode) -> int:
+    """How far body headings move so the body's top level sits under the title (h2)."""
+    levels = [int(node.tag[1]) for node in body.children if node.type == "heading"]
+    return 2 - min(levels) if levels else 0
+
+
+@dataclass
+class HtmlRenderer:
+    """Renders an article body; footnotes become WeasyPrint ``float: footnote`` spans."""
+
+    article: Article
+    policy: ResourcePolicy
+    notices: list[Notice] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.shift = heading_shift(self.article.body)
+        self.notes = {
+            int(node.meta["id"]): node
+            for block in self.article.body.children
+            if block.type == "footnote_block"
+            for node in block.children
+        }
+
+    def render(self, node: SyntaxTreeNode | None = None) -> Markup:
+        """The HTML of a node (the whole body by default)."""
+        node = node or self.article.body
+        method: Callable[[SyntaxTreeNode], str] = getattr(self, f"node_{node.type}", self.fallback)
+        return Markup(method(node))
+
+    def children(self, node: SyntaxTreeNode) -> str:
+        return "".join(self.render(child) for child in node.children)
+
+    def fallback(self, node: SyntaxTreeNode) -> str:
+        return self.children(node) if node.children else str(escape(node.content))
+
+    def node_root(self, node: SyntaxTreeNode) -> str:
+        return "".join(self.render(c) for c in node.children if c.type != "footnote_block")
+
+    def node_text(self, node: SyntaxTreeNode) -> str:
+        return str(escape(node.content))
+
+    def node_paragraph(self, node: SyntaxTreeNode) -> str:
+        inline = node.children[0] if node.children else None
+        if inline and len(inline.children) == 1 and inline.children[0].type == "image":
+            return self.figure(inline.children[0])
+        tight = node.hidden
+        return self.children(node) if tight else f"<p>{self.children(node)}</p>\n"
+
+    def node_heading(self, node: SyntaxTreeNode) -> str:
+        level = min(6, max(2, int(node.tag[1]) + self.shift))
+        anchor = self.unique_id(slugify(plain_text(node)))
+        return f'<h{level} id="{anchor}">{self.children(node)}</h{level}>\n'
+
+    def unique_id(self, base: str) -> str:
+        anchor, n = base, 1
+        while anchor in self.ids:
+            n += 1
+            anchor = f"{base}-{n}"
+        self.ids.add(anchor)
+        return anchor
+
+    def node_inline(self, node: SyntaxTreeNode) -> str:
+        return self.children(node)
+
+    def node_softbreak(self, node: SyntaxTreeNode) -> str:
+        return "\n"
+
+    def node_hardbreak(self, node: SyntaxTreeNode) -> str:
+        return "<br>\n"
+
+    def node_em(self, node: SyntaxTreeNode) -> str:
+        return f"<em>{self.children(node)}</em>"
+
+    def node_strong(self, node: SyntaxTreeNode) -> str:
+        return f"<strong>{self.children(node)}</strong>"
+
+    def node_s(self, node: SyntaxTreeNode) -> str:
+        return f"<del>{self.children(node)}</del>"
+
+    def node_code_inline(self, node: SyntaxTreeNode) -> str:
+        return f"<code>{escape(node.content)}</code>"
+
+    def node_code_block(self, node: SyntaxTreeNode) -> str:
+        return f"<pre><code>{escape(node.content)}</code></pre>\n"
+
+    node_fence = node_code_block
+
+    def node_hr(self, node: SyntaxTreeNode) -> str:
+        return "<hr>\n"
+
+    def node_blockquote(self, node: SyntaxTreeNode) -> str:
+        return f"<blockquote>\n{self.children(node)}</blockquote>\n"
+
+    def node_bullet_list(self, node: SyntaxTreeNode) -> str:
+        return f"<ul>\n{self.children(node)}</ul>\n"
+
+    def node_ordered_list(self, node: SyntaxTreeNode) -> str:
+        start = int(node.attrs.get("start", 1))
+        attr = f' start="{start}"' if start != 1 else ""
+        return f"<ol{attr}>\n{self.children(node)}</ol>\n"
+
+    def node_list_item(self, node: SyntaxTreeNode) -> str:
+        return f"<li>{self.children(node)}</li>\n"
+
+    def node_link(self, node: SyntaxTreeNode) -> str:
+        href = safe_href(str(node.attrs.get("href", "")))
+        if href is None:
+            return self.children(node)
+        title = node.attrs.get("title")
+        title_attr = f' title="{escape(title)}"' if title else ""
+        return f'<a href="{escape(href)}"{title_attr}>{self.children(node)}</a>'
+
+    def node_image(self, node: SyntaxTreeNode) -> str:
+        image = locate(self.article, node, self.policy)
+        alt = escape(plain_text(node))
+        if not image.usable:
+            self.notices.append(image_notice(self.article, image))
+            return f'<span class="missing-image">[{alt}]</span>'
+        return f'<img src="{escape(image.url)}" alt="{alt}">'
+
+    def figure(self, node: SyntaxTreeNode) -> str:
+        caption = node.attrs.get("title")
+        figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+        return f"<figure>{self.node_image(node)}{figcaption}</figure>\n"
+
+    def node_table(self, node: SyntaxTreeNode) -> str:
+        columns = max((len(row.children) for row in node.walk() if row.type == "tr"), default=0)
+        size = " wide" if columns > WIDE_TABLE_COLUMNS else ""
+        return f'<table class="cols-{min(columns, 99)}{size}">\n{self.children(node)}</table>\n'
+
+    def node_thead(self, node: SyntaxTreeNode) -> str:
+        return f"<thead>\n{self.children(node)}</thead>\n"
+
+    def node_tbody(self, node: SyntaxTreeNode) -> str:
+        return f"<tbody>\n{self.children(node)}</tbody>\n"
+
+    def node_tr(self, node: SyntaxTreeNode) -> str:
+        return f"<tr>{self.children(node)}</tr>\n"
+
+    def node_th(self, node: SyntaxTreeNode) -> str:
+        return self.cell("th", node)
+
+    def node_td(self, node: SyntaxTreeNode) -> str:
+        return self.cell("td", node)
+
+    def cell(self, tag: str, node: SyntaxTreeNode) -> str:
+        style = str(node.attrs.get("style", ""))
+        align = re.search(r"text-align:(left|right|center)", style)
+        attr = f' class="align-{align[1]}"' if align else ""
+        scope = ' scope="col"' if tag == "th" else ""
+        return f"<{tag}{attr}{scope}>{self.children(node)}</{tag}>"
+
+    def node_footnote_ref(self, node: SyntaxTreeNode) -> str:
+        note_id = int(node.meta["id"])
+        number = note_id + 1
+        if node.meta.get("subId", 0) or note_id not in self.notes:
+            return f'<sup class="footnote-repeat">{number}</sup>'
+        paragraphs = [
+            f'<span class="footnote-paragraph">{self.children(child)}</span>'
+            for child in self.notes[note_id].children
+            if child.type == "paragraph"
+        ]
+        others = [
+            f'<span class="footnote-paragraph">{escape(plain_text(child))}</span>'
+            for child in self.notes[note_id].children
+            if child.type not in ("paragraph", "footnote_anchor")
+        ]
+        content = "".join(paragraphs + others)
+        return f'<span class="footnote" id="fn{number}">{content}</span>'
+
+    def node_footnote_anchor(self, node: SyntaxTreeNode) -> str:
+        return ""

@@ -1,0 +1,140 @@
+"""The article model every writer reads: typed, frozen, validated once by :mod:`source`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.tree import SyntaxTreeNode
+
+
+@dataclass(frozen=True)
+class Author:
+    """One author as the front matter gives them."""
+
+    name: str
+    role: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The executive summary: authored in the front matter, or derived from the body."""
+
+    bottom_line: str
+    key_points: tuple[str, ...] = ()
+    recommendations: tuple[str, ...] = ()
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class Memo:
+    """The memo header fields; empty strings fall back to the article's own data."""
+
+    to: str = ""
+    sender: str = ""
+    cc: str = ""
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A non-fatal finding about a source, located like an error."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: warning: {self.message}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One canonical source, parsed and validated."""
+
+    path: Path
+    slug: str
+    title: str
+    date: dt.date
+    authors: tuple[Author, ...]
+    body: SyntaxTreeNode
+    subtitle: str = ""
+    short_title: str = ""
+    publisher: str = ""
+    originally_published: str = ""
+    categories: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    lang: str = "en"
+    url: str = ""
+    copyright: str = ""
+    summary: Summary | None = None
+    memo: Memo = field(default_factory=Memo)
+    warnings: tuple[Notice, ...] = ()
+    body_first_line: int = 1
+
+    @property
+    def folder(self) -> Path:
+        """The article's own folder: the only place its resources may come from."""
+        return self.path.parent
+
+    @property
+    def author_names(self) -> str:
+        """Authors joined for display: "A", "A and B", "A, B and C"."""
+        names = [a.name for a in self.authors]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    @property
+    def running_title(self) -> str:
+        """The short title for running heads."""
+        return self.short_title or self.title
+
+    @property
+    def effective_summary(self) -> Summary:
+        """The authored summary, or one derived from the lede and the section openings."""
+        return self.summary or derive_summary(self.body)
+
+    @property
+    def created(self) -> dt.datetime:
+        """The source's date at midnight UTC: outputs carry it, so a rebuild changes no byte."""
+        return dt.datetime.combine(self.date, dt.time(), tzinfo=dt.UTC)
+
+    @property
+    def modified(self) -> dt.datetime:
+        """``SOURCE_DATE_EPOCH`` when set (reproducible-builds.org), else the creation date."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return self.created
+
+    @property
+    def date_long(self) -> str:
+        """The date written out in the article's language, e.g. "January 24, 2022"."""
+        from .labels import long_date
+
+        return long_date(self.date, self.lang)
+
+
+def derive_summary(body: SyntaxTreeNode) -> Summary:
+    """Lede as bottom line, first sentence of each section as key points."""
+    from .text import first_sentence, plain_text
+
+    lede = ""
+    points: list[str] = []
+    in_section = False
+    for node in body.children:
+        if node.type == "heading":
+            in_section = True
+            continue
+        if node.type != "paragraph":
+            continue
+        text = plain_text(node)
+        if not lede:
+            lede = text
+            in_section = False
+        elif in_section:
+            points.append(first_sentence(text))
+            in_section = False
+    return Summary(bottom_line=lede, key_points=tuple(points), derived=True)

@@ -1,0 +1,64 @@
+"""Build settings: where the project's files are and what the user asked for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+PAPERS = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
+PROFILES = ("default", "press")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a writer needs besides the article; hashed into the build manifest."""
+
+    project: Path = field(default_factory=Path.cwd)
+    paper: str = "letter"
+    profile: str = "default"
+    strict: bool = False
+    allow_remote: bool = False
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPERS:
+            raise ConfigError(f"unknown paper '{self.paper}' (use one of: {', '.join(PAPERS)})")
+        if self.profile not in PROFILES:
+            raise ConfigError(
+                f"unknown profile '{self.profile}' (use one of: {', '.join(PROFILES)})"
+            )
+
+    @property
+    def templates(self) -> Path:
+        """The Jinja2 templates folder."""
+        return self.project / "templates"
+
+    @property
+    def styles(self) -> Path:
+        """The stylesheets, brand file and fonts."""
+        return self.project / "styles"
+
+    @property
+    def brand_file(self) -> Path:
+        """The one brand file every format reads."""
+        return self.styles / "brand.yaml"
+
+    @property
+    def reference_docx(self) -> Path:
+        """A designer's Word file whose styles override the generated ones, when it exists."""
+        return self.templates / "memo-reference.docx"
+
+    @property
+    def page_size(self) -> tuple[str, str]:
+        """Width and height as CSS lengths."""
+        return PAPERS[self.paper]
+
+    def flags(self) -> dict[str, str | bool]:
+        """The user's choices that change output bytes (for the manifest)."""
+        return {
+            "paper": self.paper,
+            "profile": self.profile,
+            "strict": self.strict,
+            "allow_remote": self.allow_remote,
+        }

@@ -1,0 +1,382 @@
+"""Read a canonical source: split the front matter, parse YAML with line numbers, validate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it.tree import SyntaxTreeNode
+
+from .errors import SourceError
+from .markdown import parse, smarten
+from .model import Article, Author, Memo, Notice, Summary
+
+MAX_SOURCE_BYTES = 2_000_000
+REQUIRED = ("title", "date", "author")
+LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*\b[^>]*|!--.*?)>")
+DANGLING_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text so a bad date is reported at its line."""
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML text of the front matter and where it starts in the file."""
+
+    text: str
+    first_line: int
+    body: str
+    body_first_line: int
+
+
+def read_article(path: Path | str) -> Article:
+    """Read, parse and validate one source file into an :class:`Article`."""
+    path = Path(path)
+    text = decode(path, read_bytes(path))
+    front = split_front_matter(path, text)
+    meta, lines = load_yaml(path, front)
+    fields = Validator(path, lines, front.first_line - 1).article_fields(meta)
+    body = parse(front.body, fields["lang"])
+    notices = scan_body(path, body, front.body_first_line)
+    if not body.children or all(n.type == "footnote_block" for n in body.children):
+        raise SourceError(
+            path,
+            front.body_first_line,
+            "the article has no body",
+            "write the article's text below the closing '---'",
+        )
+    return Article(
+        path=path,
+        slug=path.stem,
+        body=body,
+        warnings=notices,
+        body_first_line=front.body_first_line,
+        **fields,
+    )
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what is not a source file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(
+                path,
+                1,
+                f"source is {size / 1e6:.1f} MB, over the {MAX_SOURCE_BYTES / 1e6:.0f} MB limit",
+                "split it into articles",
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(path, 1, "no such file", "check the path") from None
+    except IsADirectoryError:
+        raise SourceError(path, 1, "is a folder, not a source file", "name a .md file") from None
+    except OSError as exc:
+        raise SourceError(path, 1, f"cannot read: {exc.strerror}", "check permissions") from None
+
+
+def decode(path: Path, data: bytes) -> str:
+    """UTF-8 text (a BOM is dropped), with CRLF and CR line endings made LF."""
+    if not data.strip():
+        raise SourceError(
+            path, 1, "the file is empty", "start with front matter: title, date, author"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8"
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SourceError(path, line, "contains a NUL byte", "this looks like a binary file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(path: Path, text: str) -> FrontMatter:
+    """Split ``---`` delimited YAML from the Markdown body."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise SourceError(
+            path,
+            1,
+            "no front matter",
+            "start the file with a '---' line, then title, date and author, then '---'",
+        )
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return FrontMatter(
+                "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1 :]), index + 2
+            )
+    raise SourceError(path, 1, "the front matter is never closed", "add a '---' line after it")
+
+
+def load_yaml(path: Path, front: FrontMatter) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    """Parse the front matter; return the mapping and the file line of every key path."""
+    loader = FrontMatterLoader(front.text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = front.first_line + (mark.line if mark else 0)
+        problem = exc.problem or "malformed YAML"
+        hint = f"{exc.context}" if exc.context else "check indentation, colons and quotes"
+        raise SourceError(path, line, f"invalid YAML: {problem}", hint) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(
+            path, front.first_line, f"invalid YAML: {exc}", "check the front matter"
+        ) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise SourceError(
+            path,
+            front.first_line,
+            "the front matter is not a mapping of keys",
+            "write 'key: value' lines such as 'title: ...'",
+        )
+    lines: dict[tuple[str, ...], int] = {}
+    if node is not None:
+        _record_lines(node, (), front.first_line, lines)
+    return data, lines
+
+
+def _record_lines(
+    node: yaml.Node, prefix: tuple[str, ...], first_line: int, lines: dict[tuple[str, ...], int]
+) -> None:
+    lines[prefix] = first_line + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = (*prefix, str(key.value))
+            _record_lines(value, path, first_line, lines)
+            lines[path] = first_line + key.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*prefix, str(index)), first_line, lines)
+
+
+class Validator:
+    """Turns the raw mapping into typed :class:`Article` fields, or raises at the right line."""
+
+    def __init__(self, path: Path, lines: dict[tuple[str, ...], int], opening_line: int) -> None:
+        self.path = path
+        self.lines = lines
+        self.opening_line = opening_line
+        self.language = "en"
+
+    def fail(self, key: tuple[str, ...], message: str, hint: str = "") -> SourceError:
+        line = self.lines.get(key) or self.lines.get(key[:-1]) or self.opening_line
+        return SourceError(self.path, line, message, hint)
+
+    def check_keys(
+        self,
+        data: dict[str, Any],
+        known: tuple[str, ...],
+        prefix: tuple[str, ...],
+        required: tuple[str, ...] = (),
+    ) -> None:
+        for key in data:
+            if str(key) not in known:
+                where = ".".join((*prefix, str(key)))
+                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+                raise self.fail((*prefix, str(key)), f"unknown key '{where}'", hint)
+        for key in required:
+            if data.get(key) in (None, "", []):
+                where = ".".join((*prefix, key))
+                raise self.fail(prefix, f"missing required key '{where}'", f"add '{key}: ...'")
+
+    def string(self, value: Any, key: tuple[str, ...]) -> str:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(
+                key, f"'{'.'.join(key)}' must be text, not {describe(value)}", "quote the value"
+            )
+        text = str(value).strip()
+        if not text:
+            raise self.fail(key, f"'{'.'.join(key)}' is empty", "give it a value or remove the key")
+        return text
+
+    def prose(self, value: Any, key: tuple[str, ...]) -> str:
+        """Text shown to readers: typographic quotes and dashes, as in the body."""
+        return smarten(self.string(value, key), self.language)
+
+    def strings(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
+        if isinstance(value, str):
+            return (self.prose(value, key),)
+        if not isinstance(value, list):
+            raise self.fail(
+                key,
+                f"'{'.'.join(key)}' must be a list of text, not {describe(value)}",
+                "write [a, b] or one '- item' per line",
+            )
+        return tuple(self.prose(item, (*key, str(i))) for i, item in enumerate(value))
+
+    def date(self, value: Any, key: tuple[str, ...]) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise self.fail(
+                key,
+                f"'date' is not a valid date: {str(value)!r}",
+                "write it as YYYY-MM-DD, e.g. 2022-01-24",
+            ) from None
+
+    def author(self, value: Any, key: tuple[str, ...]) -> tuple[Author, ...]:
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            raise self.fail(key, "'author' is empty", "give at least one name")
+        authors = []
+        for index, item in enumerate(items):
+            item_key = (*key, str(index)) if isinstance(value, list) else key
+            if isinstance(item, dict):
+                self.check_keys(item, ("name", "role", "bio"), item_key, required=("name",))
+                authors.append(
+                    Author(
+                        name=self.prose(item["name"], (*item_key, "name")),
+                        role=self.optional(item, "role", item_key),
+                        bio=self.optional(item, "bio", item_key),
+                    )
+                )
+            else:
+                authors.append(Author(name=self.prose(item, item_key)))
+        return tuple(authors)
+
+    def optional(self, data: dict[str, Any], name: str, prefix: tuple[str, ...] = ()) -> str:
+        value = data.get(name)
+        return "" if value is None else self.prose(value, (*prefix, name))
+
+    def mapping(self, value: Any, key: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(
+                key,
+                f"'{'.'.join(key)}' must be a mapping, not {describe(value)}",
+                "indent its keys under it",
+            )
+        return value
+
+    def summary(self, value: Any, key: tuple[str, ...]) -> Summary:
+        data = self.mapping(value, key)
+        self.check_keys(
+            data, ("bottom-line", "key-points", "recommendations"), key, required=("bottom-line",)
+        )
+        return Summary(
+            bottom_line=self.prose(data["bottom-line"], (*key, "bottom-line")),
+            key_points=self.list_or_empty(data, "key-points", key),
+            recommendations=self.list_or_empty(data, "recommendations", key),
+        )
+
+    def list_or_empty(
+        self, data: dict[str, Any], name: str, prefix: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        value = data.get(name)
+        return () if value is None else self.strings(value, (*prefix, name))
+
+    def memo(self, value: Any, key: tuple[str, ...]) -> Memo:
+        data = self.mapping(value, key)
+        self.check_keys(data, ("to", "from", "cc", "subject"), key)
+        joined = {name: "; ".join(self.list_or_empty(data, name, key)) for name in data}
+        return Memo(
+            to=joined.get("to", ""),
+            sender=joined.get("from", ""),
+            cc=joined.get("cc", ""),
+            subject=joined.get("subject", ""),
+        )
+
+    def lang(self, value: Any, key: tuple[str, ...]) -> str:
+        text = self.string(value, key)
+        if not LANG_TAG.match(text):
+            raise self.fail(
+                key, f"'lang' is not a language tag: {text!r}", "write e.g. en, en-GB, ru"
+            )
+        return text
+
+    def url(self, value: Any, key: tuple[str, ...]) -> str:
+        text = self.string(value, key)
+        if not re.match(r"^https?://[^\s/]+\.[^\s]+$", text):
+            raise self.fail(key, f"'url' is not a web address: {text!r}", "write https://...")
+        return text
+
+    def article_fields(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Validate the whole front matter; keys are kebab-case, fields snake_case."""
+        self.check_keys(data, tuple(FIELDS), (), required=REQUIRED)
+        if data.get("lang") is not None:
+            self.language = self.lang(data["lang"], ("lang",))
+        fields: dict[str, Any] = {"lang": self.language}
+        for key, value in data.items():
+            if value is None:
+                continue
+            name, convert = FIELDS[key]
+            fields[name] = convert(self, value, (key,))
+        return fields
+
+
+def describe(value: Any) -> str:
+    """A YAML-ish name for a value's type, for error messages."""
+    kinds = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+        dt.date: "a date",
+        type(None): "nothing",
+    }
+    return next((name for kind, name in kinds.items() if isinstance(value, kind)), "a value")
+
+
+Convert = Callable[[Validator, Any, tuple[str, ...]], Any]
+FIELDS: dict[str, tuple[str, Convert]] = {
+    "title": ("title", Validator.prose),
+    "subtitle": ("subtitle", Validator.prose),
+    "short-title": ("short_title", Validator.prose),
+    "date": ("date", Validator.date),
+    "author": ("authors", Validator.author),
+    "publisher": ("publisher", Validator.prose),
+    "originally-published": ("originally_published", Validator.prose),
+    "categories": ("categories", Validator.strings),
+    "keywords": ("keywords", Validator.strings),
+    "lang": ("lang", Validator.lang),
+    "url": ("url", Validator.url),
+    "copyright": ("copyright", Validator.prose),
+    "summary": ("summary", Validator.summary),
+    "memo": ("memo", Validator.memo),
+}
+
+
+def scan_body(path: Path, body: SyntaxTreeNode, first_line: int) -> tuple[Notice, ...]:
+    """Warnings about the body: raw HTML shown as text, footnote references with no note."""
+    notices: list[Notice] = []
+    for node in body.walk():
+        if node.type != "inline" or node.map is None:
+            continue
+        line = first_line + node.map[0]
+        text = "".join(child.content for child in node.walk() if child.type == "text")
+        if RAW_HTML.search(text):
+            notices.append(Notice(path, line, "raw HTML is not rendered; it is printed as text"))
+        for match in DANGLING_NOTE.finditer(text):
+            notices.append(
+                Notice(path, line, f"footnote [^{match[1]}] has no definition; printed as text")
+            )
+    return tuple(notices)

@@ -1,0 +1,21 @@
+"""The Jinja2 environment: autoescaped, strict, loading only the project's templates."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+
+@cache
+def environment(templates: Path) -> Environment:
+    """One environment per templates folder; source text is passed as data, never as a template."""
+    return Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )

@@ -1,0 +1,92 @@
+"""Plain-text views of the syntax tree: for metadata, derived summaries and verification."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from markdown_it.tree import SyntaxTreeNode
+
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’)]*\s+(?=[\"“«‘(]?[A-ZА-ЯЁ0-9])")
+ABBREVIATION_END = re.compile(r"\b(?:[A-Z]|U\.S|U\.K|Mr|Mrs|Ms|Dr|St|No|vs|etc|e\.g|i\.e)\.$")
+
+
+NOTE_MARK = "\x00"
+
+
+def plain_text(node: SyntaxTreeNode, note_mark: str = "") -> str:
+    """The text a reader sees in a node, whitespace collapsed; footnote calls become
+    ``note_mark`` (nothing by default)."""
+    return " ".join("".join(_inline_text(node, note_mark)).split())
+
+
+def _inline_text(node: SyntaxTreeNode, note_mark: str) -> Iterator[str]:
+    if node.type in ("text", "code_inline", "code_block", "fence"):
+        yield node.content
+    elif node.type in ("softbreak", "hardbreak"):
+        yield " "
+    elif node.type == "image":
+        yield from ()
+    elif node.type == "footnote_ref":
+        yield note_mark
+    else:
+        for child in node.children:
+            yield from _inline_text(child, note_mark)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph, not fooled by "U.S." or initials."""
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        if not ABBREVIATION_END.search(text[start : match.start()]):
+            return text[: match.start()].strip()
+    return text.strip()
+
+
+def slugify(title: str, max_length: int = 80) -> str:
+    """A file-name slug: ASCII, lower case, hyphens; Cyrillic and accents transliterated."""
+    text = title.translate(CYRILLIC_TO_LATIN)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"['’]", "", text.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:max_length].rstrip("-") or "untitled"
+
+
+CYRILLIC_TO_LATIN = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdezijklmnoprstufye", strict=True)),
+        **dict(zip("АБВГДЕЗИЙКЛМНОПРСТУФЫЭ", "ABVGDEZIJKLMNOPRSTUFYE", strict=True)),
+        "ё": "e",
+        "Ё": "E",
+        "ж": "zh",
+        "Ж": "Zh",
+        "х": "kh",
+        "Х": "Kh",
+        "ц": "ts",
+        "Ц": "Ts",
+        "ч": "ch",
+        "Ч": "Ch",
+        "ш": "sh",
+        "Ш": "Sh",
+        "щ": "shch",
+        "Щ": "Shch",
+        "ю": "yu",
+        "Ю": "Yu",
+        "я": "ya",
+        "Я": "Ya",
+        "ъ": "",
+        "ь": "",
+        "Ъ": "",
+        "Ь": "",
+        "қ": "q",
+        "ғ": "g",
+        "ү": "u",
+        "ұ": "u",
+        "ң": "ng",
+        "ө": "o",
+        "һ": "h",
+        "ә": "a",
+        "і": "i",
+    }
+)

@@ -1,0 +1,142 @@
+"""Read outputs back with readers this project did not write and prove nothing was lost.
+
+Every block of the source (heading, paragraph, list item, table cell, caption, footnote) is
+reduced to its letters and digits, casefolded, and must be found in the output's text, in order
+(footnotes in their own order, since they sit at the foot of pages).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.tree import SyntaxTreeNode
+
+from .model import Article
+from .text import NOTE_MARK, plain_text
+
+NON_WORD = re.compile(r"[\W_]+")
+BLOCKS = {"heading", "paragraph", "th", "td"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of source text that must reach the output."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Finding:
+    """The verdict on one output."""
+
+    path: Path
+    missing: list[Block] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was lost and no check failed."""
+        return not self.missing and not self.problems
+
+
+def letters(text: str) -> str:
+    """Letters and digits only, casefolded: immune to hyphenation, line breaks and quotes."""
+    return NON_WORD.sub("", text.casefold())
+
+
+def source_blocks(article: Article) -> tuple[list[Block], list[Block]]:
+    """The body's blocks in reading order, and the footnotes in theirs."""
+    body: list[Block] = []
+    notes: list[Block] = []
+    for node in article.body.children:
+        target = notes if node.type == "footnote_block" else body
+        target.extend(_blocks(node))
+    return body, notes
+
+
+def _blocks(node: SyntaxTreeNode) -> Iterator[Block]:
+    if node.type in BLOCKS:
+        text = plain_text(node, NOTE_MARK)
+        kind = "list item" if node.parent and node.parent.type == "list_item" else node.type
+        if node.type == "paragraph" and _is_figure(node):
+            caption = _figure_caption(node)
+            if caption:
+                yield Block("caption", caption)
+            return
+        if text:
+            yield Block({"th": "table cell", "td": "table cell"}.get(kind, kind), text)
+        return
+    if node.type in ("code_block", "fence"):
+        yield Block("code", node.content)
+        return
+    for child in node.children:
+        yield from _blocks(child)
+
+
+def _is_figure(node: SyntaxTreeNode) -> bool:
+    inline = node.children[0] if node.children else None
+    return bool(inline and len(inline.children) == 1 and inline.children[0].type == "image")
+
+
+def _figure_caption(node: SyntaxTreeNode) -> str:
+    return str(node.children[0].children[0].attrs.get("title") or "")
+
+
+def missing_in_order(blocks: Iterable[Block], haystack: str) -> list[Block]:
+    """Blocks not found in ``haystack`` after the previous block's position.
+
+    The cells of one table count as a group: readers disagree on the order they extract
+    cells in, so each cell only has to follow the text before the table.
+    """
+    missing = []
+    position = group_start = group_end = 0
+    previous_kind = ""
+    for block in blocks:
+        if block.kind == "table cell":
+            if previous_kind != "table cell":
+                group_start = group_end = position
+            position = group_start
+        elif previous_kind == "table cell":
+            position = group_end
+        previous_kind = block.kind
+        end = _find_segments(block, haystack, position)
+        if end < 0:
+            missing.append(block)
+        else:
+            position = end
+            group_end = max(group_end, end)
+    return missing
+
+
+def _find_segments(block: Block, haystack: str, position: int) -> int:
+    """Where the block ends in ``haystack`` (its pieces between footnote calls in order), or -1."""
+    for needle in filter(None, map(letters, block.text.split(NOTE_MARK))):
+        found = haystack.find(needle, position)
+        if found < 0:
+            return -1
+        position = found + len(needle)
+    return position
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Each page's text as pypdf extracts it."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def strip_furniture(pages: list[str], furniture: list[list[str]]) -> str:
+    """The pages' letters joined, each page's running head and footer (at its end) taken out."""
+    joined = []
+    for page, items in zip(pages, furniture, strict=True):
+        text = letters(page)
+        for item in sorted(map(letters, items), key=len, reverse=True):
+            cut = text.rfind(item) if item else -1
+            if cut >= 0 and cut + len(item) >= len(text) - 300:
+                text = text[:cut] + text[cut + len(item) :]
+        joined.append(text)
+    return "".join(joined)

@@ -1,0 +1,92 @@
+"""Writers turn an :class:`Article` and :class:`Settings` into the bytes of one output.
+
+A new format is one module with a class that satisfies :class:`Writer` and one row in
+:data:`REGISTRY`. Writers are imported lazily so that ``--help`` and ``check`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import ConfigError
+from ..model import Article, Notice
+from ..settings import Settings
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a writer produced: the file's bytes, its page count (0 when unknown), warnings."""
+
+    data: bytes
+    pages: int = 0
+    notices: tuple[Notice, ...] = ()
+
+
+class Writer(Protocol):
+    """One output format."""
+
+    def render(self, article: Article, settings: Settings) -> Output:
+        """The output's bytes for one article."""
+        ...
+
+
+@dataclass(frozen=True)
+class Format:
+    """A registry row: where the writer lives, the file it writes, the project files it reads.
+
+    Declared here rather than on the writer so that deciding what is stale imports no writer.
+    """
+
+    target: str
+    suffix: str
+    template: str = ""
+    styles: tuple[str, ...] = ()
+
+    def dependencies(self, settings: Settings) -> list[Path]:
+        """Project files whose change makes this output stale (the brand and fonts for all)."""
+        files = [settings.templates / self.template] if self.template else []
+        files += [settings.styles / name for name in self.styles]
+        files += [settings.brand_file, *sorted(settings.styles.glob("fonts/*"))]
+        return files + ([settings.reference_docx] if settings.reference_docx.exists() else [])
+
+
+ARTICLE_STYLES = ("base.css", "article.css")
+REGISTRY: dict[str, Format] = {
+    "pdf": Format("briefexport.writers.pdf:PdfWriter", ".pdf", "article.html.j2", ARTICLE_STYLES),
+    "press": Format(
+        "briefexport.writers.pdf:PressWriter",
+        "-press.pdf",
+        "article.html.j2",
+        (*ARTICLE_STYLES, "press.css"),
+    ),
+    "memo": Format("briefexport.writers.memo:MemoWriter", "-memo.docx"),
+    "summary": Format(
+        "briefexport.writers.summary:SummaryWriter",
+        "-summary.pdf",
+        "summary.html.j2",
+        ("base.css", "summary.css"),
+    ),
+}
+
+
+def lookup(name: str) -> Format:
+    """The registry row for ``name``, or a clear error naming the known formats."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise ConfigError(f"unknown format '{name}' (use one of: {', '.join(REGISTRY)})") from None
+
+
+def writer(name: str) -> Writer:
+    """The writer registered under ``name``, imported on first use."""
+    module, _, cls = lookup(name).target.partition(":")
+    instance: Writer = getattr(importlib.import_module(module), cls)()
+    return instance
+
+
+def output_path(out: Path, article: Article, name: str) -> Path:
+    """Where a format's file goes: ``<out>/<slug>/<slug><suffix>``."""
+    return out / article.slug / f"{article.slug}{REGISTRY[name].suffix}"

@@ -1,0 +1,41 @@
+"""The print-ready brief (PDF/UA-1), and its press variant (PDF/X-4, bleed, crop marks)."""
+
+from __future__ import annotations
+
+from ..html import HtmlRenderer
+from ..model import Article, Notice
+from ..settings import Settings
+from ..weasy import layout, policy_for, render_html, stylesheets, template_context, write_pdf
+from . import REGISTRY, Format, Output
+
+
+class PdfWriter:
+    """``<slug>.pdf``: tagged, accessible, with bookmarks and metadata."""
+
+    variant = "pdf/ua-1"
+    format: Format = REGISTRY["pdf"]
+
+    def html(self, article: Article, settings: Settings, notices: list[Notice]) -> str:
+        """The HTML handed to WeasyPrint (also committed as golden structure in tests)."""
+        renderer = HtmlRenderer(article, policy_for(article, settings))
+        body = renderer.render()
+        notices.extend(renderer.notices)
+        return render_html(
+            self.format.template, template_context(article, settings, body), settings
+        )
+
+    def render(self, article: Article, settings: Settings) -> Output:
+        notices: list[Notice] = []
+        html = self.html(article, settings, notices)
+        document = layout(
+            html, article, settings, stylesheets(settings, self.format.styles), notices
+        )
+        data = write_pdf(document, article, self.variant)
+        return Output(data, len(document.pages), tuple(notices))
+
+
+class PressWriter(PdfWriter):
+    """``<slug>-press.pdf``: the printer's copy, PDF/X-4 with 3 mm bleed and crop marks."""
+
+    variant = "pdf/x-4"
+    format = REGISTRY["press"]

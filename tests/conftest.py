@@ -1,0 +1,46 @@
+"""Shared fixtures: the project root, the Kazakhstan article, a scratch project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefexport.model import Article
+from briefexport.settings import Settings
+from briefexport.source import read_article
+
+ROOT = Path(__file__).resolve().parent.parent
+KAZAKHSTAN = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(project=ROOT)
+
+
+@pytest.fixture(scope="session")
+def kazakhstan() -> Article:
+    return read_article(KAZAKHSTAN)
+
+
+@pytest.fixture
+def write_source(tmp_path: Path):
+    """Write a source file into a fresh folder and return its path."""
+
+    def write(text: str | bytes, name: str = "article.md") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode() if isinstance(text, str) else text)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's templates, styles and sources, safe to edit."""
+    for name in ("templates", "styles", "source"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path

@@ -1,0 +1,160 @@
+"""The print-ready PDF, read back with pypdf and poppler (readers this project did not write)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefexport.model import Article
+from briefexport.settings import Settings
+from briefexport.verify import letters, missing_in_order, source_blocks
+from briefexport.writers import writer
+from briefexport.writers.pdf import PdfWriter
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def kazakhstan_pdf(kazakhstan: Article, settings: Settings, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "k.pdf"
+    path.write_bytes(writer("pdf").render(kazakhstan, settings).data)
+    return path
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_every_block_of_the_source_is_in_the_pdf_in_order(kazakhstan, kazakhstan_pdf):
+    body, _ = source_blocks(kazakhstan)
+    text = letters(pdftotext(kazakhstan_pdf))
+    assert len(body) == 11
+    assert missing_in_order(body, text) == []
+    for field in (
+        kazakhstan.title,
+        kazakhstan.authors[0].bio,
+        kazakhstan.copyright,
+        kazakhstan.authors[0].role,
+        "Originally published in The National Interest",
+    ):
+        assert letters(field) in text
+
+
+def test_metadata(kazakhstan, kazakhstan_pdf):
+    reader = PdfReader(kazakhstan_pdf)
+    meta = reader.metadata
+    assert meta.title == kazakhstan.title
+    assert meta.author == "Svante E. Cornell"
+    assert meta.subject == kazakhstan.summary.bottom_line
+    assert "Central Asia" in meta["/Keywords"] and "Tokayev" in meta["/Keywords"]
+    assert meta["/CreationDate"].startswith("D:20220124")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_tagged_pdf_ua_with_embedded_fonts(kazakhstan_pdf):
+    reader = PdfReader(kazakhstan_pdf)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in root
+    assert b"pdfuaid:part" in root["/Metadata"].get_data()
+    fonts = subprocess.run(
+        ["pdffonts", str(kazakhstan_pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)
+    assert not any("DejaVu" in line for line in fonts), "a glyph fell back to a system font"
+
+
+def test_bookmarks_follow_headings(kazakhstan_pdf):
+    outline = PdfReader(kazakhstan_pdf).outline
+    assert outline[0]["/Title"] == "Kazakhstan’s Crisis Calls for a Central Asia Policy Reboot"
+    assert [item["/Title"] for item in outline[1]] == [
+        "The Russia Factor",
+        "American and European Policies",
+        "About the author",
+    ]
+
+
+def test_running_head_and_page_footer(kazakhstan_pdf):
+    pages = [page.extract_text() for page in PdfReader(kazakhstan_pdf).pages]
+    assert len(pages) == 2
+    assert "Page 1 of 2" in pages[0] and "Page 2 of 2" in pages[1]
+    assert "Kazakhstan’s Crisis and Central Asia Policy" not in pages[0]
+    assert "Kazakhstan’s Crisis and Central Asia Policy" in pages[1]
+
+
+@pytest.mark.parametrize(("paper", "size"), [("letter", (612, 792)), ("a4", (595, 842))])
+def test_paper(kazakhstan, paper, size):
+    data = writer("pdf").render(kazakhstan, Settings(project=ROOT, paper=paper)).data
+    box = PdfReader(__import__("io").BytesIO(data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+
+
+def test_press_variant_has_bleed_and_is_pdf_x(kazakhstan, settings):
+    data = writer("press").render(kazakhstan, settings).data
+    page = PdfReader(__import__("io").BytesIO(data)).pages[0]
+    bleed = 3 / 25.4 * 72
+    assert float(page.trimbox.width) == pytest.approx(612, abs=0.5)
+    assert float(page.bleedbox.width) == pytest.approx(612 + 2 * bleed, abs=0.5)
+    assert page.mediabox == page.bleedbox  # WeasyPrint draws the crop marks in the bleed
+    assert b"GTS_PDFX" in data
+
+
+def test_golden_html(kazakhstan, settings, file_regression):
+    html = PdfWriter().html(kazakhstan, settings, [])
+    file_regression.check(html, extension=".html")
+
+
+FEATURES = """---
+title: Features
+date: 2024-01-01
+author: [Ann Author, Bob Writer]
+lang: en
+---
+
+# Top heading
+
+Text with a note[^a] and *emphasis*, a [safe link](https://example.org) and a
+[bad link](javascript:alert(1)) and a [file link](file:///etc/passwd).
+
+1. one
+   - nested bullet
+2. two
+
+> A quoted passage.
+
+| Left | Right |
+|:-----|------:|
+| a    | 1     |
+
+<script>alert(1)</script>
+
+{{ 7*7 }}
+
+[^a]: The note text.
+"""
+
+
+def test_features_and_hostile_bits(write_source, settings):
+    from briefexport.source import read_article
+
+    article = read_article(write_source(FEATURES))
+    html = PdfWriter().html(article, settings, [])
+    assert '<a href="https://example.org">safe link</a>' in html
+    assert "javascript:" not in html and "file:///etc" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html
+    assert '<span class="footnote" id="fn1"><span class="footnote-paragraph">The note text.' in html
+    assert '<h2 id="top-heading">' in html
+    data = writer("pdf").render(article, settings).data
+    text = letters(
+        subprocess.run(
+            ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+        ).stdout.decode()
+    )
+    body, notes = source_blocks(article)
+    assert missing_in_order(body, text) == []
+    assert missing_in_order(notes, text) == []
