@@ -1,14 +1,14 @@
-"""The resource sandbox: what an article may pull into its outputs, for PDF and memo alike."""
+"""The resource sandbox: what an article may pull into its outputs, for PDF and memo alike.
+
+Pure policy, no WeasyPrint import: the fetcher that enforces it for WeasyPrint is in weasy.py.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
-
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetchingError
+from urllib.request import url2pathname, urlopen
 
 from .errors import ResourceError
 
@@ -55,28 +55,13 @@ class ResourcePolicy:
         """The bytes of an allowed resource (the memo's way in); ResourceError when refused."""
         if reason := self.refusal(url):
             raise ResourceError(reason)
-        response = SandboxFetcher(self).fetch(url)
-        with response as stream:
-            data: bytes = stream.read()
+        if url.startswith("file:"):
+            return local_path(url).read_bytes()
+        with urlopen(url, timeout=REMOTE_TIMEOUT) as response:
+            data: bytes = response.read()
         return data
 
 
 def local_path(url: str) -> Path:
     """The real path of a file: URL, symlinks resolved so none can escape a root."""
     return Path(url2pathname(unquote(urlsplit(url).path))).resolve()
-
-
-class SandboxFetcher(URLFetcher):  # type: ignore[misc]
-    """WeasyPrint's fetcher, refusing whatever the policy refuses; strict makes it fatal."""
-
-    def __init__(self, policy: ResourcePolicy, **kwargs: Any) -> None:
-        super().__init__(timeout=REMOTE_TIMEOUT, allow_redirects=False, **kwargs)
-        self.policy = policy
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if reason := self.policy.refusal(url):
-            shown = url if len(url) < 120 else url[:117] + "..."
-            if self.policy.strict:
-                raise FatalURLFetchingError(f"refused {shown}: {reason}")
-            raise URLFetchingError(f"refused {shown}: {reason}")
-        return super().fetch(url, headers)

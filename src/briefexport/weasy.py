@@ -7,13 +7,15 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetchingError
 
 from .brand import Brand, load_brand
-from .fetch import ResourcePolicy, SandboxFetcher
+from .fetch import REMOTE_TIMEOUT, ResourcePolicy
 from .labels import labels
 from .model import Article, Notice
 from .settings import Settings
@@ -22,6 +24,22 @@ from .templating import environment
 WEASYPRINT_LOG = logging.getLogger("weasyprint")
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
+
+
+class SandboxFetcher(URLFetcher):  # type: ignore[misc]
+    """WeasyPrint's fetcher, refusing whatever the policy refuses; strict makes it fatal."""
+
+    def __init__(self, policy: ResourcePolicy, **kwargs: Any) -> None:
+        super().__init__(timeout=REMOTE_TIMEOUT, allow_redirects=False, **kwargs)
+        self.policy = policy
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if reason := self.policy.refusal(url):
+            shown = url if len(url) < 120 else url[:117] + "..."
+            if self.policy.strict:
+                raise FatalURLFetchingError(f"refused {shown}: {reason}")
+            raise URLFetchingError(f"refused {shown}: {reason}")
+        return super().fetch(url, headers)
 
 
 def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
