@@ -34,6 +34,20 @@ def heading_shift(body: SyntaxTreeNode) -> int:
     return 2 - min(levels) if levels else 0
 
 
+def heading_anchors(body: SyntaxTreeNode) -> list[str]:
+    """The ``id`` of every body heading, in order: slugs of their text, made unique."""
+    anchors: list[str] = []
+    for node in body.walk():
+        if node.type == "heading":
+            base = anchor = slugify(plain_text(node))
+            number = 1
+            while anchor in anchors:
+                number += 1
+                anchor = f"{base}-{number}"
+            anchors.append(anchor)
+    return anchors
+
+
 @dataclass
 class HtmlRenderer:
     """Renders an article body; footnotes become WeasyPrint ``float: footnote`` spans."""
@@ -41,10 +55,10 @@ class HtmlRenderer:
     article: Article
     policy: ResourcePolicy
     notices: list[Notice] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.shift = heading_shift(self.article.body)
+        self.anchors = iter(heading_anchors(self.article.body))
         self.notes = {
             int(node.meta["id"]): node
             for block in self.article.body.children
@@ -79,16 +93,7 @@ class HtmlRenderer:
 
     def node_heading(self, node: SyntaxTreeNode) -> str:
         level = min(6, max(2, int(node.tag[1]) + self.shift))
-        anchor = self.unique_id(slugify(plain_text(node)))
-        return f'<h{level} id="{anchor}">{self.children(node)}</h{level}>\n'
-
-    def unique_id(self, base: str) -> str:
-        anchor, n = base, 1
-        while anchor in self.ids:
-            n += 1
-            anchor = f"{base}-{n}"
-        self.ids.add(anchor)
-        return anchor
+        return f'<h{level} id="{next(self.anchors)}">{self.children(node)}</h{level}>\n'
 
     def node_inline(self, node: SyntaxTreeNode) -> str:
         return self.children(node)
