@@ -55,9 +55,20 @@ class Brand:
         return self.colours[name].lstrip("#").upper()
 
 
-@cache
 def load_brand(path: Path) -> Brand:
-    """Read and check ``styles/brand.yaml``; font files are resolved beside it."""
+    """Read and check ``styles/brand.yaml``; font files are resolved beside it.
+
+    Cached per modification time, so a warm process (``invoke watch``) sees a rebrand.
+    """
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _load_brand(path, stamp)
+
+
+@cache
+def _load_brand(path: Path, stamp: int) -> Brand:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

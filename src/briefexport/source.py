@@ -265,7 +265,7 @@ class Validator:
 
     def optional(self, data: dict[str, Any], name: str, prefix: tuple[str, ...] = ()) -> str:
         value = data.get(name)
-        return "" if value is None else self.prose(value, (*prefix, name))
+        return "" if is_blank(value) else self.prose(value, (*prefix, name))
 
     def mapping(self, value: Any, key: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -276,8 +276,10 @@ class Validator:
             )
         return value
 
-    def summary(self, value: Any, key: tuple[str, ...]) -> Summary:
+    def summary(self, value: Any, key: tuple[str, ...]) -> Summary | None:
         data = self.mapping(value, key)
+        if all(is_blank(item) for item in data.values()):
+            return None
         self.check_keys(
             data, ("bottom-line", "key-points", "recommendations"), key, required=("bottom-line",)
         )
@@ -325,11 +327,18 @@ class Validator:
             self.language = self.lang(data["lang"], ("lang",))
         fields: dict[str, Any] = {"lang": self.language}
         for key, value in data.items():
-            if value is None:
+            if is_blank(value):
                 continue
             name, convert = FIELDS[key]
             fields[name] = convert(self, value, (key,))
         return fields
+
+
+def is_blank(value: Any) -> bool:
+    """An optional value left empty (as a scaffolded source leaves it): treated as absent."""
+    if isinstance(value, dict):
+        return all(is_blank(item) for item in value.values())
+    return value is None or value == "" or value == []
 
 
 def describe(value: Any) -> str:

@@ -42,6 +42,11 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
         return super().fetch(url, headers)
 
 
+def forget_images() -> None:
+    """Drop decoded images (a warm process calls this when files change)."""
+    IMAGE_CACHE.clear()
+
+
 def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
     """The sandbox for one article: its own folder plus the project's templates and styles."""
     return ResourcePolicy(
@@ -51,9 +56,18 @@ def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
     )
 
 
-@cache
 def stylesheets(settings: Settings, names: tuple[str, ...]) -> tuple[CSS, ...]:
-    """Parsed stylesheets (brand properties, page size and labels, then the named files)."""
+    """Parsed stylesheets (brand properties, page size, then the named files), cached per
+    modification time of the files so a warm process picks up edits."""
+    files = (settings.brand_file, *(settings.styles / name for name in names))
+    stamps = tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in files)
+    return _stylesheets(settings, names, stamps)
+
+
+@cache
+def _stylesheets(
+    settings: Settings, names: tuple[str, ...], stamps: tuple[int, ...]
+) -> tuple[CSS, ...]:
     brand = load_brand(settings.brand_file)
     width, height = settings.page_size
     fetcher = SandboxFetcher(ResourcePolicy(roots=(settings.styles,)))

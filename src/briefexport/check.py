@@ -1,0 +1,131 @@
+"""``invoke check``: lint sources without rendering anything (and without importing WeasyPrint)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import SourceError
+from .fetch import ResourcePolicy
+from .html import heading_anchors
+from .images import locate, source_line
+from .model import Article
+from .settings import Settings
+from .source import read_article
+from .text import plain_text
+
+MAX_KEY_POINT_WORDS = 40
+FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint result, printed as ``path:line: level: message``."""
+
+    path: Path
+    line: int
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+
+
+def check_source(path: Path, settings: Settings) -> list[Finding]:
+    """Every problem with one source; a source that does not validate yields just that error."""
+    try:
+        article = read_article(path)
+    except SourceError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        return [Finding(exc.path, exc.line, "error", exc.message + hint)]
+    findings = [Finding(n.path, n.line, "warning", n.message) for n in article.warnings]
+    findings += list(summary_findings(article))
+    findings += list(body_findings(article, settings))
+    return sorted(findings, key=lambda f: (f.line, f.message))
+
+
+def summary_findings(article: Article) -> Iterator[Finding]:
+    """A missing summary, and key points too long to read at a glance."""
+    if article.summary is None:
+        yield Finding(
+            article.path,
+            1,
+            "warning",
+            "no summary in the front matter; the one-pager and memo derive one "
+            "(add summary: bottom-line, key-points, recommendations)",
+        )
+        return
+    for number, point in enumerate(article.summary.key_points, start=1):
+        words = len(point.split())
+        if words > MAX_KEY_POINT_WORDS:
+            yield Finding(
+                article.path,
+                1,
+                "warning",
+                f"key point {number} has {words} words (keep it under {MAX_KEY_POINT_WORDS})",
+            )
+
+
+def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
+    """Images (alt text, existence, format), dead relative links and anchors, lost footnotes."""
+    policy = ResourcePolicy(
+        roots=(article.folder, settings.templates, settings.styles),
+        allow_remote=settings.allow_remote,
+    )
+    anchors = set(heading_anchors(article.body))
+    for node in article.body.walk():
+        if node.type == "image":
+            line = source_line(article, node)
+            if not plain_text(node):
+                yield Finding(
+                    article.path,
+                    line,
+                    "warning",
+                    f"image '{node.attrs.get('src', '')}' has no alt text "
+                    "(describe it for screen readers: ![description](file))",
+                )
+            image = locate(article, node, policy)
+            if not image.usable:
+                yield Finding(article.path, line, "error", image.problem)
+        elif node.type == "link":
+            problem = dead_link(str(node.attrs.get("href", "")), article.folder, anchors)
+            if problem:
+                yield Finding(article.path, source_line(article, node), "error", problem)
+    yield from lost_footnotes(article)
+
+
+def dead_link(href: str, folder: Path, anchors: set[str]) -> str:
+    """Why a relative link or in-document anchor leads nowhere, or ''."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return ""
+    if not parts.path:
+        fragment = unquote(parts.fragment)
+        return (
+            "" if not fragment or fragment in anchors else f"link to '#{fragment}': no such heading"
+        )
+    target = (folder / unquote(parts.path)).resolve()
+    return "" if target.exists() else f"link to '{href}': no such file beside the source"
+
+
+def lost_footnotes(article: Article) -> Iterator[Finding]:
+    """Footnote definitions that nothing refers to: Markdown drops them from every output."""
+    used = {
+        str(node.meta.get("label"))
+        for block in article.body.children
+        if block.type == "footnote_block"
+        for node in block.children
+    }
+    text = article.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    for match in FOOTNOTE_DEFINITION.finditer(text):
+        if match[1] not in used:
+            line = text.count("\n", 0, match.start()) + 1
+            yield Finding(
+                article.path,
+                line,
+                "warning",
+                f"footnote [^{match[1]}] is defined but never referenced; it appears in no output",
+            )
