@@ -31,6 +31,8 @@ summary:                                 # the one-pager and the memo's opening
   bottom-line: ""                        # one or two sentences
   key-points: []                         # 3 to 6 items, each under 40 words
   recommendations: []
+# Figures go in the body as a paragraph of their own, the file beside this source:
+#   ![What it shows, for screen readers](chart.png "The caption printed under it")
 memo:
   to: Distribution
   # from: defaults to the authors
@@ -42,7 +44,7 @@ Write the article here. Footnotes look like this.[^1]
 
 ## A section heading
 
-![What the figure shows, for screen readers](figure.png "The caption printed under it")
+More text: *emphasis*, **strong**, [a link](https://example.org), lists, > quotes and tables.
 
 [^1]: The footnote text.
 """

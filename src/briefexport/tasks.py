@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from invoke.collection import Collection
 from invoke.context import Context
@@ -19,6 +19,9 @@ from invoke.exceptions import Exit
 from invoke.tasks import task
 
 from .errors import BriefExportError
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 DEFAULTS = {
     "source": "source",
@@ -41,8 +44,6 @@ COMMON_HELP = {
     "strict": "treat warnings (refused or missing resources, raw HTML) as errors",
     "allow_remote": "allow http(s) images, with a short timeout (off by default)",
 }
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextmanager
@@ -78,7 +79,6 @@ def run_build(
     """Shared by build, pdf, memo and summary."""
     from .build import build, discover
     from .console import progress, report
-    from .settings import Settings
 
     with clean_errors():
         settings = Settings(
@@ -134,6 +134,134 @@ memo = format_task("memo", ["memo"], "Build only the editable Word memo.")
 summary = format_task("summary", ["summary"], "Build only the one-page executive summary.")
 
 
+def settings_from(
+    c: Context,
+    paper: str | None = None,
+    profile: str | None = None,
+    strict: bool = False,
+    allow_remote: bool = False,
+) -> Settings:
+    """Settings from flags, falling back to the configuration."""
+    from .settings import Settings
+
+    return Settings(
+        project=Path.cwd(),
+        paper=option(c, "paper", paper),
+        profile=option(c, "profile", profile),
+        strict=bool(option(c, "strict", strict)),
+        allow_remote=bool(option(c, "allow_remote", allow_remote)),
+    )
+
+
+@task(help={"source": COMMON_HELP["source"], "strict": "fail on warnings too"})
+def check(c: Context, source: str | None = None, strict: bool = False) -> None:
+    """Lint sources without rendering: validation, summary, images, links, footnotes."""
+    from .build import discover
+    from .check import check_source
+
+    with clean_errors():
+        settings = settings_from(c)
+        findings = [
+            f
+            for path in discover(Path(option(c, "source", source)))
+            for f in check_source(path, settings)
+        ]
+    for finding in findings:
+        print(finding)
+    errors = sum(f.level == "error" for f in findings)
+    warnings = len(findings) - errors
+    print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
+    if errors or (strict and warnings):
+        raise Exit(code=1)
+
+
+@task(
+    help={
+        "source": COMMON_HELP["source"],
+        "out": COMMON_HELP["out"],
+        "profile": "also verify <slug>-press.pdf when press",
+    }
+)
+def verify(
+    c: Context, source: str | None = None, out: str | None = None, profile: str | None = None
+) -> None:
+    """Read every output back and prove nothing of the source was lost."""
+    from .brand import load_brand
+    from .build import discover
+    from .source import read_article
+    from .verify import verify_article
+
+    failures = 0
+    with clean_errors():
+        settings = settings_from(c, profile=profile)
+        formats = list(option(c, "formats", None))
+        formats += ["press"] if settings.profile == "press" and "pdf" in formats else []
+        organisation = load_brand(settings.brand_file).organisation
+        for path in discover(Path(option(c, "source", source))):
+            article = read_article(path)
+            for finding in verify_article(
+                article, Path(option(c, "out", out)), formats, article.publisher or organisation
+            ):
+                failures += not finding.ok
+                print(f"{'ok' if finding.ok else 'FAIL'}\t{finding.path}")
+                for block in finding.missing:
+                    print(f"  missing {block.kind}: {block.text[:70]}")
+                for problem in finding.problems:
+                    print(f"  {problem}")
+    if failures:
+        raise Exit(f"{failures} outputs lost content or failed a check", code=1)
+
+
+@task(
+    help={
+        "source": COMMON_HELP["source"],
+        "out": COMMON_HELP["out"],
+        "paper": COMMON_HELP["paper"],
+        "profile": COMMON_HELP["profile"],
+    }
+)
+def watch(
+    c: Context,
+    source: str | None = None,
+    out: str | None = None,
+    paper: str | None = None,
+    profile: str | None = None,
+) -> None:
+    """Rebuild on every change to sources, templates or styles, in one warm process."""
+    from .console import report
+    from .watch import watch as watch_forever
+
+    with clean_errors():
+        settings = settings_from(c, paper, profile)
+        watch_forever(
+            Path(option(c, "source", source)),
+            Path(option(c, "out", out)),
+            settings,
+            option(c, "formats", None),
+            report,
+        )
+
+
+@task(
+    help={
+        "title": "the article's title (the file is named by its slug)",
+        "author": "the author's name (default: Author Name)",
+        "source": "folder for the new file (default: source/)",
+    }
+)
+def new(
+    c: Context, title: str = "", author: str = "Author Name", source: str | None = None
+) -> None:
+    """Scaffold a new source with the full front matter, commented; never overwrites."""
+    from .brand import load_brand
+    from .scaffold import new_source
+
+    with clean_errors():
+        publisher = load_brand(settings_from(c).brand_file).organisation
+        path = new_source(Path(option(c, "source", source)), title, author, publisher)
+    print(path)
+
+
 @task(help={"out": "output folder to remove (default: build/)"})
 def clean(c: Context, out: str | None = None) -> None:
     """Remove the output folder."""
@@ -157,7 +285,7 @@ def doctor(c: Context) -> None:
         raise Exit(code=1)
 
 
-ns = Collection(build, pdf, memo, summary, clean, doctor)
+ns = Collection(build, pdf, memo, summary, check, verify, watch, new, clean, doctor)
 ns.configure({"briefexport": DEFAULTS})
 
 

@@ -18,7 +18,8 @@ NOTE_MARK = "\x00"
 def plain_text(node: SyntaxTreeNode, note_mark: str = "") -> str:
     """The text a reader sees in a node, whitespace collapsed; footnote calls become
     ``note_mark`` (nothing by default)."""
-    return " ".join("".join(_inline_text(node, note_mark)).split())
+    parts = node.children if node.type == "image" else [node]  # an image's text is its alt
+    return " ".join("".join(t for part in parts for t in _inline_text(part, note_mark)).split())
 
 
 def _inline_text(node: SyntaxTreeNode, note_mark: str) -> Iterator[str]:

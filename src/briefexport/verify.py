@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -140,3 +141,108 @@ def strip_furniture(pages: list[str], furniture: list[list[str]]) -> str:
                 text = text[:cut] + text[cut + len(item) :]
         joined.append(text)
     return "".join(joined)
+
+
+def verify_article(
+    article: Article, out: Path, formats: Iterable[str], publisher: str
+) -> list[Finding]:
+    """Check each built output of one article; ``publisher`` is the running head's right side."""
+    from .writers import output_path
+
+    checks = {
+        "pdf": verify_pdf,
+        "press": verify_pdf,
+        "summary": verify_summary,
+        "memo": verify_memo,
+    }
+    findings = []
+    for name in formats:
+        path = output_path(out, article, name)
+        finding = Finding(path)
+        if not path.exists():
+            finding.problems.append("not built (run invoke build)")
+        else:
+            checks[name](article, path, finding, publisher)
+        findings.append(finding)
+    return findings
+
+
+def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -> None:
+    """Every block in order, footnotes, end matter; tagged; every font embedded."""
+    from .labels import labels
+
+    pages = pdf_pages(path)
+    words = labels(article.lang)
+    furniture = [
+        ([article.running_title, publisher] if number > 1 else [])
+        + [f"{words['page']} {number} {words['of']} {len(pages)}"]
+        for number in range(1, len(pages) + 1)
+    ]
+    text = strip_furniture(pages, furniture)
+    body, notes = source_blocks(article)
+    head = [Block("title", article.title)]
+    tail = [Block("bio", a.bio) for a in article.authors if a.bio]
+    tail += [Block("copyright", article.copyright)] if article.copyright else []
+    finding.missing += missing_in_order([*head, *body, *tail], text)
+    finding.missing += missing_in_order(notes, text)
+    finding.problems += pdf_structure_problems(path)
+
+
+def verify_summary(article: Article, path: Path, finding: Finding, publisher: str) -> None:
+    """Exactly one page holding the bottom line, every key point and recommendation."""
+    pages = pdf_pages(path)
+    if len(pages) != 1:
+        finding.problems.append(f"{len(pages)} pages, not one")
+    summary = article.effective_summary
+    blocks = [Block("bottom line", summary.bottom_line)]
+    blocks += [Block("key point", p) for p in summary.key_points]
+    blocks += [Block("recommendation", r) for r in summary.recommendations]
+    finding.missing += missing_in_order(blocks, "".join(map(letters, pages)))
+    finding.problems += pdf_structure_problems(path)
+
+
+def pdf_structure_problems(path: Path) -> list[str]:
+    """Untagged PDFs and fonts that are not embedded."""
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
+
+    reader = PdfReader(path)
+    root: Any = reader.trailer["/Root"]
+    problems = []
+    if "/StructTreeRoot" not in root or not root.get("/MarkInfo", {}).get("/Marked"):
+        problems.append("not tagged (no structure tree): screen readers cannot read it")
+    for number, page in enumerate(reader.pages, start=1):
+        resources: Any = page.get("/Resources", DictionaryObject())
+        fonts: Any = resources.get("/Font", DictionaryObject())
+        for name, reference in fonts.items():
+            font = reference.get_object()
+            descendant = font.get("/DescendantFonts")
+            described = descendant[0].get_object() if descendant else font
+            descriptor = described.get("/FontDescriptor")
+            files = descriptor.get_object().keys() if descriptor is not None else ()
+            embedded = bool({"/FontFile", "/FontFile2", "/FontFile3"} & set(files))
+            if not embedded and font.get("/Subtype") != "/Type3":
+                problems.append(f"font {font.get('/BaseFont', name)} on page {number} not embedded")
+    return problems
+
+
+def verify_memo(article: Article, path: Path, finding: Finding, publisher: str) -> None:
+    """Body text (paragraphs and tables) in order and the footnotes, read with python-docx."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    def text_of(element: Any) -> str:
+        return letters("".join(t.text or "" for t in element.iter(qn("w:t"))))
+
+    document = docx.Document(str(path))
+    body_text = text_of(document.element.body)
+    notes_text = "".join(
+        text_of(parse_xml(rel.target_part.blob))
+        for rel in document.part.rels.values()
+        if rel.reltype.endswith("/footnotes")
+    )
+    body, notes = source_blocks(article)
+    head = [Block("title", article.title)]
+    finding.missing += missing_in_order([*head, *body], body_text)
+    finding.missing += missing_in_order(notes, notes_text)
