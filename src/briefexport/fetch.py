@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname, urlopen
 
 from .errors import ResourceError
+
+if TYPE_CHECKING:
+    from .model import Article
+    from .settings import Settings
 
 DATA_URL_CAP = 1_000_000
 REMOTE_TIMEOUT = 5.0
@@ -60,6 +65,15 @@ class ResourcePolicy:
         with urlopen(url, timeout=REMOTE_TIMEOUT) as response:
             data: bytes = response.read()
         return data
+
+
+def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
+    """The sandbox for one article: its own folder plus the project's templates and styles."""
+    return ResourcePolicy(
+        roots=(article.folder, settings.templates, settings.styles),
+        allow_remote=settings.allow_remote,
+        strict=settings.strict,
+    )
 
 
 def local_path(url: str) -> Path:

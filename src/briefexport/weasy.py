@@ -15,7 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetchingError
 
 from .brand import Brand, load_brand
-from .fetch import REMOTE_TIMEOUT, ResourcePolicy
+from .fetch import REMOTE_TIMEOUT, ResourcePolicy, policy_for
 from .labels import labels
 from .model import Article, Notice
 from .settings import Settings
@@ -45,15 +45,6 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
 def forget_images() -> None:
     """Drop decoded images (a warm process calls this when files change)."""
     IMAGE_CACHE.clear()
-
-
-def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
-    """The sandbox for one article: its own folder plus the project's templates and styles."""
-    return ResourcePolicy(
-        roots=(article.folder, settings.templates, settings.styles),
-        allow_remote=settings.allow_remote,
-        strict=settings.strict,
-    )
 
 
 def stylesheets(settings: Settings, names: tuple[str, ...]) -> tuple[CSS, ...]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..fetch import policy_for
 from ..html import HtmlRenderer
 from ..model import Article, Notice
 from ..settings import Settings
-from ..weasy import layout, policy_for, render_html, stylesheets, template_context, write_pdf
+from ..weasy import layout, render_html, stylesheets, template_context, write_pdf
 from . import REGISTRY, Format, Output
 
 
