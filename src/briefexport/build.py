@@ -138,12 +138,23 @@ def fingerprint(article: Article, name: str, settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def read_manifest(out: Path) -> dict[str, str]:
-    """The recorded fingerprints, keyed by output path relative to ``out``."""
+@dataclass(frozen=True)
+class Recorded:
+    """What the manifest remembers of one output."""
+
+    fingerprint: str
+    pages: int = 0
+
+
+def read_manifest(out: Path) -> dict[str, Recorded]:
+    """The recorded outputs, keyed by path relative to ``out``; unreadable means empty."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {str(k): str(v) for k, v in data.get("outputs", {}).items()}
-    except (OSError, ValueError, AttributeError):
+        return {
+            str(k): Recorded(str(v["fingerprint"]), int(v.get("pages", 0)))
+            for k, v in data["outputs"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
@@ -165,8 +176,14 @@ def record(out: Path, results: Sequence[ArticleResult]) -> None:
         manifest = read_manifest(out)
         for result in results:
             for output in result.outputs:
-                manifest[output.path.relative_to(out).as_posix()] = output.fingerprint
-        data = {"version": package_version(), "outputs": dict(sorted(manifest.items()))}
+                manifest[output.path.relative_to(out).as_posix()] = Recorded(
+                    output.fingerprint, output.pages
+                )
+        outputs = {
+            key: {"fingerprint": r.fingerprint, "pages": r.pages}
+            for key, r in sorted(manifest.items())
+        }
+        data = {"version": package_version(), "outputs": outputs}
         write_atomic(out / MANIFEST, (json.dumps(data, indent=1) + "\n").encode())
 
 
@@ -184,7 +201,7 @@ def plan_article(
     settings: Settings,
     formats: Sequence[str],
     force: bool,
-    manifest: dict[str, str],
+    manifest: dict[str, Recorded],
 ) -> Plan:
     """Read a source and split its outputs into stale and fresh, without importing a writer."""
     plan = Plan(ArticleResult(source))
@@ -198,10 +215,11 @@ def plan_article(
     for name in formats:
         path = output_path(out, article, name)
         key = fingerprint(article, name, settings)
-        if force or manifest.get(path.relative_to(out).as_posix()) != key or not path.exists():
+        recorded = manifest.get(path.relative_to(out).as_posix())
+        if force or recorded is None or recorded.fingerprint != key or not path.exists():
             plan.stale[name] = key
         else:
-            plan.result.outputs.append(OutputResult(name, path, key, built=False))
+            plan.result.outputs.append(OutputResult(name, path, key, False, recorded.pages))
     plan.result.seconds = time.perf_counter() - started
     return plan
 

@@ -81,13 +81,7 @@ def run_build(
     from .console import progress, report
 
     with clean_errors():
-        settings = Settings(
-            project=Path.cwd(),
-            paper=option(c, "paper", paper),
-            profile=option(c, "profile", profile),
-            strict=bool(option(c, "strict", strict)),
-            allow_remote=bool(option(c, "allow_remote", allow_remote)),
-        )
+        settings = settings_from(c, paper, profile, strict, allow_remote)
         sources = discover(Path(option(c, "source", source)))
         with progress(len(sources)) as on_result:
             result = build(
@@ -183,7 +177,11 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
     }
 )
 def verify(
-    c: Context, source: str | None = None, out: str | None = None, profile: str | None = None
+    c: Context,
+    source: str | None = None,
+    out: str | None = None,
+    profile: str | None = None,
+    formats: str = "",
 ) -> None:
     """Read every output back and prove nothing of the source was lost."""
     from .brand import load_brand
@@ -194,13 +192,13 @@ def verify(
     failures = 0
     with clean_errors():
         settings = settings_from(c, profile=profile)
-        formats = list(option(c, "formats", None))
-        formats += ["press"] if settings.profile == "press" and "pdf" in formats else []
+        chosen = formats.split(",") if formats else list(option(c, "formats", None))
+        chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
         organisation = load_brand(settings.brand_file).organisation
         for path in discover(Path(option(c, "source", source))):
             article = read_article(path)
             for finding in verify_article(
-                article, Path(option(c, "out", out)), formats, article.publisher or organisation
+                article, Path(option(c, "out", out)), chosen, article.publisher or organisation
             ):
                 failures += not finding.ok
                 print(f"{'ok' if finding.ok else 'FAIL'}\t{finding.path}")

@@ -147,7 +147,7 @@ def verify_article(
     article: Article, out: Path, formats: Iterable[str], publisher: str
 ) -> list[Finding]:
     """Check each built output of one article; ``publisher`` is the running head's right side."""
-    from .writers import output_path
+    from .writers import lookup, output_path
 
     checks = {
         "pdf": verify_pdf,
@@ -157,6 +157,7 @@ def verify_article(
     }
     findings = []
     for name in formats:
+        lookup(name)
         path = output_path(out, article, name)
         finding = Finding(path)
         if not path.exists():

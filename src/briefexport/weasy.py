@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -146,15 +147,22 @@ class _NoticeHandler(logging.Handler):
 
 
 def layout(
-    html: str, article: Article, settings: Settings, sheets: tuple[CSS, ...], notices: list[Notice]
+    html: str,
+    article: Article,
+    settings: Settings,
+    sheets: tuple[CSS, ...],
+    notices: list[Notice],
+    *,
+    furniture: bool = True,
 ) -> Document:
-    """Lay out HTML inside the article's sandbox."""
+    """Lay out HTML inside the article's sandbox; ``furniture`` adds :func:`page_css`."""
     fetcher = SandboxFetcher(policy_for(article, settings))
+    extra = [page_css(article, settings)] if furniture else []
     with captured_warnings(article, notices):
         return HTML(
             string=html, base_url=article.folder.resolve().as_uri() + "/", url_fetcher=fetcher
         ).render(
-            stylesheets=[*sheets, page_css(article, settings)],
+            stylesheets=[*sheets, *extra],
             font_config=FONTS,
             pdf_tags=True,
             cache=IMAGE_CACHE,
@@ -168,5 +176,22 @@ def write_pdf(document: Document, article: Article, variant: str) -> bytes:
         .hexdigest()[:32]
         .encode()
     )
-    data: bytes = document.write_pdf(pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True)
+    with derived_document_id(identifier):
+        data: bytes = document.write_pdf(
+            pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True
+        )
     return data
+
+
+@contextmanager
+def derived_document_id(seed: bytes) -> Iterator[None]:
+    """WeasyPrint gives PDF/X files a random XMP DocumentID (uuid4); derive it from ``seed``
+    instead so rebuilds are byte-identical. Builds run one render per process at a time."""
+    import weasyprint.pdf.metadata as xmp
+
+    random_uuid = xmp.uuid4
+    xmp.uuid4 = lambda: uuid.UUID(bytes=hashlib.md5(seed).digest(), version=4)
+    try:
+        yield
+    finally:
+        xmp.uuid4 = random_uuid

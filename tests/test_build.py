@@ -1,0 +1,348 @@
+"""The build as people use it: incremental, parallel, atomic, reproducible, verifiable."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from briefexport.build import MANIFEST, build, discover
+from briefexport.settings import Settings
+from briefexport.source import read_article
+from briefexport.verify import verify_article
+from briefexport.writers import output_path, writer
+from conftest import ROOT
+
+PDF_ONLY = ["pdf"]
+
+
+def short_article(number: int, body: str = "") -> str:
+    return (
+        f"---\ntitle: Article {number}\ndate: 2024-05-0{number % 9 + 1}\nauthor: A. Writer\n"
+        f"---\n\n## Section\n\nParagraph {number} of a short article.{body}\n"
+    )
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def test_noop_rebuild_rewrites_nothing(project: Path):
+    settings = Settings(project=project, profile="press")
+    out = project / "build"
+    first = build(discover(project / "source"), out, settings, PDF_ONLY, jobs=1)
+    assert first.ok and [o.built for o in first.results[0].outputs] == [True, True]
+    before = mtimes(out)
+    second = build(discover(project / "source"), out, settings, PDF_ONLY, jobs=1)
+    assert second.ok and second.results[0].status == "skipped"
+    assert [o.pages for o in second.results[0].outputs] == [2, 2]
+    assert mtimes(out) == before
+
+
+def test_a_style_edit_rebuilds_only_the_outputs_that_use_it(project: Path):
+    settings = Settings(project=project, profile="press")
+    out = project / "build"
+    build(discover(project / "source"), out, settings, PDF_ONLY, jobs=1)
+    with (project / "styles" / "press.css").open("a") as stream:
+        stream.write("\n/* edited */\n")
+    result = build(discover(project / "source"), out, settings, PDF_ONLY, jobs=1)
+    assert {o.format: o.built for o in result.results[0].outputs} == {"pdf": False, "press": True}
+    forced = build(discover(project / "source"), out, settings, PDF_ONLY, jobs=1, force=True)
+    assert all(o.built for o in forced.results[0].outputs)
+
+
+def test_flags_are_part_of_the_fingerprint(project: Path):
+    out = project / "build"
+    build(discover(project / "source"), out, Settings(project=project), PDF_ONLY, jobs=1)
+    a4 = build(
+        discover(project / "source"), out, Settings(project=project, paper="a4"), PDF_ONLY, jobs=1
+    )
+    assert a4.results[0].outputs[0].built
+
+
+def test_one_broken_article_in_five(tmp_path: Path):
+    sources = tmp_path / "src"
+    sources.mkdir()
+    for number in range(1, 6):
+        (sources / f"a{number}.md").write_text(short_article(number))
+    (sources / "a3.md").write_text("---\ntitle: Broken\ndate: someday\nauthor: X\n---\nText\n")
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "invoke",
+            "pdf",
+            "--source",
+            str(sources),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert f"error: {sources / 'a3.md'}:3: 'date' is not a valid date: 'someday'" in run.stderr
+    assert sorted(p.name for p in out.rglob("*.pdf")) == [f"a{n}.pdf" for n in (1, 2, 4, 5)]
+    assert not (out / "a3").exists()
+    lines = [line for line in run.stdout.splitlines() if line.startswith(("built", "failed"))]
+    assert len(lines) == 5, run.stdout
+
+
+def test_two_clean_builds_are_byte_identical(project: Path, tmp_path: Path):
+    other = tmp_path / "elsewhere"
+    shutil.copytree(project, other)
+    outputs = []
+    for root in (project, other):
+        settings = Settings(project=root)
+        result = build(
+            discover(root / "source"), root / "build", settings, ["pdf", "press"], jobs=1
+        )
+        assert result.ok
+        outputs.append(
+            {p.relative_to(root / "build"): p.read_bytes() for p in (root / "build").rglob("*.pdf")}
+        )
+        time.sleep(1.1)
+    assert outputs[0] == outputs[1]
+
+
+def test_source_date_epoch_is_honoured(kazakhstan, settings, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    meta = PdfReader(BytesIO(writer("pdf").render(kazakhstan, settings).data)).metadata
+    assert meta["/ModDate"].startswith("D:20231114221320")  # from SOURCE_DATE_EPOCH
+    assert meta["/CreationDate"].startswith("D:20220124000000")  # the source's date
+
+
+KILLER = """
+import sys, time
+from pathlib import Path
+from briefexport import atomic
+real = atomic.Path.replace
+def slow_replace(self, target):
+    Path(sys.argv[2]).write_text("writing")
+    time.sleep(30)
+    return real(self, target)
+atomic.Path.replace = slow_replace
+from briefexport.build import build, discover
+from briefexport.settings import Settings
+build(discover(Path(sys.argv[1])), Path(sys.argv[3]), Settings(project=Path(sys.argv[4])), ["pdf"],
+      jobs=1, force=True)
+"""
+
+
+def test_sigkill_mid_write_leaves_previous_output_intact(project: Path, tmp_path: Path):
+    out = project / "build"
+    assert build(discover(project / "source"), out, Settings(project=project), PDF_ONLY, jobs=1).ok
+    [pdf] = out.rglob("*.pdf")
+    previous = pdf.read_bytes()
+    flag = tmp_path / "writing"
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLER, str(project / "source"), str(flag), str(out), str(project)]
+    )
+    deadline = time.monotonic() + 60
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert flag.exists(), "the build never reached the write"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert pdf.read_bytes() == previous
+    assert sorted(p.name for p in pdf.parent.iterdir() if not p.name.startswith(".")) == [pdf.name]
+
+
+def test_concurrent_builds_into_one_folder(tmp_path: Path):
+    sources = tmp_path / "src"
+    sources.mkdir()
+    for number in range(1, 5):
+        (sources / f"a{number}.md").write_text(short_article(number))
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "invoke",
+        "pdf",
+        "--source",
+        str(sources),
+        "--out",
+        str(out),
+        "--force",
+        "--jobs",
+        "1",
+    ]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    errors = [run.communicate()[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert len(manifest["outputs"]) == 4
+    from pypdf import PdfReader
+
+    assert all(len(PdfReader(p).pages) == 1 for p in out.rglob("*.pdf"))
+    assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_verify_passes_then_fails_when_a_paragraph_is_removed(project: Path):
+    settings = Settings(project=project)
+    out = project / "build"
+    [source] = discover(project / "source")
+    build([source], out, settings, PDF_ONLY, jobs=1)
+    article = read_article(source)
+    publisher = article.publisher
+    assert all(f.ok for f in verify_article(article, out, PDF_ONLY, publisher))
+    text = source.read_text()
+    cut = text.replace(
+        "Kazakhstan must also be seen in its regional context. In the last few years, Central "
+        "Asian states have engaged in an unprecedented effort to develop regional cooperation, "
+        "to ensure they can manage regional problems on their own. The CSTO intervention is in "
+        "this context a setback because it gives the illusion that only outside powers can "
+        "provide security in the region. It is, therefore, in the U.S. interest to support "
+        "efforts at regional cooperation that will, in the longer run, enable Central Asians to "
+        "withstand both Russian and Chinese aspirations for hegemony.\n\n",
+        "",
+    )
+    assert cut != text
+    damaged = project / "damaged" / source.name
+    damaged.parent.mkdir()
+    damaged.write_text(cut)
+    output_path(out, article, "pdf").write_bytes(
+        writer("pdf").render(read_article(damaged), settings).data
+    )
+    [finding] = verify_article(article, out, PDF_ONLY, publisher)
+    assert not finding.ok
+    assert [b.text[:40] for b in finding.missing] == ["Kazakhstan must also be seen in its regi"]
+
+
+def test_verify_task_end_to_end(project: Path):
+    out = project / "build"
+    build(discover(project / "source"), out, Settings(project=project), PDF_ONLY, jobs=1)
+    run = subprocess.run(
+        ["briefexport", "verify", "--out", str(out), "--formats", "pdf"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("ok\t")
+    (
+        out
+        / "kazakhstan-crisis-central-asia-policy-reboot"
+        / "kazakhstan-crisis-central-asia-policy-reboot.pdf"
+    ).unlink()
+    run = subprocess.run(
+        ["briefexport", "verify", "--out", str(out), "--formats", "pdf"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1 and "not built (run invoke build)" in run.stdout
+
+
+def test_watch_rebuilds_after_an_edit_and_survives_a_bad_one(project: Path):
+    from briefexport.watch import watch
+
+    settings = Settings(project=project)
+    out = project / "build"
+    reports = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch, args=(project / "source", out, settings, PDF_ONLY, reports.append, stop)
+    )
+    thread.start()
+    try:
+        wait_for(lambda: len(reports) == 1)
+        [source] = discover(project / "source")
+        good = source.read_text()
+        source.write_text(good.replace("---\n", "---\ntitle: [broken\n", 1))
+        wait_for(lambda: len(reports) == 2)
+        assert reports[1].failed
+        source.write_text(good.replace("lightning-speed", "lightning-fast"))
+        wait_for(lambda: len(reports) == 3)
+        assert reports[2].ok and reports[2].results[0].status == "built"
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+def wait_for(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_check_reports_lint(tmp_path: Path):
+    from briefexport.check import check_source
+
+    (tmp_path / "not-an-image.png").write_text("hello")
+    path = tmp_path / "a.md"
+    path.write_text(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\nsummary:\n  bottom-line: B\n  key-points:\n"
+        f"    - {' '.join(['word'] * 45)}\n---\n\nText[^x] and [dead](missing.md) and [gone](#nope).\n\n"
+        "![](not-an-image.png)\n\n![Alt](absent.png)\n\n[^y]: Never referenced.\n"
+    )
+    findings = [str(f).removeprefix(f"{path}:") for f in check_source(path, Settings(project=ROOT))]
+    assert findings == [
+        "1: warning: key point 1 has 45 words (keep it under 40)",
+        "11: warning: footnote [^x] has no definition; printed as text",
+        "11: error: link to '#nope': no such heading",
+        "11: error: link to 'missing.md': no such file beside the source",
+        "13: error: 'not-an-image.png' is not an image (PNG, JPEG, GIF, WebP or SVG)",
+        "13: warning: image 'not-an-image.png' has no alt text (describe it for screen readers: ![description](file))",
+        "15: error: image 'absent.png' refused: no such file",
+        "17: warning: footnote [^y] is defined but never referenced; it appears in no output",
+    ]
+
+
+def test_new_scaffolds_and_refuses_to_overwrite(tmp_path: Path):
+    command = [
+        sys.executable,
+        "-m",
+        "invoke",
+        "new",
+        "--title",
+        "Central Asia: A Reboot?",
+        "--source",
+        str(tmp_path),
+    ]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0
+    path = tmp_path / "central-asia-a-reboot.md"
+    assert first.stdout.strip() == str(path)
+    assert read_article(path).title == "Central Asia: A Reboot?"
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 1 and "already exists; not overwritten" in again.stderr
+
+
+@pytest.mark.parametrize("args", [["--list"], ["--help", "build"], ["check"]])
+def test_fast_paths_do_not_import_weasyprint(args):
+    code = (
+        "import sys\nfrom invoke import Program\nfrom tasks import ns\n"
+        "try:\n    Program(namespace=ns).run(['invoke', *sys.argv[1:]], exit=False)\n"
+        "finally:\n    print('WEASY' if 'weasyprint' in sys.modules else 'LIGHT')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.stdout.strip().endswith("LIGHT"), run.stdout + run.stderr
