@@ -69,6 +69,12 @@ MONTHS_RU_GENITIVE = (
 
 def long_date(date: dt.date, lang: str) -> str:
     """The date written out the way the language writes it: "January 24, 2022"."""
-    if lang.split("-")[0].lower() == "ru":
+    language, _, region = lang.lower().partition("-")
+    if language == "ru":
         return f"{date.day} {MONTHS_RU_GENITIVE[date.month - 1]} {date.year} г."
+    if region in DAY_FIRST_ENGLISH:
+        return f"{date.day} {date:%B} {date.year}"
     return f"{date:%B} {date.day}, {date.year}"
+
+
+DAY_FIRST_ENGLISH = {"gb", "au", "nz", "ie", "za", "in"}
