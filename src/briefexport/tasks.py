@@ -174,6 +174,7 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
         "source": COMMON_HELP["source"],
         "out": COMMON_HELP["out"],
         "profile": "also verify <slug>-press.pdf when press",
+        "formats": "comma-separated formats to verify (default: the configured formats)",
     }
 )
 def verify(
