@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,13 @@ def project(tmp_path: Path) -> Path:
     for name in ("templates", "styles", "source"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+def invoke_command(*args: str) -> list[str]:
+    """The command line that runs one of the project's tasks."""
+    return [sys.executable, "-m", "invoke", *args]
+
+
+def run_invoke(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run a task as a user would and capture what it prints."""
+    return subprocess.run(invoke_command(*args), cwd=cwd, capture_output=True, text=True)

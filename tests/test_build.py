@@ -19,7 +19,7 @@ from briefexport.settings import Settings
 from briefexport.source import read_article
 from briefexport.verify import verify_article
 from briefexport.writers import output_path, writer
-from conftest import ROOT
+from conftest import ROOT, invoke_command, run_invoke
 
 PDF_ONLY = ["pdf"]
 
@@ -75,23 +75,7 @@ def test_one_broken_article_in_five(tmp_path: Path):
         (sources / f"a{number}.md").write_text(short_article(number))
     (sources / "a3.md").write_text("---\ntitle: Broken\ndate: someday\nauthor: X\n---\nText\n")
     out = tmp_path / "out"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "invoke",
-            "pdf",
-            "--source",
-            str(sources),
-            "--out",
-            str(out),
-            "--jobs",
-            "2",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    run = run_invoke("pdf", "--source", str(sources), "--out", str(out), "--jobs", "2")
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert f"error: {sources / 'a3.md'}:3: 'date' is not a valid date: 'someday'" in run.stderr
@@ -171,19 +155,9 @@ def test_concurrent_builds_into_one_folder(tmp_path: Path):
     for number in range(1, 5):
         (sources / f"a{number}.md").write_text(short_article(number))
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "invoke",
-        "pdf",
-        "--source",
-        str(sources),
-        "--out",
-        str(out),
-        "--force",
-        "--jobs",
-        "1",
-    ]
+    command = invoke_command(
+        "pdf", "--source", str(sources), "--out", str(out), "--force", "--jobs", "1"
+    )
     runs = [
         subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(2)
@@ -312,22 +286,13 @@ def test_check_reports_lint(tmp_path: Path):
 
 
 def test_new_scaffolds_and_refuses_to_overwrite(tmp_path: Path):
-    command = [
-        sys.executable,
-        "-m",
-        "invoke",
-        "new",
-        "--title",
-        "Central Asia: A Reboot?",
-        "--source",
-        str(tmp_path),
-    ]
-    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    arguments = ("new", "--title", "Central Asia: A Reboot?", "--source", str(tmp_path))
+    first = run_invoke(*arguments)
     assert first.returncode == 0
     path = tmp_path / "central-asia-a-reboot.md"
     assert first.stdout.strip() == str(path)
     assert read_article(path).title == "Central Asia: A Reboot?"
-    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    again = run_invoke(*arguments)
     assert again.returncode == 1 and "already exists; not overwritten" in again.stderr
 
 

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from briefexport.doctor import diagnose
 from briefexport.tasks import ns
-from conftest import ROOT
-
-
-def invoke(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", *args], cwd=cwd, capture_output=True, text=True
-    )
+from conftest import ROOT, run_invoke
 
 
 @pytest.mark.parametrize("name", sorted(ns.task_names))
@@ -41,7 +33,7 @@ def test_doctor_prints_the_fix_for_what_is_missing(tmp_path):
 def test_configuration_from_invoke_yaml(project: Path):
     (project / "invoke.yaml").write_text("briefexport:\n  out: elsewhere\n  formats: [pdf]\n")
     (project / "tasks.py").write_text("from briefexport.tasks import ns\n")
-    run = invoke("build", cwd=project)
+    run = run_invoke("build", cwd=project)
     assert run.returncode == 0, run.stderr
     assert (project / "elsewhere" / "kazakhstan-crisis-central-asia-policy-reboot").is_dir()
     line = run.stdout.strip()
@@ -49,10 +41,10 @@ def test_configuration_from_invoke_yaml(project: Path):
 
 
 def test_bad_flags_and_sources_give_one_clean_line(tmp_path):
-    bad = invoke("pdf", "--paper", "a5", "--out", str(tmp_path))
+    bad = run_invoke("pdf", "--paper", "a5", "--out", str(tmp_path))
     assert bad.returncode == 1
     assert bad.stderr.strip() == "error: unknown paper 'a5' (use one of: letter, a4)"
-    missing = invoke("pdf", "--source", str(tmp_path / "nope.md"), "--out", str(tmp_path))
+    missing = run_invoke("pdf", "--source", str(tmp_path / "nope.md"), "--out", str(tmp_path))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert f"error: {tmp_path / 'nope.md'}:1: no such file (check the path)" in missing.stderr
 
@@ -60,6 +52,6 @@ def test_bad_flags_and_sources_give_one_clean_line(tmp_path):
 def test_clean_removes_the_output_folder(tmp_path):
     out = tmp_path / "out"
     (out / "x").mkdir(parents=True)
-    assert invoke("clean", "--out", str(out)).returncode == 0
+    assert run_invoke("clean", "--out", str(out)).returncode == 0
     assert not out.exists()
-    assert invoke("clean", "--out", str(ROOT)).returncode == 1
+    assert run_invoke("clean", "--out", str(ROOT)).returncode == 1
