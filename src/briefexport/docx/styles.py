@@ -19,6 +19,15 @@ from docx.styles.styles import Styles
 from .oxml import PPR_ORDER, RPR_ORDER, element, put
 
 EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
+WORD_BUILT_INS = frozenset(
+    {
+        "Normal", "Body Text", "Title", "Subtitle", "Quote", "Caption", "Header", "Footer",
+        "Footnote Text", "Footnote Reference", "Hyperlink", "Table Grid",
+        *(f"Heading {n}" for n in range(1, 10)),
+        *(f"List {kind}{n}" for kind in ("Bullet", "Number", "Continue") for n in ("", " 2", " 3")),
+    }
+)  # fmt: skip
+"""Styles Word ships: added under these names they stay Word's own, not custom copies."""
 
 
 @dataclass(frozen=True)
@@ -177,8 +186,10 @@ def find_style(styles: Styles, name: str) -> BaseStyle | None:
 
 
 def add_style(styles: Styles, name: str, kind: WD_STYLE_TYPE) -> BaseStyle:
-    """A new, empty style (python-docx's ``add_style``, typed)."""
-    style: BaseStyle = styles.add_style(name, kind)  # type: ignore[no-untyped-call]
+    """A new, empty style (python-docx's ``add_style``, typed; built-ins marked as such)."""
+    built_in = name in WORD_BUILT_INS
+    style: BaseStyle = styles.add_style(name, kind, built_in)  # type: ignore[no-untyped-call]
+    style.style_id = style_id(name)
     return style
 
 
