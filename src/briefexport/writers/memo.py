@@ -59,6 +59,7 @@ from ..settings import Settings
 from ..text import plain_text
 from . import Output
 
+APPLICATION = "briefexport"
 DEFAULT_STYLES = ("Normal", "Default Paragraph Font", "Table Normal", "No List")
 LIST_DEPTH = 3
 INDENT = 18.0
@@ -216,13 +217,15 @@ def word_language(lang: str) -> str:
 
 
 def reference_document(settings: Settings) -> Document:
-    """The generated reference: python-docx's blank document restyled from the brand."""
+    """The generated reference: python-docx's blank document restyled from the brand, with
+    one sample of each style for a designer to restyle in Word."""
     brand = load_brand(settings.brand_file)
     document = docx.Document()
     drop_leftovers(document)
     document.settings.element.remove_all("w:rsids", "w:proofState")
     set_default_font(document.styles, brand.fonts["body"], brand.sizes["body"])
-    replace_styles(document.styles, memo_styles(brand), keep=DEFAULT_STYLES)
+    specs = memo_styles(brand)
+    replace_styles(document.styles, specs, keep=DEFAULT_STYLES)
     numbering = Numbering(document)
     numbering.clear()
     for kind, levels in LIST_LEVELS.items():
@@ -230,6 +233,30 @@ def reference_document(settings: Settings) -> Document:
         for depth in range(1, LIST_DEPTH + 1):
             style = document.styles[list_style(kind, depth)]
             link_style(style, num_id, depth - 1)
+    for spec in specs:
+        style = document.styles[spec.name]
+        if isinstance(spec, TableStyleSpec):
+            document.add_table(2, 2).style = style
+        elif isinstance(spec, StyleSpec) and spec.character:
+            document.add_paragraph("Body Text with ", "Body Text").add_run(spec.name, style)
+        else:
+            document.add_paragraph(spec.name, style)
+    set_properties(
+        document,
+        Properties(
+            title="Memo styles",
+            authors=(brand.organisation,),
+            subject="",
+            description="Restyle in Word and save as templates/memo-reference.docx.",
+            keywords=(),
+            categories=(),
+            language=word_language("en"),
+            created=EPOCH_OF_ZIP,
+            modified=EPOCH_OF_ZIP,
+            company=brand.organisation,
+            application=APPLICATION,
+        ),
+    )
     set_page(document, settings)
     return document
 
@@ -481,7 +508,7 @@ class MemoRenderer:
                 created=article.created,
                 modified=article.modified,
                 company=article.publisher or self.brand.organisation,
-                application="briefexport",
+                application=APPLICATION,
             ),
         )
         set_language(self.document.styles, language)
