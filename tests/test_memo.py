@@ -379,6 +379,19 @@ def test_missing_image_prints_its_alt_text(write_source, settings, tmp_path):
     assert "no such file" in output.notices[0].message
 
 
+def test_a_note_cited_inside_a_note_is_called_after_it(write_source, settings, tmp_path):
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nBody[^a] and more[^c].\n\n"
+        "[^a]: A note citing another[^b].\n[^b]: The other note.\n[^c]: The last note.\n"
+    )
+    path = render(read_article(source), settings, tmp_path / "m.docx")
+    calls = xml(path, "word/document.xml").iter(f"{W}footnoteReference")
+    assert [call.get(f"{W}id") for call in calls] == ["1", "2", "3"]
+    assert not list(xml(path, "word/footnotes.xml").iter(f"{W}footnoteReference"))
+    notes = [text(note) for note in nodes(pandoc(path), "Note")]
+    assert notes == ["A note citing another2.", "The other note.", "The last note."]
+
+
 # -- Cyrillic -------------------------------------------------------------------------------
 
 

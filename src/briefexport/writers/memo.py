@@ -357,6 +357,8 @@ class MemoRenderer:
             if block.type == "footnote_block"
             for node in block.children
         }
+        self.numbers: dict[int, int] = {}
+        self.citing: list[int] | None = None
         self.lists: list[ListState] = []
         self.quotes = 0
         self.inlines: list[Inline] = []
@@ -733,11 +735,27 @@ class MemoRenderer:
         return data
 
     def node_footnote_ref(self, node: SyntaxTreeNode) -> None:
+        """A note's first call becomes a Word footnote; later calls repeat its number. Word
+        notes cannot hold notes: a note first cited inside another is called in the text
+        right after that one's call (Word numbers notes in the order of their calls)."""
         note_id = int(node.meta["id"])
-        reference = self.character_styles["Footnote Reference"]
-        if node.meta.get("subId", 0) or note_id not in self.notes:
-            self.run(str(note_id + 1), reference)
+        first = note_id in self.notes and note_id not in self.numbers
+        if first:
+            self.numbers[note_id] = len(self.numbers) + 1
+        if first and self.citing is None:
+            self.citing = [note_id]
+            for cited in self.citing:  # grows while the notes are written
+                self.footnote(cited)
+            self.citing = None
             return
+        number = self.numbers.get(note_id, note_id + 1)
+        self.run(str(number), self.character_styles["Footnote Reference"])
+        if first and self.citing is not None:
+            self.citing.append(note_id)
+
+    def footnote(self, note_id: int) -> None:
+        """Call note ``note_id`` here and write its text into the footnotes part."""
+        reference = self.character_styles["Footnote Reference"]
         footnote = add_footnote(self.run(""), reference, self.paragraph_styles["Footnote Text"])
         blocks = [c for c in self.notes[note_id].children if c.type != "footnote_anchor"]
         for index, block in enumerate(blocks):
