@@ -293,11 +293,16 @@ def base_document(settings: Settings) -> Document:
     return document
 
 
+def paper(settings: Settings) -> tuple[Length, Length, Length]:
+    """Page width, height and margin for ``--paper``."""
+    width, height = map(css_length, settings.page_size)
+    return width, height, MARGINS[settings.paper]
+
+
 def set_page(document: Document, settings: Settings) -> None:
     """Paper size and margins from ``--paper``; a different first page (no running head)."""
     section = document.sections[0]
-    section.page_width, section.page_height = map(css_length, settings.page_size)
-    margin = MARGINS[settings.paper]
+    section.page_width, section.page_height, margin = paper(settings)
     section.top_margin = section.bottom_margin = margin
     section.left_margin = section.right_margin = margin
     section.header_distance = section.footer_distance = Length(margin // 2)
@@ -365,9 +370,8 @@ class MemoRenderer:
         self.wide = ""
         self.rows: Iterator[_Row] = iter(())
         self.cells: Iterator[_Cell] = iter(())
-        width, height = map(css_length, self.settings.page_size)
-        margins = 2 * MARGINS[self.settings.paper]
-        self.text_width, self.text_height = width - margins, height - margins
+        width, height, margin = paper(self.settings)
+        self.text_width, self.text_height = width - 2 * margin, height - 2 * margin
 
     def definition(self, kind: str) -> int:
         """The multilevel list definition the List Bullet / List Number style uses, or ours."""
