@@ -1,15 +1,39 @@
 """The resource sandbox: what an article may pull into its outputs, for PDF and memo alike.
 
 Pure policy, no WeasyPrint import: the fetcher that enforces it for WeasyPrint is in weasy.py.
+Every resource passes two checks: its address (:meth:`ResourcePolicy.refusal`: a file inside an
+allowed folder, a small ``data:`` URL, http(s) only when remote resources are on) and its
+content (:meth:`ResourcePolicy.load`: a size cap, a pixel cap, and SVGs that declare no XML
+entities and refer only to what the same policy allows).
 """
 
 from __future__ import annotations
 
+import http.client
+import io
+import mimetypes
+import os
+import re
+import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname, urlopen
+from urllib.request import (
+    DataHandler,
+    HTTPDefaultErrorHandler,
+    HTTPErrorProcessor,
+    HTTPHandler,
+    HTTPSHandler,
+    OpenerDirector,
+    ProxyHandler,
+    Request,
+    url2pathname,
+)
+from xml.parsers import expat
+
+from PIL import Image
 
 from .errors import ResourceError
 
@@ -18,7 +42,35 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 DATA_URL_CAP = 1_000_000
+RESOURCE_CAP = 25_000_000
+PIXEL_CAP = 50_000_000
 REMOTE_TIMEOUT = 5.0
+SVG_RESOURCES = 100
+SVG_DEPTH = 100
+LINK_SCHEMES = ("http", "https", "mailto")
+SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+}
+IMAGE_TYPES = {
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "svg": "image/svg+xml",
+}
+CSS_REFERENCE = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)|@import\s*(["'])(.*?)\3""", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """The bytes of an allowed resource and their media type."""
+
+    url: str
+    data: bytes
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -31,40 +83,71 @@ class ResourcePolicy:
 
     def resolve(self, src: str, base: Path) -> str:
         """An absolute URL for ``src`` written in a source file inside ``base``."""
-        if urlsplit(src).scheme:
-            return src
-        return urljoin(base.resolve().as_uri() + "/", src)
+        return src if scheme_of(src) else join(base.resolve().as_uri() + "/", src)
 
     def refusal(self, url: str) -> str | None:
-        """Why ``url`` may not be read, or None when it may."""
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
+        """Why ``url`` may not be read, or None when it may (judged by the address alone)."""
+        scheme = scheme_of(url)
         if scheme == "data":
-            return (
-                f"data: URL of {len(url)} bytes is over the cap"
-                if len(url) > DATA_URL_CAP
-                else None
-            )
+            return f"a data: URL over {DATA_URL_CAP:,} bytes" if len(url) > DATA_URL_CAP else None
         if scheme in ("http", "https"):
             return None if self.allow_remote else "remote resources are off (use --allow-remote)"
         if scheme != "file":
-            return f"the {scheme or 'empty'}: scheme is not allowed"
-        path = local_path(url)
-        if not any(path.is_relative_to(root.resolve()) for root in self.roots):
-            return "outside the article's folder"
-        if not path.is_file():
-            return "no such file"
-        return None
+            return f"the {scheme}: scheme is not allowed" if scheme else "not an address"
+        try:
+            path = local_path(url)
+            if not any(path.is_relative_to(root.resolve()) for root in self.roots):
+                return "outside the article's folder"
+            return None if path.is_file() else "no such file"
+        except (OSError, ValueError):
+            return "not a valid file name"
+
+    def load(self, url: str) -> Resource:
+        """An allowed resource with acceptable content; ResourceError says why not."""
+        return self._load(url, {url})
 
     def read(self, url: str) -> bytes:
         """The bytes of an allowed resource (the memo's way in); ResourceError when refused."""
+        return self.load(url).data
+
+    def _load(self, url: str, seen: set[str]) -> Resource:
         if reason := self.refusal(url):
             raise ResourceError(reason)
-        if url.startswith("file:"):
-            return local_path(url).read_bytes()
-        with urlopen(url, timeout=REMOTE_TIMEOUT) as response:
-            data: bytes = response.read()
-        return data
+        resource = read_file(url) if scheme_of(url) == "file" else read_remote(url)
+        kind = sniff(resource.data[:1024])
+        if kind == "svg":
+            reason = self._svg_refusal(resource, seen)
+        else:
+            reason = pixel_refusal(resource.data) if kind else None
+        if reason:
+            raise ResourceError(reason)
+        return resource
+
+    def _svg_refusal(self, resource: Resource, seen: set[str]) -> str | None:
+        """Why an SVG may not be drawn: entities, fonts, or a reference this policy refuses
+        (images it draws are checked in turn, up to :data:`SVG_RESOURCES` in all)."""
+        try:
+            references = svg_references(resource.data)
+        except ValueError as exc:
+            return str(exc)
+        for tag, reference in dict.fromkeys(references):
+            if not reference or reference.startswith("#"):
+                continue
+            if tag == "a":
+                if scheme_of(reference) not in LINK_SCHEMES:
+                    return f"SVG links to '{shorten(reference)}'"
+                continue
+            target = join(resource.url, reference)
+            if target in seen:
+                continue
+            seen.add(target)
+            if len(seen) > SVG_RESOURCES:
+                return f"SVG refers to over {SVG_RESOURCES} resources"
+            try:
+                self._load(target, seen)
+            except ResourceError as exc:
+                return f"SVG refers to '{shorten(reference)}': {exc}"
+        return None
 
 
 def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
@@ -76,6 +159,159 @@ def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
     )
 
 
+def scheme_of(url: str) -> str:
+    """The URL's scheme in lower case ('' for a relative reference or a malformed URL)."""
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+
+
+def join(base: str, reference: str) -> str:
+    """``reference`` resolved against ``base``; a malformed one is returned as it is (and then
+    refused as not an address)."""
+    try:
+        return urljoin(base, reference)
+    except ValueError:
+        return reference
+
+
 def local_path(url: str) -> Path:
     """The real path of a file: URL, symlinks resolved so none can escape a root."""
     return Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters for a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def read_file(url: str) -> Resource:
+    """A local file's bytes, read from its real path, refused above the size cap."""
+    path = local_path(url)
+    try:
+        with path.open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size > RESOURCE_CAP:
+                raise ResourceError(f"over the {RESOURCE_CAP // 1_000_000} MB limit")
+            data = stream.read()
+    except OSError as exc:
+        raise ResourceError(f"cannot be read ({exc.strerror})") from None
+    kind = sniff(data[:1024])
+    content_type = IMAGE_TYPES.get(kind) or mimetypes.guess_type(path.name)[0]
+    return Resource(url, data, content_type or "application/octet-stream")
+
+
+def _opener() -> OpenerDirector:
+    """http(s) and data: only: no redirects, no files, no FTP."""
+    opener = OpenerDirector()
+    for handler in (
+        ProxyHandler(),
+        HTTPHandler(),
+        HTTPSHandler(),
+        DataHandler(),
+        HTTPDefaultErrorHandler(),
+        HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+OPENER = _opener()
+
+
+def read_remote(url: str) -> Resource:
+    """An http(s) or data: resource, uncompressed, within the size cap and the time limit."""
+    deadline = time.monotonic() + 2 * REMOTE_TIMEOUT
+    request = Request(url, headers={"User-Agent": "briefexport", "Accept-Encoding": "identity"})
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with OPENER.open(request, timeout=REMOTE_TIMEOUT) as response:
+            if response.headers.get("Content-Encoding", "identity") != "identity":
+                raise ResourceError("a compressed response (only plain bodies are accepted)")
+            while chunk := response.read(65536):
+                size += len(chunk)
+                if size > RESOURCE_CAP:
+                    raise ResourceError(f"over the {RESOURCE_CAP // 1_000_000} MB limit")
+                if time.monotonic() > deadline:
+                    raise ResourceError(f"took over {2 * REMOTE_TIMEOUT:.0f} s")
+                chunks.append(chunk)
+            content_type = response.headers.get_content_type()
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        raise ResourceError(f"could not be fetched ({shorten(str(exc))})") from None
+    return Resource(url, b"".join(chunks), content_type)
+
+
+def sniff(head: bytes) -> str:
+    """The image format from its first bytes, or '' when it is not a supported image."""
+    for magic, kind in SIGNATURES.items():
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    text = head.lstrip()[:512].lower()
+    if text.startswith((b"<?xml", b"<svg", b"<!--")) and b"<svg" in head.lower():
+        return "svg"
+    return ""
+
+
+def pixel_refusal(data: bytes) -> str | None:
+    """Why a raster image may not be decoded: damaged, or more pixels than the cap."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+        except Image.DecompressionBombError:
+            return f"over {PIXEL_CAP // 1_000_000} megapixels"
+        except (OSError, ValueError, SyntaxError):
+            return "a damaged image"
+    if width * height > PIXEL_CAP:
+        return f"{width}×{height} pixels, over {PIXEL_CAP // 1_000_000} megapixels"
+    return None
+
+
+def svg_references(data: bytes) -> list[tuple[str, str]]:
+    """Every (element, address) an SVG refers to: its hrefs, ``url()`` and ``@import``.
+
+    ValueError when the SVG declares XML entities (an entity bomb is refused before anything
+    is expanded), declares fonts (they would outlive this article in WeasyPrint's shared font
+    configuration), nests elements more than :data:`SVG_DEPTH` deep or is not well-formed.
+    """
+    found: list[tuple[str, str]] = []
+    open_tags: list[str] = []
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+
+    def css(tag: str, text: str) -> None:
+        if "@font-face" in text.lower():
+            raise ValueError("SVG declares fonts (@font-face)")
+        found.extend((tag, (m[2] or m[4] or "").strip()) for m in CSS_REFERENCE.finditer(text))
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        open_tags.append(tag)
+        if len(open_tags) > SVG_DEPTH:
+            raise ValueError(f"SVG elements nested over {SVG_DEPTH} deep")
+        for key, value in attributes.items():
+            if key.rpartition(":")[2] == "href":
+                found.append((tag, value.strip()))
+            else:
+                css(tag, value)
+
+    def text(content: str) -> None:
+        if open_tags and open_tags[-1] == "style":
+            css("style", content)
+
+    def entity(name: str, *_: object) -> None:
+        raise ValueError(f"SVG declares the XML entity '{name}' (entities are refused)")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda name: open_tags.pop()
+    parser.CharacterDataHandler = text
+    parser.EntityDeclHandler = entity
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise ValueError(f"not a well-formed SVG ({expat.ErrorString(exc.code)})") from None
+    return found

@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
-from .fetch import ResourcePolicy
+from .fetch import LINK_SCHEMES, ResourcePolicy, scheme_of
 from .images import image_notice, locate
 from .model import Article, Notice
 from .text import plain_text, slugify
 
-SAFE_LINK_SCHEMES = ("http", "https", "mailto")
 WIDE_TABLE_COLUMNS = 6
+ZERO_WIDTH_SPACE = "\u200b"
+PROSE_RUN = 30
+CODE_RUN = 500
 
 
 def safe_href(href: str) -> str | None:
@@ -24,8 +25,17 @@ def safe_href(href: str) -> str | None:
     href = href.strip()
     if href.startswith("#"):
         return href
-    scheme = urlsplit(href).scheme.lower()
-    return href if scheme in SAFE_LINK_SCHEMES else None
+    return href if scheme_of(href) in LINK_SCHEMES else None
+
+
+def breakable(text: str, run: int) -> str:
+    """``text`` with a zero-width space after every ``run`` characters of a longer word.
+
+    WeasyPrint breaks a word wider than its line in time quadratic in the word's length (a
+    10,000-character word took seconds); the break opportunities keep that cheap. Readers
+    and verification ignore the invisible character.
+    """
+    return re.sub(rf"(\S{{{run}}})(?=\S)", rf"\1{ZERO_WIDTH_SPACE}", text)
 
 
 def heading_shift(body: SyntaxTreeNode) -> int:
@@ -37,24 +47,37 @@ def heading_shift(body: SyntaxTreeNode) -> int:
 def heading_anchors(body: SyntaxTreeNode) -> list[str]:
     """The ``id`` of every body heading, in order: slugs of their text, made unique."""
     anchors: list[str] = []
+    taken: set[str] = set()
+    following: dict[str, int] = {}
     for node in body.walk():
         if node.type == "heading":
-            base = anchor = slugify(plain_text(node))
-            number = 1
-            while anchor in anchors:
+            base = slugify(plain_text(node))
+            number = following.get(base, 1)
+            anchor = base if number == 1 else f"{base}-{number}"
+            while anchor in taken:
                 number += 1
                 anchor = f"{base}-{number}"
+            following[base] = number + 1
             anchors.append(anchor)
+            taken.add(anchor)
     return anchors
 
 
 @dataclass
 class HtmlRenderer:
-    """Renders an article body; footnotes become WeasyPrint ``float: footnote`` spans."""
+    """Renders an article body; footnotes become WeasyPrint ``float: footnote`` spans.
+
+    A footnote cited inside another footnote is not nested in it: its span follows the citing
+    note's, and the citation is a plain superscript. Notes are numbered in the order their spans
+    are written, which is the order WeasyPrint's footnote counter follows.
+    """
 
     article: Article
     policy: ResourcePolicy
     notices: list[Notice] = field(default_factory=list)
+    numbers: dict[int, int] = field(default_factory=dict)
+    cited_in_notes: list[int] = field(default_factory=list)
+    in_note: bool = False
 
     def __post_init__(self) -> None:
         self.shift = heading_shift(self.article.body)
@@ -82,7 +105,7 @@ class HtmlRenderer:
         return "".join(self.render(c) for c in node.children if c.type != "footnote_block")
 
     def node_text(self, node: SyntaxTreeNode) -> str:
-        return str(escape(node.content))
+        return str(escape(breakable(node.content, PROSE_RUN)))
 
     def node_paragraph(self, node: SyntaxTreeNode) -> str:
         inline = node.children[0] if node.children else None
@@ -114,10 +137,10 @@ class HtmlRenderer:
         return f"<del>{self.children(node)}</del>"
 
     def node_code_inline(self, node: SyntaxTreeNode) -> str:
-        return f"<code>{escape(node.content)}</code>"
+        return f"<code>{escape(breakable(node.content, CODE_RUN))}</code>"
 
     def node_code_block(self, node: SyntaxTreeNode) -> str:
-        return f"<pre><code>{escape(node.content)}</code></pre>\n"
+        return f"<pre><code>{escape(breakable(node.content, CODE_RUN))}</code></pre>\n"
 
     node_fence = node_code_block
 
@@ -146,17 +169,22 @@ class HtmlRenderer:
         title_attr = f' title="{escape(title)}"' if title else ""
         return f'<a href="{escape(href)}"{title_attr}>{self.children(node)}</a>'
 
+    def plain(self, node: SyntaxTreeNode) -> str:
+        """A node's plain text, escaped and breakable."""
+        return str(escape(breakable(plain_text(node), PROSE_RUN)))
+
     def node_image(self, node: SyntaxTreeNode) -> str:
         image = locate(self.article, node, self.policy)
-        alt = escape(plain_text(node))
         if not image.usable:
             self.notices.append(image_notice(self.article, image))
-            return f'<span class="missing-image">[{alt}]</span>'
-        return f'<img src="{escape(image.url)}" alt="{alt}">'
+            return f'<span class="missing-image">[{self.plain(node)}]</span>'
+        return f'<img src="{escape(image.url)}" alt="{escape(plain_text(node))}">'
 
     def figure(self, node: SyntaxTreeNode) -> str:
-        caption = node.attrs.get("title")
-        figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+        caption = str(node.attrs.get("title") or "")
+        figcaption = (
+            f"<figcaption>{escape(breakable(caption, PROSE_RUN))}</figcaption>" if caption else ""
+        )
         return f"<figure>{self.node_image(node)}{figcaption}</figure>\n"
 
     def node_table(self, node: SyntaxTreeNode) -> str:
@@ -188,21 +216,34 @@ class HtmlRenderer:
 
     def node_footnote_ref(self, node: SyntaxTreeNode) -> str:
         note_id = int(node.meta["id"])
-        number = note_id + 1
         if node.meta.get("subId", 0) or note_id not in self.notes:
+            number = self.numbers.get(note_id, note_id + 1)
             return f'<sup class="footnote-repeat">{number}</sup>'
+        self.numbers[note_id] = len(self.numbers) + 1
+        if self.in_note:
+            self.cited_in_notes.append(note_id)
+            return f'<sup class="footnote-repeat">{self.numbers[note_id]}</sup>'
+        spans = [self.footnote(note_id)]
+        while self.cited_in_notes:
+            spans.append(self.footnote(self.cited_in_notes.pop(0)))
+        return "".join(spans)
+
+    def footnote(self, note_id: int) -> str:
+        """One note's span; notes it cites are queued in :attr:`cited_in_notes`."""
+        self.in_note = True
         paragraphs = [
             f'<span class="footnote-paragraph">{self.children(child)}</span>'
             for child in self.notes[note_id].children
             if child.type == "paragraph"
         ]
+        self.in_note = False
         others = [
-            f'<span class="footnote-paragraph">{escape(plain_text(child))}</span>'
+            f'<span class="footnote-paragraph">{self.plain(child)}</span>'
             for child in self.notes[note_id].children
             if child.type not in ("paragraph", "footnote_anchor")
         ]
         content = "".join(paragraphs + others)
-        return f'<span class="footnote" id="fn{number}">{content}</span>'
+        return f'<span class="footnote" id="fn{self.numbers[note_id]}">{content}</span>'
 
     def node_footnote_anchor(self, node: SyntaxTreeNode) -> str:
         return ""

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from markdown_it.tree import SyntaxTreeNode
 
-from .fetch import ResourcePolicy, local_path
+from .errors import ResourceError
+from .fetch import ResourcePolicy, scheme_of, shorten, sniff
 from .model import Article, Notice
 
-SIGNATURES = {
-    b"\x89PNG\r\n\x1a\n": "png",
-    b"\xff\xd8\xff": "jpeg",
-    b"GIF87a": "gif",
-    b"GIF89a": "gif",
-}
+__all__ = ["ImageRef", "image_lines", "image_notice", "locate", "sniff", "source_line"]
 
 
 @dataclass(frozen=True)
@@ -41,34 +38,36 @@ def source_line(article: Article, node: SyntaxTreeNode) -> int:
     return body_start + (current.map[0] if current is not None and current.map else 0)
 
 
-def sniff(head: bytes) -> str:
-    """The image format from its first bytes, or '' when it is not a supported image."""
-    for magic, kind in SIGNATURES.items():
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    text = head.lstrip()[:512].lower()
-    if text.startswith((b"<?xml", b"<svg", b"<!--")) and b"<svg" in head.lower():
-        return "svg"
-    return ""
-
-
 def locate(article: Article, node: SyntaxTreeNode, policy: ResourcePolicy) -> ImageRef:
-    """Resolve an image node's ``src`` relative to the source file and check it."""
+    """Resolve an image node's ``src`` relative to the source file and check it.
+
+    Local and ``data:`` images are read and checked here, content included, so that a refusal
+    names the image's line; a remote image (when allowed) is checked when it is fetched.
+    """
     src = str(node.attrs.get("src", ""))
     url = policy.resolve(src, article.folder)
     line = source_line(article, node)
-    if reason := policy.refusal(url):
-        return ImageRef(url, "", f"image '{src}' refused: {reason}", line)
-    if not url.startswith("file:"):
+    if scheme_of(url) in ("http", "https") and not policy.refusal(url):
         return ImageRef(url, "remote", "", line)
-    with local_path(url).open("rb") as stream:
-        kind = sniff(stream.read(1024))
-    problem = "" if kind else f"'{src}' is not an image (PNG, JPEG, GIF, WebP or SVG)"
+    try:
+        kind = sniff(policy.load(url).data[:1024])
+    except ResourceError as exc:
+        return ImageRef(url, "", f"image '{shorten(src)}' refused: {exc}", line)
+    problem = "" if kind else f"'{shorten(src)}' is not an image (PNG, JPEG, GIF, WebP or SVG)"
     return ImageRef(url, kind, problem, line)
 
 
 def image_notice(article: Article, image: ImageRef) -> Notice:
     """The warning for an image that is left out."""
     return Notice(article.path, image.line, image.problem + "; its alt text is printed instead")
+
+
+def image_lines(article: Article) -> dict[str, int]:
+    """The source line of every image, keyed by its resolved and unquoted URL."""
+    resolve = ResourcePolicy(roots=()).resolve
+    lines: dict[str, int] = {}
+    for node in article.body.walk():
+        if node.type == "image":
+            url = unquote(resolve(str(node.attrs.get("src", "")), article.folder))
+            lines.setdefault(url, source_line(article, node))
+    return lines

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from typing import Any
+from urllib.parse import unquote
 
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetchingError
+from weasyprint.urls import (
+    FatalURLFetchingError,
+    URLFetcher,
+    URLFetcherResponse,
+    URLFetchingError,
+)
 
 from .brand import Brand, load_brand
-from .fetch import REMOTE_TIMEOUT, ResourcePolicy, policy_for
+from .errors import ResourceError, SourceError
+from .fetch import ResourcePolicy, policy_for, shorten
+from .images import image_lines
 from .labels import labels
 from .model import Article, Notice
 from .settings import Settings
@@ -28,19 +37,21 @@ IMAGE_CACHE: dict[str, object] = {}
 
 
 class SandboxFetcher(URLFetcher):  # type: ignore[misc]
-    """WeasyPrint's fetcher, refusing whatever the policy refuses; strict makes it fatal."""
+    """WeasyPrint's fetcher, serving only what the policy allows; strict makes a refusal fatal."""
 
-    def __init__(self, policy: ResourcePolicy, **kwargs: Any) -> None:
-        super().__init__(timeout=REMOTE_TIMEOUT, allow_redirects=False, **kwargs)
+    def __init__(self, policy: ResourcePolicy) -> None:
+        super().__init__()
         self.policy = policy
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if reason := self.policy.refusal(url):
-            shown = url if len(url) < 120 else url[:117] + "..."
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        try:
+            resource = self.policy.load(url)
+        except ResourceError as exc:
+            message = f"refused {shorten(url) if url.startswith('data:') else url}: {exc}"
             if self.policy.strict:
-                raise FatalURLFetchingError(f"refused {shown}: {reason}")
-            raise URLFetchingError(f"refused {shown}: {reason}")
-        return super().fetch(url, headers)
+                raise FatalURLFetchingError(message) from None
+            raise URLFetchingError(message) from None
+        return URLFetcherResponse(url, resource.data, {"Content-Type": resource.content_type})
 
 
 def forget_images() -> None:
@@ -79,10 +90,12 @@ def _stylesheets(
     return tuple(sheets)
 
 
+CSS_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
+
+
 def css_string(text: str) -> str:
-    """A CSS string literal: quotes, backslashes and line breaks escaped."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
-    return f'"{escaped}"'
+    """A CSS string literal: quotes, backslashes and every control character hex-escaped."""
+    return '"' + CSS_UNSAFE.sub(lambda m: f"\\{ord(m[0]):x} ", text) + '"'
 
 
 def page_css(article: Article, settings: Settings) -> CSS:
@@ -123,13 +136,19 @@ def render_html(template: str, context: dict[str, object], settings: Settings) -
 
 @contextmanager
 def captured_warnings(article: Article, notices: list[Notice]) -> Iterator[None]:
-    """Turn WeasyPrint's warnings (refused or broken resources) into notices on the article."""
+    """Turn WeasyPrint's warnings (refused or broken resources) into notices on the article,
+    at the line of the image they concern; a fatal refusal (strict) becomes a SourceError."""
     handler = _NoticeHandler(article, notices)
     WEASYPRINT_LOG.addHandler(handler)
     previous = WEASYPRINT_LOG.propagate
     WEASYPRINT_LOG.propagate = False
     try:
         yield
+    except FatalURLFetchingError as exc:
+        notice = handler.notice(str(exc))
+        raise SourceError(
+            article.path, notice.line, notice.message, "--strict refuses what it would warn about"
+        ) from None
     finally:
         WEASYPRINT_LOG.removeHandler(handler)
         WEASYPRINT_LOG.propagate = previous
@@ -140,10 +159,18 @@ class _NoticeHandler(logging.Handler):
         super().__init__(logging.WARNING)
         self.article = article
         self.notices = notices
+        self.folder = unquote(article.folder.resolve().as_uri()) + "/"
+        self.lines = sorted(image_lines(article).items(), key=lambda item: -len(item[0]))
+
+    def notice(self, message: str) -> Notice:
+        """A WeasyPrint message at the line of the first image it names (else line 1), with
+        the article's folder left out of its addresses."""
+        text = " ".join(unquote(message).split())
+        line = next((line for url, line in self.lines if url in text), 1)
+        return Notice(self.article.path, line, text.replace(self.folder, ""))
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = " ".join(record.getMessage().split())
-        self.notices.append(Notice(self.article.path, 1, message))
+        self.notices.append(self.notice(record.getMessage()))
 
 
 def layout(
@@ -159,7 +186,7 @@ def layout(
     fetcher = SandboxFetcher(policy_for(article, settings))
     extra = [page_css(article, settings)] if furniture else []
     with captured_warnings(article, notices):
-        return HTML(
+        document = HTML(
             string=html, base_url=article.folder.resolve().as_uri() + "/", url_fetcher=fetcher
         ).render(
             stylesheets=[*sheets, *extra],
@@ -167,16 +194,30 @@ def layout(
             pdf_tags=True,
             cache=IMAGE_CACHE,
         )
+    return without_attachments(document)
 
 
-def write_pdf(document: Document, article: Article, variant: str) -> bytes:
-    """The PDF bytes with a stable identifier, so equal inputs give equal files."""
+def without_attachments(document: Document) -> Document:
+    """Drop file attachments (``rel=attachment``): no output embeds a file. Nothing we write
+    asks for one; this holds even if a template someday does."""
+    document.metadata.attachments.clear()
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+    return document
+
+
+def write_pdf(
+    document: Document, article: Article, variant: str, notices: list[Notice] | None = None
+) -> bytes:
+    """The PDF bytes with a stable identifier, so equal inputs give equal files; WeasyPrint's
+    warnings while drawing (SVG images, attachments) go to ``notices`` when given."""
     identifier = (
         hashlib.sha256(f"{article.slug}\0{article.title}\0{article.date}\0{variant}".encode())
         .hexdigest()[:32]
         .encode()
     )
-    with derived_document_id(identifier):
+    capture = captured_warnings(article, notices) if notices is not None else nullcontext()
+    with derived_document_id(identifier), capture:
         data: bytes = document.write_pdf(
             pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True
         )

@@ -31,7 +31,7 @@ class PdfWriter:
         document = layout(
             html, article, settings, stylesheets(settings, self.format.styles), notices
         )
-        data = write_pdf(document, article, self.variant)
+        data = write_pdf(document, article, self.variant, notices)
         return Output(data, len(document.pages), tuple(notices))
 
 
