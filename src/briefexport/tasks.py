@@ -261,6 +261,22 @@ def new(
     print(path)
 
 
+@task(help={"force": "overwrite an existing templates/memo-reference.docx"})
+def reference_docx(c: Context, force: bool = False) -> None:
+    """Write the brand's Word styles to templates/memo-reference.docx for a designer to restyle."""
+    from .writers.memo import write_reference_docx
+
+    with clean_errors():
+        settings = settings_from(c)
+        target = settings.reference_docx
+        if target.exists() and not force:
+            raise Exit(
+                f"error: {target} exists; its styles already win (--force to regenerate)", code=1
+            )
+        write_reference_docx(settings, target)
+    print(target)
+
+
 @task(help={"out": "output folder to remove (default: build/)"})
 def clean(c: Context, out: str | None = None) -> None:
     """Remove the output folder."""
@@ -284,7 +300,7 @@ def doctor(c: Context) -> None:
         raise Exit(code=1)
 
 
-ns = Collection(build, pdf, memo, summary, check, verify, watch, new, clean, doctor)
+ns = Collection(build, pdf, memo, summary, check, verify, watch, new, reference_docx, clean, doctor)
 ns.configure({"briefexport": DEFAULTS})
 
 

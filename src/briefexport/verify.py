@@ -244,6 +244,6 @@ def verify_memo(article: Article, path: Path, finding: Finding, publisher: str) 
         if rel.reltype.endswith("/footnotes")
     )
     body, notes = source_blocks(article)
-    head = [Block("title", article.title)]
+    head = [Block("subject", article.memo.subject or article.title)]
     finding.missing += missing_in_order([*head, *body], body_text)
     finding.missing += missing_in_order(notes, notes_text)
