@@ -1,0 +1,215 @@
+"""``<slug>-summary.pdf``: the executive one-pager, always exactly one page.
+
+``summary.css`` scales text, leading and spacing with ``--density``. The writer looks for the
+largest density that fits one page: a first guess from the text's length, then a bracketing
+search, each probe one WeasyPrint layout (``render()``) whose pages are counted and whose fill
+is measured before anything is written. Content that does not fit at the 9 pt floor is refused
+with a :class:`LayoutError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import segno
+from markupsafe import Markup
+from weasyprint import CSS, Document
+
+from ..brand import load_brand
+from ..errors import LayoutError
+from ..labels import labels
+from ..model import Article, Notice, Summary
+from ..settings import Settings
+from ..weasy import FONTS, layout, render_html, stylesheets, template_context, write_pdf
+from . import REGISTRY, Format, Output
+
+NORMAL_PT = 11.5
+"""Body text at density 1: what short summaries get, never more."""
+FLOOR_PT = 9.0
+"""Body text is never smaller than this."""
+FLOOR = FLOOR_PT / NORMAL_PT
+PRECISION = 0.01
+"""The search stops when the densities that fit and overflow are this close..."""
+FULL = 0.98
+"""...or when a layout that fits fills this much of its room (a larger scale gains under 1%)."""
+TARGET = (1 + FULL) / 2
+"""The fill each probe aims at."""
+CAPACITY = 1800
+"""Characters of summary text that fill the page at density 1 (measured; for the first guess)."""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One layout of the page: its density, the document, and how much room it needed."""
+
+    density: float
+    document: Document
+    fill: float
+    notices: tuple[Notice, ...]
+    passes: int = 1
+
+    @property
+    def fits(self) -> bool:
+        """True when everything is on one page, above the footer."""
+        return len(self.document.pages) == 1 and self.fill <= 1
+
+
+def summary_notice(article: Article) -> Notice | None:
+    """The warning for a source without an authored summary (the one-pager derives one)."""
+    if article.summary is not None:
+        return None
+    return Notice(
+        article.path,
+        1,
+        "no summary in the front matter; derived from the lede and section openings",
+    )
+
+
+class SummaryWriter:
+    """``<slug>-summary.pdf``: bottom line, key points, recommendations; tagged PDF/UA-1."""
+
+    variant = "pdf/ua-1"
+    format: Format = REGISTRY["summary"]
+
+    def html(self, article: Article, settings: Settings) -> str:
+        """The HTML handed to WeasyPrint, with the QR code inline when the source has a url."""
+        context = template_context(article, settings)
+        alt = f"{labels(article.lang)['read_full']}: {article.url}"
+        context["qr"] = qr_svg(article.url, alt, load_brand(settings.brand_file).colours["text"])
+        return render_html(self.format.template, context, settings)
+
+    def fit(self, article: Article, settings: Settings) -> Fit:
+        """The layout at the largest density that fits one page; LayoutError when none does."""
+        html = self.html(article, settings)
+        sheets = stylesheets(settings, self.format.styles)
+
+        def attempt(density: float) -> Fit:
+            notices: list[Notice] = []
+            document = layout(
+                html, article, settings, (*sheets, density_css(density)), notices, furniture=False
+            )
+            return Fit(density, document, fill(document), tuple(notices))
+
+        return search(attempt, first_guess(article.effective_summary), article)
+
+    def render(self, article: Article, settings: Settings) -> Output:
+        fit = self.fit(article, settings)
+        notice = summary_notice(article)
+        notices = (notice, *fit.notices) if notice else fit.notices
+        return Output(write_pdf(fit.document, article, self.variant), 1, notices)
+
+
+def search(attempt: Callable[[float], Fit], guess: float, article: Article) -> Fit:
+    """The layout that fits at the largest density, to within about 1%.
+
+    The answer is bracketed by the best layout that fits and the lowest density that overflows.
+    Each probe is where the last layouts say the page would be just full (fill grows as a power
+    of the density, measured from the last two), kept inside the bracket, so the bracket shrinks
+    on every pass. A layout that fits and is FULL ends the search, as does a bracket narrower
+    than PRECISION.
+    """
+    best: Fit | None = None
+    previous: Fit | None = None
+    over = math.inf
+    probe, passes = guess, 0
+    while True:
+        trial = attempt(probe)
+        passes += 1
+        if trial.fits:
+            best = trial
+        else:
+            over = probe
+        if best is None and probe <= FLOOR:
+            raise overflow_error(article, trial)
+        if best and (best.density >= 1 or best.fill >= FULL or over - best.density <= PRECISION):
+            return replace(best, passes=passes)
+        aim = trial.density * (TARGET / trial.fill) ** (1 / growth(previous, trial))
+        lowest = best.density + PRECISION / 2 if best else FLOOR
+        probe = max(lowest, min(aim, over - PRECISION / 2, 1.0))
+        previous = trial
+
+
+def growth(first: Fit | None, second: Fit) -> float:
+    """The power of the density that fill grows with between two layouts; 2 (area) without two."""
+    if first is None or first.fill == second.fill:
+        return 2.0
+    power = math.log(second.fill / first.fill) / math.log(second.density / first.density)
+    return min(4.0, max(1.0, power))
+
+
+def first_guess(summary: Summary) -> float:
+    """A density from the text's length: area grows with the square of the scale."""
+    texts = (summary.bottom_line, *summary.key_points, *summary.recommendations)
+    chars = sum(map(len, texts))
+    return min(1.0, max(FLOOR, math.sqrt(CAPACITY / max(chars, 1))))
+
+
+def density_css(density: float) -> CSS:
+    """The custom properties ``summary.css`` scales by."""
+    return CSS(
+        string=f":root {{ --density: {density:.4f}; --summary-body: {NORMAL_PT}pt; }}",
+        font_config=FONTS,
+    )
+
+
+def fill(document: Document) -> float:
+    """The height the summary's blocks need over the room above the footer (1 or less: fits).
+
+    The blocks' fragments are summed over the pages they run to; the footer is fixed to the foot
+    of the last page. Reads the laid-out boxes (``Page._page_box``): WeasyPrint's public API has
+    no heights.
+    """
+    needed = 0.0
+    tops: dict[str, float] = {}
+    for page in document.pages:
+        for box in page._page_box.children[0].children[0].children:
+            if box.element_tag == "main":
+                top = box.content_box_y()
+                tops.setdefault("main", top)
+                if box.children:
+                    needed += max(c.position_y + c.margin_height() for c in box.children) - top
+            elif box.element_tag == "footer":
+                tops["footer"] = box.position_y
+    return float(needed / (tops["footer"] - tops["main"]))
+
+
+def overflow_error(article: Article, trial: Fit) -> LayoutError:
+    """The one line that says by how much the summary overflows and what to shorten."""
+    summary = article.effective_summary
+    over = max(1, math.ceil((trial.fill - 1) * 100))
+    words = {
+        "summary.bottom-line": count_words(summary.bottom_line),
+        "summary.key-points": sum(map(count_words, summary.key_points)),
+        "summary.recommendations": sum(map(count_words, summary.recommendations)),
+    }
+    if summary.derived:
+        hint = (
+            f"the summary derived from the lede and section openings has "
+            f"{sum(words.values()):,} words; write a shorter one under summary: in the front matter"
+        )
+    else:
+        fields = sorted((item for item in words.items() if item[1]), key=lambda item: -item[1])
+        hint = "shorten " + ", ".join(f"{name}: {count:,} words" for name, count in fields)
+    return LayoutError(
+        f"{article.path}:1: summary overflows one page by {over}% at the "
+        f"{FLOOR_PT:g} pt floor ({hint})"
+    )
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them."""
+    return len(text.split())
+
+
+def qr_svg(url: str, title: str, colour: str) -> Markup:
+    """The url as a QR code in inline SVG (vector: sharp at any print resolution), or nothing.
+
+    segno writes only geometry and the escaped ``title`` (the figure's alternative text in the
+    tagged PDF), so the markup is safe to insert.
+    """
+    if not url:
+        return Markup("")
+    svg = segno.make(url, error="m").svg_inline(title=title, dark=colour, border=0, omitsize=True)
+    return Markup(svg)
