@@ -97,8 +97,9 @@ class SummaryWriter:
     def render(self, article: Article, settings: Settings) -> Output:
         fit = self.fit(article, settings)
         notice = summary_notice(article)
-        notices = (notice, *fit.notices) if notice else fit.notices
-        return Output(write_pdf(fit.document, article, self.variant), 1, notices)
+        notices = [notice, *fit.notices] if notice else list(fit.notices)
+        data = write_pdf(fit.document, article, self.variant, notices)
+        return Output(data, 1, tuple(notices))
 
 
 def search(attempt: Callable[[float], Fit], guess: float, article: Article) -> Fit:
