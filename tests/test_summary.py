@@ -14,12 +14,12 @@ from pypdf import PdfReader
 
 from briefexport.build import build
 from briefexport.errors import LayoutError
-from briefexport.model import Article
+from briefexport.model import Article, summary_notice
 from briefexport.settings import Settings
 from briefexport.source import read_article
 from briefexport.verify import letters
 from briefexport.writers import Output, writer
-from briefexport.writers.summary import FLOOR, FLOOR_PT, SummaryWriter, summary_notice
+from briefexport.writers.summary import FLOOR, FLOOR_PT, SummaryWriter
 from conftest import FIXTURES, ROOT
 
 DENSE = FIXTURES / "summary-dense.md"

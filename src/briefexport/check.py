@@ -12,7 +12,7 @@ from .errors import SourceError
 from .fetch import ResourcePolicy
 from .html import heading_anchors
 from .images import locate, source_line
-from .model import Article
+from .model import Article, summary_notice
 from .settings import Settings
 from .source import read_article
 from .text import plain_text
@@ -49,14 +49,9 @@ def check_source(path: Path, settings: Settings) -> list[Finding]:
 
 def summary_findings(article: Article) -> Iterator[Finding]:
     """A missing summary, and key points too long to read at a glance."""
+    if notice := summary_notice(article):
+        yield Finding(notice.path, notice.line, "warning", notice.message)
     if article.summary is None:
-        yield Finding(
-            article.path,
-            1,
-            "warning",
-            "no summary in the front matter; the one-pager and memo derive one "
-            "(add summary: bottom-line, key-points, recommendations)",
-        )
         return
     for number, point in enumerate(article.summary.key_points, start=1):
         words = len(point.split())

@@ -138,3 +138,14 @@ def derive_summary(body: SyntaxTreeNode) -> Summary:
             points.append(first_sentence(text))
             in_section = False
     return Summary(bottom_line=lede, key_points=tuple(points), derived=True)
+
+
+def summary_notice(article: Article) -> Notice | None:
+    """The warning for a source without an authored summary (the one-pager derives one)."""
+    if article.summary is not None:
+        return None
+    return Notice(
+        article.path,
+        1,
+        "no summary in the front matter; derived from the lede and section openings",
+    )

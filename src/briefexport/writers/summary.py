@@ -20,7 +20,7 @@ from weasyprint import CSS, Document
 from ..brand import load_brand
 from ..errors import LayoutError
 from ..labels import labels
-from ..model import Article, Notice, Summary
+from ..model import Article, Notice, Summary, summary_notice
 from ..settings import Settings
 from ..weasy import FONTS, layout, render_html, stylesheets, template_context, write_pdf
 from . import REGISTRY, Format, Output
@@ -54,17 +54,6 @@ class Fit:
     def fits(self) -> bool:
         """True when everything is on one page, above the footer."""
         return len(self.document.pages) == 1 and self.fill <= 1
-
-
-def summary_notice(article: Article) -> Notice | None:
-    """The warning for a source without an authored summary (the one-pager derives one)."""
-    if article.summary is not None:
-        return None
-    return Notice(
-        article.path,
-        1,
-        "no summary in the front matter; derived from the lede and section openings",
-    )
 
 
 class SummaryWriter:
