@@ -75,11 +75,13 @@ def test_one_broken_article_in_five(tmp_path: Path):
         (sources / f"a{number}.md").write_text(short_article(number))
     (sources / "a3.md").write_text("---\ntitle: Broken\ndate: someday\nauthor: X\n---\nText\n")
     out = tmp_path / "out"
-    run = run_invoke("pdf", "--source", str(sources), "--out", str(out), "--jobs", "2")
+    run = run_invoke("build", "--source", str(sources), "--out", str(out), "--jobs", "2")
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert f"error: {sources / 'a3.md'}:3: 'date' is not a valid date: 'someday'" in run.stderr
-    assert sorted(p.name for p in out.rglob("*.pdf")) == [f"a{n}.pdf" for n in (1, 2, 4, 5)]
+    assert sorted(p.name for p in out.glob("*/a*")) == sorted(
+        f"a{n}{suffix}" for n in (1, 2, 4, 5) for suffix in (".pdf", "-memo.docx", "-summary.pdf")
+    )
     assert not (out / "a3").exists()
     lines = [line for line in run.stdout.splitlines() if line.startswith(("built", "failed"))]
     assert len(lines) == 5, run.stdout
