@@ -1,7 +1,8 @@
 """The build as a straight line: find sources, read, decide what is stale, render, write, record.
 
-Each step is a function that can be tested alone. Articles build in a process pool; a failure
-in one never stops the others, and every good output is written atomically.
+Each step is a function that can be tested alone. Every stale output of every article is one
+job, and the jobs run in a process pool, so even one article's outputs render side by side; a
+failure in one never stops the others, and every good output is written atomically.
 """
 
 from __future__ import annotations
@@ -9,20 +10,19 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urljoin
 
 from .atomic import write_atomic
 from .errors import BriefExportError, ResourceError
-from .fetch import local_path
 from .model import Article, Notice
 from .settings import Settings
 from .source import read_article
@@ -113,6 +113,8 @@ def file_hash(path: Path) -> str:
 
 def referenced_files(article: Article) -> list[Path]:
     """Local files the body points at (images), resolved relative to the source."""
+    from .fetch import local_path  # only for images: the resource sandbox's imports are heavy
+
     base = article.folder.resolve().as_uri() + "/"
     files = []
     for node in article.body.walk():
@@ -207,7 +209,7 @@ def plan_article(
     plan = Plan(ArticleResult(source))
     started = time.perf_counter()
     try:
-        article = read_article(source)
+        article = load(source)
     except BriefExportError as exc:
         plan.result.error = str(exc)
         return plan
@@ -224,23 +226,85 @@ def plan_article(
     return plan
 
 
-def render_plan(plan: Plan, out: Path, settings: Settings) -> ArticleResult:
-    """Render and atomically write a plan's stale outputs. Never raises a BriefExportError."""
-    result = plan.result
-    started = time.perf_counter()
+def load(source: Path) -> Article:
+    """:func:`read_article`, remembered for the last few sources (by path, modification time
+    and size, like :func:`file_hash`): workers forked after planning find it already parsed."""
     try:
-        article = read_article(result.source)
-        for name, key in plan.stale.items():
-            produced = writer(name).render(article, settings)
-            result.notices.extend(produced.notices)
-            if settings.strict and produced.notices:
-                raise ResourceError(f"{produced.notices[0]} (--strict turns warnings into errors)")
-            path = output_path(out, article, name)
-            write_atomic(path, produced.data)
-            result.outputs.append(OutputResult(name, path, key, built=True, pages=produced.pages))
+        stat = source.stat()
+    except OSError:
+        return read_article(source)
+    return _load(source, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load(source: Path, mtime: int, size: int) -> Article:
+    return read_article(source)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One stale output of one article: the unit of work, so that one article's outputs
+    render side by side on several cores."""
+
+    plan: int
+    source: Path
+    format: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """What became of a job: the output written, or the error; the writer's warnings."""
+
+    plan: int
+    format: str
+    output: OutputResult | None
+    notices: tuple[Notice, ...]
+    error: str
+    seconds: float
+
+
+def render_job(job: Job, out: Path, settings: Settings) -> Done:
+    """Render and atomically write one output. Never raises a BriefExportError."""
+    started = time.perf_counter()
+    notices: tuple[Notice, ...] = ()
+    output, error = None, ""
+    try:
+        article = load(job.source)
+        produced = writer(job.format).render(article, settings)
+        notices = produced.notices
+        if settings.strict and notices:
+            raise ResourceError(f"{notices[0]} (--strict turns warnings into errors)")
+        path = output_path(out, article, job.format)
+        write_atomic(path, produced.data)
+        output = OutputResult(job.format, path, job.fingerprint, built=True, pages=produced.pages)
     except BriefExportError as exc:
-        result.error = str(exc)
-    result.seconds += time.perf_counter() - started
+        error = str(exc)
+    return Done(job.plan, job.format, output, notices, error, time.perf_counter() - started)
+
+
+def jobs_of(plans: Sequence[Plan]) -> list[Job]:
+    """Every stale output, the longest first (biggest source, the brief before the rest) so
+    that the last jobs to start are short ones and no core idles at the end of a batch."""
+    jobs = [
+        Job(index, plan.result.source, name, key)
+        for index, plan in enumerate(plans)
+        if not plan.result.error
+        for name, key in plan.stale.items()
+    ]
+    return sorted(jobs, key=lambda job: -job.source.stat().st_size)
+
+
+def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str]) -> ArticleResult:
+    """Fold an article's finished jobs into its result, in the order the formats were asked."""
+    result = plan.result
+    for item in sorted(done, key=lambda d: formats.index(d.format)):
+        result.notices.extend(item.notices)
+        result.seconds += item.seconds
+        if item.output:
+            result.outputs.append(item.output)
+        result.error = result.error or item.error
+    result.outputs.sort(key=lambda o: formats.index(o.format))
     return result
 
 
@@ -271,33 +335,48 @@ def build(
                     f"{plan.result.notices[0]} (--strict turns warnings into errors)"
                 )
                 plan.stale.clear()
-    pending = [p for p in plans if p.stale and not p.result.error]
-    for plan in plans:
-        if plan not in pending and on_result:
+    work = jobs_of(plans)
+    waiting = {job.plan for job in work}
+    for index, plan in enumerate(plans):
+        if index not in waiting and on_result:
             on_result(plan.result)
-    workers = min(jobs or os.cpu_count() or 1, len(pending))
-    if workers <= 1:
-        for plan in pending:
-            render_plan(plan, out, settings)
+    done: dict[int, list[Done]] = {index: [] for index in waiting}
+    for item in render(work, out, settings, jobs):
+        done[item.plan].append(item)
+        if len(done[item.plan]) == len(plans[item.plan].stale):
+            result = finish(plans[item.plan], done[item.plan], formats)
             if on_result:
-                on_result(plan.result)
-    else:
-        warm_up(formats)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(render_plan, plan, out, settings): plan for plan in pending}
-            for future in as_completed(futures):
-                plan = futures[future]
-                plan.result = future.result()
-                if on_result:
-                    on_result(plan.result)
+                on_result(result)
     results = [plan.result for plan in plans]
-    if pending:
+    if work:
         record(out, results)
     return BuildReport(results)
 
 
-def warm_up(formats: Sequence[str]) -> None:
-    """Import the writers (and WeasyPrint) once, before forking, so workers start warm."""
-    for name in formats:
-        writer(name)
+def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Iterator[Done]:
+    """Each job's outcome as it finishes: in this process for one worker, else in workers
+    forked after the writers (and WeasyPrint) are imported, so they start warm."""
+    if not work:
+        return
+    warm_up(job.format for job in work)
+    workers = min(jobs or os.cpu_count() or 1, len(work))
+    if workers <= 1:
+        yield from (render_job(job, out, settings) for job in work)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(render_job, job, out, settings) for job in work]
+        yield from (future.result() for future in as_completed(futures))
+
+
+def warm_up(formats: Iterable[str]) -> None:
+    """Import WeasyPrint (the heaviest import by far) before any fork, so workers share it.
+
+    Formats laid out from a template go through WeasyPrint. Other writers load in the worker
+    that first needs them: importing python-docx here would delay every worker, the brief's too.
+    """
+    if any(REGISTRY[name].template for name in formats):
+        import_module("briefexport.weasy")
