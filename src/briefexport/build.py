@@ -379,4 +379,25 @@ def warm_up(formats: Iterable[str]) -> None:
     that first needs them: importing python-docx here would delay every worker, the brief's too.
     """
     if any(REGISTRY[name].template for name in formats):
-        import_module("briefexport.weasy")
+        with sonames_only():
+            import_module("briefexport.weasy")
+
+
+@contextmanager
+def sonames_only() -> Iterator[None]:
+    """Let cffi load C libraries by their sonames without ``ctypes.util.find_library``.
+
+    WeasyPrint tries several names for each of its libraries (``libgobject-2.0-0``,
+    ``gobject-2.0``, ..., ``libgobject-2.0.so.0``); cffi hands every name dlopen cannot load
+    to ``find_library``, which on Linux runs ``ldconfig``, ``gcc`` and ``ld`` in subprocesses:
+    22 searches, about half of WeasyPrint's import time. Answering "not found" makes cffi move
+    on to the next name, and each list ends with the soname the dynamic loader finds itself.
+    """
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
