@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from invoke.collection import Collection
 from invoke.context import Context
 from invoke.tasks import task
@@ -18,10 +20,23 @@ def test(c: Context, args: str = "") -> None:
 @task
 def lint(c: Context) -> None:
     """ruff (lint and format check) and mypy."""
-    c.run("ruff check src tests tasks.py")
-    c.run("ruff format --check src tests tasks.py")
+    c.run("ruff check src tests benchmarks tasks.py")
+    c.run("ruff format --check src tests benchmarks tasks.py")
     c.run("mypy")
+    c.run("mypy --strict benchmarks/bench.py")
 
 
-ns = Collection(*briefexport_tasks.tasks.values(), test, lint)
+@task(
+    help={
+        "runs": "runs per figure; each figure is their median, with min and max (default 5)",
+        "save": "also write the table to benchmarks/results/<date>.txt",
+    }
+)
+def bench(c: Context, runs: int = 5, save: bool = False) -> None:
+    """Benchmark against Pandoc: cold, warm, no-op, batch, scale, memory, stages (bench extra)."""
+    flags = f"--runs {runs}" + (" --save" if save else "")
+    c.run(f"{sys.executable} benchmarks/bench.py {flags}", pty=False)
+
+
+ns = Collection(*briefexport_tasks.tasks.values(), test, lint, bench)
 ns.configure(briefexport_tasks.configuration())

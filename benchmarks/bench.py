@@ -1,0 +1,646 @@
+"""The benchmark of issue 7: briefexport against Pandoc, as ratios measured in one run.
+
+``invoke bench`` runs this script. Every figure is the median of ``--runs`` runs (at least 5)
+with the minimum and maximum; one table, each target marked met or missed. Generated inputs go
+to ``benchmarks/work/`` (git-ignored); ``--save`` also writes the table to
+``benchmarks/results/<date>.txt``.
+
+Subprocesses run the real interpreter (``sys.executable -m invoke``), not a version manager's
+shim, and may cache bytecode as Python does on any machine (``PYTHONDONTWRITEBYTECODE`` is
+dropped), so the figures are the project's and not the environment's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import psutil
+import pypandoc
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / "work"
+RESULTS = ROOT / "benchmarks" / "results"
+ARTICLE = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
+MIB = 1024 * 1024
+SAMPLE_EVERY = 0.005
+"""Seconds between two samples of a process tree's memory."""
+BATCH = 40
+REPORT_PAGES = 40
+WORDS_PER_PAGE = 560
+"""Body words that fill about one page of the brief (measured on generated text)."""
+EDITS = ("lightning-speed", "lightning-fast")
+"""The one-word edit of the warm rebuild, toggled between runs."""
+STAGES = ("imports", "read", "template", "layout", "PDF write", "DOCX write", "summary fitting")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Repeated measurements of one figure."""
+
+    values: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def spread(self, unit: str, scale: float = 1.0) -> tuple[str, str, str]:
+        """Median, min and max formatted in ``unit`` after dividing by ``scale``."""
+        digits = 0 if unit == "MiB" else 3
+        return tuple(  # type: ignore[return-value]
+            f"{v / scale:.{digits}f}" for v in (self.median, min(self.values), max(self.values))
+        )
+
+
+@dataclass(frozen=True)
+class Target:
+    """A ratio and its limit: ``at most`` (times, MiB) unless ``at_least``."""
+
+    ratio: float
+    limit: float
+    against: str
+    at_least: bool = False
+
+    @property
+    def met(self) -> bool:
+        return self.ratio >= self.limit if self.at_least else self.ratio <= self.limit
+
+    def text(self) -> str:
+        sign = "≥" if self.at_least else "≤"
+        if self.against == "MiB":
+            return f"{sign} {self.limit:.0f} MiB  {'met' if self.met else 'MISSED'}"
+        return (
+            f"{self.ratio:.2f}× {self.against} (target {sign} {self.limit:g}×)  "
+            f"{'met' if self.met else 'MISSED'}"
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table."""
+
+    label: str
+    sample: Sample
+    unit: str = "s"
+    targets: tuple[Target, ...] = ()
+    note: str = ""
+
+
+def repeat(runs: int, measure: Callable[[], float]) -> Sample:
+    """``measure`` called ``runs`` times."""
+    return Sample(tuple(measure() for _ in range(runs)))
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every subprocess: this interpreter first on PATH, bytecode cached."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def tree_rss(process: psutil.Process) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+@dataclass(frozen=True)
+class Run:
+    """One subprocess: its wall time and the peak resident memory of its process tree."""
+
+    seconds: float
+    peak: int
+
+
+def run(command: Sequence[str], cwd: Path = ROOT, *, sample_memory: bool = False) -> Run:
+    """Run ``command`` to completion; fail loudly if it fails."""
+    started = time.perf_counter()
+    process = psutil.Popen(
+        list(command),
+        cwd=cwd,
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    peak = 0
+    if sample_memory:
+        stderr: list[bytes] = []
+        reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()))
+        reader.start()
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process))
+            time.sleep(SAMPLE_EVERY)
+        reader.join()
+        error = b"".join(stderr)
+    else:
+        error = process.communicate()[1]
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{error.decode(errors='replace')}")
+    return Run(seconds, peak)
+
+
+def invoke(*args: str | Path | int) -> list[str]:
+    """An ``invoke`` command line in the project, under this interpreter."""
+    return [sys.executable, "-m", "invoke", *map(str, args)]
+
+
+# Generated inputs ----------------------------------------------------------------------------
+
+
+def vocabulary() -> list[str]:
+    """Words of the Kazakhstan article's body, for realistic word and sentence lengths."""
+    body = ARTICLE.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    return re.findall(r"[A-Za-z][A-Za-z'’-]*", body)
+
+
+class Writer:
+    """Plausible policy prose from a seeded generator."""
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+        self.words = vocabulary()
+
+    def sentence(self, low: int = 8, high: int = 26) -> str:
+        words = self.random.choices(self.words, k=self.random.randint(low, high))
+        return " ".join(words).capitalize() + "."
+
+    def paragraph(self, words: int) -> str:
+        sentences: list[str] = []
+        while sum(len(s.split()) for s in sentences) < words:
+            sentences.append(self.sentence())
+        return " ".join(sentences)
+
+    def article(self, title: str, pages: int) -> str:
+        """A source of about ``pages`` pages: sections, footnotes, a list, a quote, a table."""
+        quote = '"'
+        summary = (
+            f"summary:\n  bottom-line: {quote}{self.sentence(20, 30)}{quote}\n  key-points:\n"
+            + "".join(f"    - {quote}{self.sentence(12, 22)}{quote}\n" for _ in range(4))
+            + "  recommendations:\n"
+            + "".join(f"    - {quote}{self.sentence(10, 18)}{quote}\n" for _ in range(3))
+        )
+        parts = [
+            f"---\ntitle: {quote}{title}{quote}\ndate: 2024-03-{self.random.randint(10, 28)}\n"
+            f"author: A. Researcher\npublisher: American Foreign Policy Council\n"
+            f"{summary}memo:\n  to: Distribution\n---\n"
+        ]
+        notes: list[str] = []
+        budget = pages * WORDS_PER_PAGE - 250
+        blocks = 0
+        while budget > 0:
+            if blocks % 6 == 0:
+                parts.append(f"## {self.sentence(3, 6)[:-1]}")
+            blocks += 1
+            kind = self.random.random()
+            if kind < 0.08:
+                items = [self.sentence(6, 14) for _ in range(4)]
+                parts.append("\n".join(f"- {item}" for item in items))
+                budget -= sum(len(i.split()) for i in items)
+            elif kind < 0.12:
+                text = self.paragraph(40)
+                parts.append(f"> {text}")
+                budget -= len(text.split())
+            elif kind < 0.14:
+                rows = [
+                    f"| {self.sentence(1, 3)} | {self.random.randint(1, 999)} |" for _ in range(5)
+                ]
+                parts.append("| Item | Value |\n|:--|--:|\n" + "\n".join(rows))
+                budget -= 30
+            else:
+                text = self.paragraph(self.random.randint(60, 140))
+                if self.random.random() < 0.3:
+                    notes.append(self.sentence(8, 20))
+                    text += f"[^{len(notes)}]"
+                parts.append(text)
+                budget -= len(text.split())
+        parts += [f"[^{n}]: {note}" for n, note in enumerate(notes, 1)]
+        return "\n\n".join(parts) + "\n"
+
+
+def generate(folder: Path, count: int, pages: Callable[[int], int], seed: int) -> Path:
+    """``count`` sources in a fresh ``folder``; article ``i`` has about ``pages(i)`` pages."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    writer = Writer(seed)
+    for number in range(count):
+        title = f"Generated brief {number + 1}: {writer.sentence(3, 7)[:-1]}"
+        (folder / f"brief-{number + 1:02d}.md").write_text(
+            writer.article(title, pages(number)), encoding="utf-8"
+        )
+    return folder
+
+
+def pdf_pages(out: Path) -> dict[str, int]:
+    """Pages of each built brief PDF, from the build manifest."""
+    manifest = json.loads((out / ".briefexport-manifest.json").read_text(encoding="utf-8"))
+    return {
+        key: int(value["pages"])
+        for key, value in manifest["outputs"].items()
+        if key.endswith(".pdf") and not key.endswith(("-summary.pdf", "-press.pdf"))
+    }
+
+
+# In-process measurements ---------------------------------------------------------------------
+
+
+@contextmanager
+def timer(into: list[float]) -> Iterator[None]:
+    """Append the seconds spent in the block to ``into``."""
+    started = time.perf_counter()
+    yield
+    into.append(time.perf_counter() - started)
+
+
+def floor(runs: int, source: Path) -> Sample:
+    """WeasyPrint alone: lay out and write the article's and the summary's HTML, warm."""
+    from weasyprint import HTML
+
+    from briefexport.settings import Settings
+    from briefexport.source import read_article
+    from briefexport.weasy import FONTS, page_css, stylesheets
+    from briefexport.writers.pdf import PdfWriter
+    from briefexport.writers.summary import SummaryWriter, density_css
+
+    settings = Settings(project=ROOT)
+    article = read_article(source)
+    summary = SummaryWriter()
+    jobs = [
+        (
+            PdfWriter().html(article, settings, []),
+            (*stylesheets(settings, PdfWriter.format.styles), page_css(article, settings)),
+        ),
+        (
+            summary.html(article, settings),
+            (
+                *stylesheets(settings, summary.format.styles),
+                density_css(summary.fit(article, settings).density),
+            ),
+        ),
+    ]
+    base = article.folder.resolve().as_uri() + "/"
+
+    def once() -> float:
+        started = time.perf_counter()
+        for html, sheets in jobs:
+            document = HTML(string=html, base_url=base).render(
+                stylesheets=list(sheets), font_config=FONTS, pdf_tags=True
+            )
+            document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+        return time.perf_counter() - started
+
+    once()
+    return repeat(runs, once)
+
+
+def warm(runs: int, folder: Path, out: Path) -> Sample:
+    """The watch path: one rebuild of all three outputs after a one-word edit, in this process."""
+    from briefexport.build import BuildReport
+    from briefexport.settings import Settings
+    from briefexport.watch import Rebuilds
+
+    reports: list[BuildReport] = []
+    [source] = folder.glob("*.md")
+    formats = ["pdf", "memo", "summary"]
+    session = Rebuilds(folder, out, Settings(project=ROOT), formats, reports.append)
+    session.run()
+
+    def once() -> float:
+        text = source.read_text(encoding="utf-8")
+        old, new = EDITS if EDITS[0] in text else EDITS[::-1]
+        source.write_text(text.replace(old, new, 1), encoding="utf-8")
+        started = time.perf_counter()
+        session.after_change()
+        seconds = time.perf_counter() - started
+        result = reports[-1].results[0]
+        if not reports[-1].ok or sum(o.built for o in result.outputs) != len(formats):
+            raise SystemExit(f"warm rebuild did not rebuild everything: {result}")
+        return seconds
+
+    once()
+    return repeat(runs, once)
+
+
+def pdf_render(runs: int, source: Path) -> tuple[Sample, int]:
+    """The PDF writer alone in this (warm) process: seconds, and the page count."""
+    from briefexport.settings import Settings
+    from briefexport.source import read_article
+    from briefexport.writers import writer
+
+    settings = Settings(project=ROOT)
+    article = read_article(source)
+    pages = writer("pdf").render(article, settings).pages
+
+    def once() -> float:
+        started = time.perf_counter()
+        writer("pdf").render(article, settings)
+        return time.perf_counter() - started
+
+    return repeat(runs, once), pages
+
+
+def stages() -> dict[str, float]:
+    """The cold build's stages one after another in this fresh process (``--stages``)."""
+    spent: dict[str, list[float]] = {name: [] for name in STAGES}
+    with timer(spent["imports"]):
+        from briefexport.build import warm_up
+
+        warm_up(["pdf"])
+        from briefexport.settings import Settings
+        from briefexport.source import read_article
+        from briefexport.weasy import layout, stylesheets, write_pdf
+        from briefexport.writers.memo import MemoWriter
+        from briefexport.writers.pdf import PdfWriter
+        from briefexport.writers.summary import SummaryWriter
+    settings = Settings(project=ROOT)
+    with timer(spent["read"]):
+        article = read_article(ARTICLE)
+    brief, summary = PdfWriter(), SummaryWriter()
+    with timer(spent["template"]):
+        html = brief.html(article, settings, [])
+        summary.html(article, settings)
+    with timer(spent["layout"]):
+        sheets = stylesheets(settings, brief.format.styles)
+        document = layout(html, article, settings, sheets, [])
+    with timer(spent["PDF write"]):
+        write_pdf(document, article, brief.variant)
+    with timer(spent["DOCX write"]):
+        MemoWriter().render(article, settings)
+    with timer(spent["summary fitting"]):
+        fit = summary.fit(article, settings)
+    with timer(spent["PDF write"]):
+        write_pdf(fit.document, article, summary.variant)
+    return {name: sum(values) for name, values in spent.items()}
+
+
+# The table -----------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """CPU, cores, Python, WeasyPrint and Pandoc versions."""
+    import weasyprint
+
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return (
+        f"{os.cpu_count()} × {model}, Python {platform.python_version()}, "
+        f"WeasyPrint {weasyprint.__version__}, Pandoc {pypandoc.get_pandoc_version()}"
+    )
+
+
+def table(rows: Sequence[Row], runs: int) -> str:
+    """The rows as fixed-width text."""
+    head = ("figure", "median", "min", "max", "", "ratio and target")
+    lines = [
+        [row.label, *row.sample.spread(row.unit, MIB if row.unit == "MiB" else 1.0), row.unit]
+        for row in rows
+    ]
+    widths = [max(len(str(c)) for c in column) for column in zip(head, *lines, strict=False)]
+    out = [
+        f"briefexport benchmark, {date.today().isoformat()}: median of {runs} runs [min, max]"
+        + ("" if runs >= 5 else " (fewer than 5 runs: a trial, not a result)"),
+        f"machine: {machine()}",
+        "",
+    ]
+
+    def fmt(cells: Sequence[str]) -> str:
+        return "  ".join(
+            str(c).ljust(w) if i in (0, 4) else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths[:5], strict=False))
+        )
+
+    out.append(fmt(head[:5]) + "  " + head[5])
+    for row, cells in zip(rows, lines, strict=True):
+        targets = [t.text() for t in row.targets] or [row.note]
+        out.append(fmt(cells) + "  " + targets[0])
+        out += [fmt(["", "", "", "", ""]) + "  " + t for t in targets[1:]]
+        if row.targets and row.note:
+            out.append(fmt(["", "", "", "", ""]) + "  " + row.note)
+    met = sum(t.met for row in rows for t in row.targets)
+    total = sum(len(row.targets) for row in rows)
+    out += ["", f"targets met: {met} of {total}"]
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (at least 5)")
+    parser.add_argument("--save", action="store_true", help="also write benchmarks/results/")
+    parser.add_argument("--stages", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.stages:
+        print(json.dumps(stages()))
+        return
+    if args.runs < 1 or (args.save and args.runs < 5):
+        parser.error("--runs must be at least 1, and at least 5 for a saved result")
+    rows = measure(args.runs)
+    text = table(rows, args.runs)
+    print(text)
+    if args.save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"{date.today().isoformat()}.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        print(f"saved {path.relative_to(ROOT)}", file=sys.stderr)
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def measure(runs: int) -> list[Row]:
+    """Every figure of the table, in one run of the bench."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    cold_out = WORK / "cold"
+    cold_command = invoke("build", "--force", "--source", ARTICLE, "--out", cold_out)
+
+    progress("cold builds")
+    run(cold_command)
+    cold_runs = [run(cold_command, sample_memory=True) for _ in range(runs)]
+    cold = repeat(runs, lambda: run(cold_command).seconds)
+    cold_memory = Sample(tuple(float(r.peak) for r in cold_runs))
+    article_pages = sum(pdf_pages(cold_out).values())
+
+    progress("pandoc")
+    pandoc = pypandoc.get_pandoc_path()
+    pandoc_out = WORK / "pandoc"
+    pandoc_out.mkdir()
+
+    def pandoc_once() -> float:
+        docx = run([pandoc, str(ARTICLE), "-o", str(pandoc_out / "article.docx")], ARTICLE.parent)
+        pdf = run(
+            [
+                pandoc,
+                str(ARTICLE),
+                "--pdf-engine=weasyprint",
+                "-o",
+                str(pandoc_out / "article.pdf"),
+            ],
+            ARTICLE.parent,
+        )
+        return docx.seconds + pdf.seconds
+
+    pandoc_once()
+    pandoc_time = repeat(runs, pandoc_once)
+
+    progress("no-op builds")
+    noop_command = invoke("build", "--source", ARTICLE, "--out", cold_out)
+    run(noop_command)
+    noop = repeat(runs, lambda: run(noop_command).seconds)
+
+    progress("WeasyPrint floor")
+    floor_time = floor(runs, ARTICLE)
+
+    progress("warm rebuilds")
+    warm_folder = WORK / "warm" / "source"
+    warm_folder.mkdir(parents=True)
+    shutil.copy2(ARTICLE, warm_folder)
+    warm_time = warm(runs, warm_folder, WORK / "warm" / "out")
+
+    progress("stages")
+    stage_runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "--stages"],
+                cwd=ROOT,
+                env=child_env(),
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+
+    progress(f"generating {BATCH} articles and a {REPORT_PAGES}-page report")
+    batch_source = generate(WORK / "batch" / "source", BATCH, lambda i: 2 + i % 5, seed=7)
+    report_source = generate(WORK / "report" / "source", 1, lambda i: REPORT_PAGES, seed=11)
+
+    progress("batch builds")
+    batch_commands = {
+        jobs: invoke(
+            "build",
+            "--force",
+            "--jobs",
+            jobs,
+            "--source",
+            batch_source,
+            "--out",
+            WORK / "batch" / f"out{jobs}",
+        )
+        for jobs in (1, 2)
+    }
+    batch_times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(runs):
+        for jobs, command in batch_commands.items():
+            batch_times[jobs].append(run(command).seconds)
+    batch_pages = pdf_pages(WORK / "batch" / "out1")
+
+    progress("the report")
+    report_out = WORK / "report" / "out"
+    report_command = invoke("build", "--force", "--source", report_source, "--out", report_out)
+    report_memory = Sample(
+        tuple(float(run(report_command, sample_memory=True).peak) for _ in range(runs))
+    )
+    report_pages = sum(pdf_pages(report_out).values())
+    [report_file] = report_source.glob("*.md")
+    report_render, _ = pdf_render(runs, report_file)
+    article_render, _ = pdf_render(runs, ARTICLE)
+
+    one, two = Sample(tuple(batch_times[1])), Sample(tuple(batch_times[2]))
+    per_page = Sample(tuple(s / report_pages for s in report_render.values))
+    article_per_page = Sample(tuple(s / article_pages for s in article_render.values))
+    stage_rows = [
+        Row(f"  stage: {name}", Sample(tuple(r[name] for r in stage_runs))) for name in STAGES
+    ]
+    stage_total = Sample(tuple(sum(r.values()) for r in stage_runs))
+    return [
+        Row(
+            "cold build, 3 outputs",
+            cold,
+            targets=(Target(cold.median / pandoc_time.median, 1.0, "pandoc"),),
+        ),
+        Row(
+            "pandoc: docx + pdf (weasyprint)",
+            pandoc_time,
+            note="two outputs, no memo header, no one-pager",
+        ),
+        Row("floor: WeasyPrint pdf + summary", floor_time, note="render + write_pdf, warm process"),
+        Row(
+            "warm rebuild, 3 outputs",
+            warm_time,
+            targets=(
+                Target(warm_time.median / floor_time.median, 1.3, "floor"),
+                Target(warm_time.median / pandoc_time.median, 0.4, "pandoc"),
+            ),
+        ),
+        Row(
+            "no-op build",
+            noop,
+            targets=(Target(noop.median / cold.median, 0.1, "cold"),),
+        ),
+        Row(
+            f"batch {BATCH} articles, --jobs 1",
+            one,
+            note=f"{sum(batch_pages.values())} brief pages, "
+            f"{min(batch_pages.values())} to {max(batch_pages.values())} per article",
+        ),
+        Row(
+            f"batch {BATCH} articles, --jobs 2",
+            two,
+            targets=(Target(one.median / two.median, 1.8, "speed-up", at_least=True),),
+        ),
+        Row(
+            f"scale: article, {article_pages} pages",
+            article_per_page,
+            "s/page",
+            note="PDF writer, warm process",
+        ),
+        Row(
+            f"scale: report, {report_pages} pages",
+            per_page,
+            "s/page",
+            targets=(Target(per_page.median / article_per_page.median, 1.2, "article"),),
+        ),
+        Row(
+            "peak RSS: cold build, article",
+            cold_memory,
+            "MiB",
+            targets=(Target(cold_memory.median / MIB, 250, "MiB"),),
+        ),
+        Row(
+            f"peak RSS: cold build, {report_pages}-page report",
+            report_memory,
+            "MiB",
+            targets=(Target(report_memory.median / MIB, 600, "MiB"),),
+        ),
+        Row("stages of the cold build, one after another", stage_total, note="sum of the stages"),
+        *stage_rows,
+    ]
+
+
+if __name__ == "__main__":
+    main()
