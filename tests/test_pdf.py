@@ -147,7 +147,10 @@ def test_features_and_hostile_bits(write_source, settings):
     assert "javascript:" not in html and "file:///etc" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html
-    assert '<span class="footnote" id="fn1"><span class="footnote-paragraph">The note text.' in html
+    assert (
+        '<span class="footnote" id="fn1" data-line="27"><span class="footnote-paragraph">The note text.'
+        in html
+    )
     assert '<h2 id="top-heading">' in html
     data = writer("pdf").render(article, settings).data
     text = letters(

@@ -243,7 +243,12 @@ class HtmlRenderer:
             if child.type not in ("paragraph", "footnote_anchor")
         ]
         content = "".join(paragraphs + others)
-        return f'<span class="footnote" id="fn{self.numbers[note_id]}">{content}</span>'
+        note = self.notes[note_id]
+        line = self.article.body_first_line + next((n.map[0] for n in note.walk() if n.map), 0)
+        return (
+            f'<span class="footnote" id="fn{self.numbers[note_id]}" data-line="{line}">'
+            f"{content}</span>"
+        )
 
     def node_footnote_anchor(self, node: SyntaxTreeNode) -> str:
         return ""

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+import time
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
+
+MAX_NESTING = 100
+PARSE_SECONDS = 20.0
 
 LANG_QUOTES = {
     "en": "“”‘’",
@@ -24,8 +30,11 @@ def parser(lang: str = "en") -> MarkdownIt:
     """The parser for one language (quotes differ); raw HTML is off, so it stays text."""
     quotes = LANG_QUOTES.get(lang.split("-")[0], LANG_QUOTES["en"])
     md = MarkdownIt("commonmark", {"typographer": True, "html": False, "quotes": quotes})
+    md.options["maxNesting"] = MAX_NESTING  # the default, 20, silently drops what lies deeper
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     md.use(footnote_plugin)
+    md.block.ruler.before("table", "deadline", block_deadline)
+    md.inline.ruler.before("text", "deadline", inline_deadline)
     md.validateLink = accept_any_link  # type: ignore[method-assign]  # the writers decide: unsafe links become plain text
     return md
 
@@ -35,9 +44,37 @@ def accept_any_link(url: str) -> bool:
     return True
 
 
+class ParseTimeoutError(Exception):
+    """Parsing ran over :data:`PARSE_SECONDS` (markdown-it is quadratic on some inputs, such as
+    thousands of unmatched brackets); knows the body line it was at, counted from 0."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"parsing took over {PARSE_SECONDS:.0f} s, at body line {line}")
+        self.line = line
+
+
+def block_deadline(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A block rule that matches nothing and stops a parse that has run out of time."""
+    if time.monotonic() > state.env.get("deadline", float("inf")):
+        raise ParseTimeoutError(start)
+    return False
+
+
+def inline_deadline(state: StateInline, silent: bool) -> bool:
+    """The inline twin of :func:`block_deadline`; the line is the paragraph's."""
+    if time.monotonic() > state.env.get("deadline", float("inf")):
+        body = state.env["text"]
+        raise ParseTimeoutError(body.count("\n", 0, max(0, body.find(state.src[:200]))))
+    return False
+
+
 def parse(text: str, lang: str = "en") -> SyntaxTreeNode:
-    """Parse a Markdown body into a syntax tree; footnote definitions land in a footnote_block."""
-    return SyntaxTreeNode(parser(lang).parse(text))
+    """Parse a Markdown body into a syntax tree; footnote definitions land in a footnote_block.
+
+    ParseTimeoutError when it takes longer than :data:`PARSE_SECONDS`.
+    """
+    env = {"deadline": time.monotonic() + PARSE_SECONDS, "text": text}
+    return SyntaxTreeNode(parser(lang).parse(text, env))
 
 
 MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]()<>#!|~{}&])")

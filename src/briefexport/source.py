@@ -14,18 +14,46 @@ import yaml
 from markdown_it.tree import SyntaxTreeNode
 
 from .errors import SourceError
-from .markdown import parse, smarten
+from .markdown import ParseTimeoutError, parse, smarten
 from .model import Article, Author, Memo, Notice, Summary
 
 MAX_SOURCE_BYTES = 2_000_000
+MAX_FRONT_MATTER = 50_000
+MAX_YAML_DEPTH = 10
+MAX_HEADLINE = 250
+MAX_DEPTH = 10
+MAX_NEARBY_NOTES = 15
+NEARBY = 400
 REQUIRED = ("title", "date", "author")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*\b[^>]*|!--.*?)>")
+RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*\b[^<>]*|!--[^<>]*)>")
 DANGLING_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTAINERS = ("bullet_list", "ordered_list", "blockquote")
 
 
 class FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, but dates stay text so a bad date is reported at its line."""
+    """YAML's safe loader, but dates stay text so a bad date is reported at its line; aliases
+    (the "billion laughs") and nesting deeper than :data:`MAX_YAML_DEPTH` are refused."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            problem, hint = f"found an alias (*{event.anchor})", "write the value out in full"
+        elif self.depth >= MAX_YAML_DEPTH:
+            problem, hint = f"nested more than {MAX_YAML_DEPTH} levels deep", "flatten it"
+        else:
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+        raise yaml.composer.ComposerError(hint, None, problem, mark)
 
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
@@ -52,7 +80,17 @@ def read_article(path: Path | str) -> Article:
     front = split_front_matter(path, text)
     meta, lines = load_yaml(path, front)
     fields = Validator(path, lines, front.first_line - 1).article_fields(meta)
-    body = parse(front.body, fields["lang"])
+    try:
+        body = parse(front.body, fields["lang"])
+    except ParseTimeoutError as exc:
+        raise SourceError(
+            path,
+            front.body_first_line + exc.line,
+            str(exc).partition(",")[0],
+            "look near here for thousands of unmatched brackets or markers, or split the text",
+        ) from None
+    check_depth(path, body, front.body_first_line)
+    check_note_clusters(path, body, front.body_first_line)
     notices = scan_body(path, body, front.body_first_line)
     if not body.children or all(n.type == "footnote_block" for n in body.children):
         raise SourceError(
@@ -92,7 +130,8 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode(path: Path, data: bytes) -> str:
-    """UTF-8 text (a BOM is dropped), with CRLF and CR line endings made LF."""
+    """UTF-8 text (a BOM is dropped), with CRLF and CR line endings made LF, and no control
+    characters but tabs and line breaks."""
     if not data.strip():
         raise SourceError(
             path, 1, "the file is empty", "start with front matter: title, date, author"
@@ -104,10 +143,18 @@ def decode(path: Path, data: bytes) -> str:
         raise SourceError(
             path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8"
         ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise SourceError(path, line, "contains a NUL byte", "this looks like a binary file")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if control := CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        if control[0] == "\x00":
+            raise SourceError(path, line, "contains a NUL byte", "this looks like a binary file")
+        raise SourceError(
+            path,
+            line,
+            f"contains a control character (U+{ord(control[0]):04X})",
+            "remove it; pasted text often carries them",
+        )
+    return text
 
 
 def split_front_matter(path: Path, text: str) -> FrontMatter:
@@ -130,22 +177,38 @@ def split_front_matter(path: Path, text: str) -> FrontMatter:
 
 def load_yaml(path: Path, front: FrontMatter) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
     """Parse the front matter; return the mapping and the file line of every key path."""
-    loader = FrontMatterLoader(front.text)
+    if len(front.text) > MAX_FRONT_MATTER:
+        raise SourceError(
+            path,
+            front.first_line,
+            f"the front matter is {len(front.text):,} characters, over {MAX_FRONT_MATTER:,}",
+            "move long text into the body",
+        )
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        loader = FrontMatterLoader(front.text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = front.first_line + (mark.line if mark else 0)
         problem = exc.problem or "malformed YAML"
         hint = f"{exc.context}" if exc.context else "check indentation, colons and quotes"
         raise SourceError(path, line, f"invalid YAML: {problem}", hint) from None
+    except yaml.reader.ReaderError as exc:
+        line = front.first_line + front.text.count("\n", 0, exc.position)
+        problem = f"a control character (U+{exc.character:04X})"
+        raise SourceError(path, line, f"invalid YAML: {problem}", "remove it") from None
     except yaml.YAMLError as exc:
         raise SourceError(
             path, front.first_line, f"invalid YAML: {exc}", "check the front matter"
         ) from None
-    finally:
-        loader.dispose()
+    except ValueError:
+        raise SourceError(
+            path, front.first_line, "invalid YAML: a number too long to read", "quote it"
+        ) from None
     if not isinstance(data, dict):
         raise SourceError(
             path,
@@ -155,22 +218,33 @@ def load_yaml(path: Path, front: FrontMatter) -> tuple[dict[str, Any], dict[tupl
         )
     lines: dict[tuple[str, ...], int] = {}
     if node is not None:
-        _record_lines(node, (), front.first_line, lines)
+        _record_lines(path, node, (), front.first_line, lines)
     return data, lines
 
 
 def _record_lines(
-    node: yaml.Node, prefix: tuple[str, ...], first_line: int, lines: dict[tuple[str, ...], int]
+    path: Path,
+    node: yaml.Node,
+    prefix: tuple[str, ...],
+    first_line: int,
+    lines: dict[tuple[str, ...], int],
 ) -> None:
     lines[prefix] = first_line + node.start_mark.line
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            path = (*prefix, str(key.value))
-            _record_lines(value, path, first_line, lines)
-            lines[path] = first_line + key.start_mark.line
+            where = (*prefix, str(key.value))
+            if where in lines:
+                raise SourceError(
+                    path,
+                    first_line + key.start_mark.line,
+                    f"duplicate key '{'.'.join(where)}'",
+                    f"it is also on line {lines[where]}; keep one",
+                )
+            _record_lines(path, value, where, first_line, lines)
+            lines[where] = first_line + key.start_mark.line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*prefix, str(index)), first_line, lines)
+            _record_lines(path, item, (*prefix, str(index)), first_line, lines)
 
 
 class Validator:
@@ -212,11 +286,28 @@ class Validator:
         text = str(value).strip()
         if not text:
             raise self.fail(key, f"'{'.'.join(key)}' is empty", "give it a value or remove the key")
+        if control := CONTROL.search(text):
+            raise self.fail(
+                key,
+                f"'{'.'.join(key)}' contains a control character (U+{ord(control[0]):04X})",
+                "remove it",
+            )
         return text
 
     def prose(self, value: Any, key: tuple[str, ...]) -> str:
         """Text shown to readers: typographic quotes and dashes, as in the body."""
         return smarten(self.string(value, key), self.language)
+
+    def headline(self, value: Any, key: tuple[str, ...]) -> str:
+        """A title: prose short enough for a masthead and a running head."""
+        text = self.prose(value, key)
+        if len(text) > MAX_HEADLINE:
+            raise self.fail(
+                key,
+                f"'{key[-1]}' is {len(text):,} characters long, over {MAX_HEADLINE}",
+                "shorten it; put the rest in 'subtitle' or the body",
+            )
+        return text
 
     def strings(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -357,9 +448,9 @@ def describe(value: Any) -> str:
 
 Convert = Callable[[Validator, Any, tuple[str, ...]], Any]
 FIELDS: dict[str, tuple[str, Convert]] = {
-    "title": ("title", Validator.prose),
-    "subtitle": ("subtitle", Validator.prose),
-    "short-title": ("short_title", Validator.prose),
+    "title": ("title", Validator.headline),
+    "subtitle": ("subtitle", Validator.headline),
+    "short-title": ("short_title", Validator.headline),
     "date": ("date", Validator.date),
     "author": ("authors", Validator.author),
     "publisher": ("publisher", Validator.prose),
@@ -372,6 +463,90 @@ FIELDS: dict[str, tuple[str, Convert]] = {
     "summary": ("summary", Validator.summary),
     "memo": ("memo", Validator.memo),
 }
+
+
+def check_depth(path: Path, body: SyntaxTreeNode, first_line: int) -> None:
+    """Refuse lists and quotes nested deeper than :data:`MAX_DEPTH`: each level indents, so
+    deeper ones would leave a sliver of a column (and markdown-it drops what is very deep)."""
+    for node in body.walk():
+        if node.type in CONTAINERS:
+            depth, parent = 1, node.parent
+            while parent is not None:
+                depth += parent.type in CONTAINERS
+                parent = parent.parent
+            if depth > MAX_DEPTH:
+                line = first_line + (node.map[0] if node.map else 0)
+                raise SourceError(
+                    path,
+                    line,
+                    f"lists and quotes nested more than {MAX_DEPTH} levels deep",
+                    "flatten the outline",
+                )
+
+
+def check_note_clusters(path: Path, body: SyntaxTreeNode, first_line: int) -> None:
+    """Refuse more than :data:`MAX_NEARBY_NOTES` footnotes called within :data:`NEARBY`
+    characters, counting the notes that those notes cite: they all belong at the foot of one
+    page, where they cannot fit, and WeasyPrint's time to try grows steeply with their number."""
+    weights = note_weights(body)
+    for inline in body.walk():
+        if inline.type != "inline" or _in_note(inline):
+            continue
+        calls: list[tuple[int, int]] = []
+        offset = 0
+        for node in inline.walk():
+            offset += len(node.content) if node.type == "text" else 0
+            if node.type == "footnote_ref" and not node.meta.get("subId", 0):
+                calls.append((offset, weights.get(int(node.meta["id"]), 1)))
+        start = total = 0
+        for position, weight in calls:
+            total += weight
+            while calls[start][0] < position - NEARBY:
+                total -= calls[start][1]
+                start += 1
+            if total > MAX_NEARBY_NOTES:
+                raise SourceError(
+                    path,
+                    first_line + (inline.map[0] if inline.map else 0),
+                    f"more than {MAX_NEARBY_NOTES} footnotes are called within a few lines "
+                    "here (counting notes cited by notes); they cannot all fit at the foot "
+                    "of one page",
+                    "spread the citations out or merge notes",
+                )
+
+
+def _in_note(node: SyntaxTreeNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type != "footnote_block":
+        parent = parent.parent
+    return parent is not None
+
+
+def note_weights(body: SyntaxTreeNode) -> dict[int, int]:
+    """For each footnote, how many notes its first call brings to the page: itself plus those
+    it cites first, and theirs in turn (computed without recursion: chains can be long)."""
+    cites: dict[int, list[int]] = {}
+    for block in body.children:
+        if block.type == "footnote_block":
+            for note in block.children:
+                cites[int(note.meta["id"])] = [
+                    int(ref.meta["id"])
+                    for ref in note.walk()
+                    if ref.type == "footnote_ref" and not ref.meta.get("subId", 0)
+                ]
+    weights: dict[int, int] = {}
+    for root in cites:
+        stack, entered = [root], {root}
+        while stack:
+            current = stack[-1]
+            pending = [c for c in cites.get(current, []) if c not in entered and c not in weights]
+            if pending:
+                entered.update(pending)
+                stack.extend(pending)
+                continue
+            stack.pop()
+            weights[current] = 1 + sum(weights.get(c, 0) for c in cites.get(current, []))
+    return weights
 
 
 def scan_body(path: Path, body: SyntaxTreeNode, first_line: int) -> tuple[Notice, ...]:

@@ -38,9 +38,9 @@ def _inline_text(node: SyntaxTreeNode, note_mark: str) -> Iterator[str]:
 
 def first_sentence(text: str) -> str:
     """The first sentence of a paragraph, not fooled by "U.S." or initials."""
-    start = 0
     for match in SENTENCE_END.finditer(text):
-        if not ABBREVIATION_END.search(text[start : match.start()]):
+        # The longest abbreviation is four characters: a short window keeps this linear.
+        if not ABBREVIATION_END.search(text[max(0, match.start() - 8) : match.start()]):
             return text[: match.start()].strip()
     return text.strip()
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Document
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import (
     FatalURLFetchingError,
@@ -90,6 +91,8 @@ def _stylesheets(
     return tuple(sheets)
 
 
+FOOTNOTE_SPAN = re.compile(r'<span class="footnote" id="fn(\d+)" data-line="(\d+)">')
+MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.+?)" \(U\+')
 CSS_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
 
 
@@ -163,11 +166,15 @@ class _NoticeHandler(logging.Handler):
         self.lines = sorted(image_lines(article).items(), key=lambda item: -len(item[0]))
 
     def notice(self, message: str) -> Notice:
-        """A WeasyPrint message at the line of the first image it names (else line 1), with
-        the article's folder left out of its addresses."""
+        """A WeasyPrint message at the line of the first image it names, or of the first
+        character no font has (else line 1), with the article's folder left out of addresses."""
         text = " ".join(unquote(message).split())
-        line = next((line for url, line in self.lines if url in text), 1)
-        return Notice(self.article.path, line, text.replace(self.folder, ""))
+        line = next((line for url, line in self.lines if url in text), 0)
+        if not line and (glyph := MISSING_GLYPH.search(message)):
+            source = self.article.path.read_text(encoding="utf-8", errors="replace")
+            found = source.find(glyph[1])
+            line = source.count("\n", 0, found) + 1 if found >= 0 else 0
+        return Notice(self.article.path, line or 1, text.replace(self.folder, ""))
 
     def emit(self, record: logging.LogRecord) -> None:
         self.notices.append(self.notice(record.getMessage()))
@@ -194,7 +201,29 @@ def layout(
             pdf_tags=True,
             cache=IMAGE_CACHE,
         )
+    check_footnotes(html, document, article)
     return without_attachments(document)
+
+
+def check_footnotes(html: str, document: Document, article: Article) -> None:
+    """Refuse a layout that dropped a footnote: WeasyPrint leaves out a note that does not fit
+    at the foot of the page that calls it (a note longer than a page, or too many at once)."""
+    placed = {
+        box.element.get("id")
+        for page in document.pages
+        for area in page._page_box.children
+        if isinstance(area, FootnoteAreaBox)
+        for box in area.descendants()
+        if box.element is not None
+    }
+    for number, line in FOOTNOTE_SPAN.findall(html):
+        if f"fn{number}" not in placed:
+            raise SourceError(
+                article.path,
+                int(line),
+                f"footnote {number} does not fit at the foot of a page and would be lost",
+                "shorten it, move part of it into the body, or spread out the notes around it",
+            )
 
 
 def without_attachments(document: Document) -> Document:
