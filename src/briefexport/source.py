@@ -196,6 +196,8 @@ def load_yaml(path: Path, front: FrontMatter) -> tuple[dict[str, Any], dict[tupl
         line = front.first_line + (mark.line if mark else 0)
         problem = exc.problem or "malformed YAML"
         hint = f"{exc.context}" if exc.context else "check indentation, colons and quotes"
+        if problem.startswith("could not determine a constructor"):
+            hint = "YAML tags are not allowed; write a plain value"
         raise SourceError(path, line, f"invalid YAML: {problem}", hint) from None
     except yaml.reader.ReaderError as exc:
         line = front.first_line + front.text.count("\n", 0, exc.position)
