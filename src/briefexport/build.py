@@ -113,15 +113,16 @@ def file_hash(path: Path) -> str:
 
 def referenced_files(article: Article) -> list[Path]:
     """Local files the body points at (images), resolved relative to the source."""
-    from .fetch import local_path  # only for images: the resource sandbox's imports are heavy
-
     base = article.folder.resolve().as_uri() + "/"
-    files = []
-    for node in article.body.walk():
-        src = str(node.attrs.get("src", "")) if node.type == "image" else ""
-        if src and "://" not in src and not src.startswith("data:"):
-            files.append(local_path(urljoin(base, src)))
-    return files
+    sources = [
+        str(node.attrs.get("src", "")) for node in article.body.walk() if node.type == "image"
+    ]
+    local = [src for src in sources if src and "://" not in src and not src.startswith("data:")]
+    if not local:
+        return []
+    from .fetch import local_path  # the resource sandbox's imports are heavy: only for images
+
+    return [local_path(urljoin(base, src)) for src in local]
 
 
 def fingerprint(article: Article, name: str, settings: Settings) -> str:
@@ -284,15 +285,23 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
 
 
 def jobs_of(plans: Sequence[Plan]) -> list[Job]:
-    """Every stale output, the longest first (biggest source, the brief before the rest) so
-    that the last jobs to start are short ones and no core idles at the end of a batch."""
+    """Every stale output, the biggest sources first, so that the last jobs to start are short
+    ones and no core idles at the end of a batch; one article's jobs stay together."""
     jobs = [
         Job(index, plan.result.source, name, key)
         for index, plan in enumerate(plans)
         if not plan.result.error
         for name, key in plan.stale.items()
     ]
-    return sorted(jobs, key=lambda job: -job.source.stat().st_size)
+    return sorted(jobs, key=lambda job: -source_size(job.source))
+
+
+def source_size(path: Path) -> int:
+    """A source's size in bytes, 0 if it has gone: the estimate of a job's cost."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str]) -> ArticleResult:

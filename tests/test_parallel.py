@@ -1,0 +1,128 @@
+"""The build's jobs: one per output, side by side in forked workers, folded back in order."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import briefexport.watch as watch_module
+from briefexport.build import ArticleResult, Plan, build, discover, jobs_of, read_manifest
+from briefexport.errors import LayoutError
+from briefexport.model import Article
+from briefexport.settings import Settings
+from briefexport.watch import Rebuilds
+from briefexport.writers import REGISTRY, Format, Output
+from conftest import ROOT
+
+
+class BrokenWriter:
+    """A writer that always fails, to show that the other outputs still get written."""
+
+    def render(self, article: Article, settings: Settings) -> Output:
+        raise LayoutError(f"{article.path}:1: broken on purpose")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_outputs_come_back_in_the_order_asked_whatever_finishes_first(project: Path, jobs: int):
+    finished: list[ArticleResult] = []
+    out = project / "build"
+    report = build(
+        discover(project / "source"),
+        out,
+        Settings(project=project),
+        ["summary", "memo", "pdf"],
+        jobs=jobs,
+        on_result=finished.append,
+    )
+    assert report.ok and finished == report.results
+    [result] = report.results
+    assert [o.format for o in result.outputs] == ["summary", "memo", "pdf"]
+    assert all(o.built and o.path.exists() for o in result.outputs)
+    assert len(read_manifest(out)) == 3
+
+
+def test_workers_write_the_same_bytes_as_one_process(project: Path):
+    outputs = []
+    for jobs in (1, 2):
+        out = project / f"build{jobs}"
+        report = build(
+            discover(project / "source"), out, Settings(project=project), ["pdf", "memo"], jobs=jobs
+        )
+        assert report.ok
+        outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*.*")})
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_output_leaves_the_others_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+):
+    monkeypatch.setitem(REGISTRY, "broken", Format("test_parallel:BrokenWriter", "-broken.txt"))
+    report = build(
+        discover(project / "source"),
+        project / "build",
+        Settings(project=project),
+        ["broken", "memo"],
+        jobs=jobs,
+    )
+    [result] = report.results
+    assert result.status == "failed" and result.error.endswith(":1: broken on purpose")
+    assert [o.format for o in result.outputs] == ["memo"] and result.outputs[0].path.exists()
+
+
+def test_jobs_start_with_the_biggest_source_and_keep_an_article_together(tmp_path: Path):
+    sizes = {"small.md": 10, "big.md": 30, "middle.md": 20}
+    plans = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_text("x" * size)
+        plans.append(Plan(ArticleResult(tmp_path / name), {"pdf": "a", "memo": "b"}))
+    plans.append(Plan(ArticleResult(tmp_path / "failed.md", error="bad"), {"pdf": "c"}))
+    order = [(job.source.name, job.format) for job in jobs_of(plans)]
+    assert order == [
+        ("big.md", "pdf"),
+        ("big.md", "memo"),
+        ("middle.md", "pdf"),
+        ("middle.md", "memo"),
+        ("small.md", "pdf"),
+        ("small.md", "memo"),
+    ]
+
+
+def test_watch_forks_only_once_this_process_is_warm(project: Path, monkeypatch: pytest.MonkeyPatch):
+    settings = Settings(project=project)
+    source, out = project / "source", project / "build"
+    build(discover(source), out, settings, ["memo"], jobs=1)
+    jobs: list[int] = []
+
+    def spy(*args, **kwargs):
+        jobs.append(kwargs["jobs"])
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(watch_module, "build", spy)
+    session = Rebuilds(source, out, settings, ["memo"], lambda report: None)
+    session.run()  # up to date: nothing rendered here, so this process is still cold
+    [path] = discover(source)
+    path.write_text(path.read_text(encoding="utf-8").replace("lightning-speed", "lightning-fast"))
+    session.after_change()  # renders the memo here: warm
+    session.run()
+    assert jobs == [1, 1, 0]
+
+
+def test_weasyprint_is_imported_without_the_library_search():
+    code = (
+        "import ctypes.util\n"
+        "searched = []\n"
+        "counting = lambda name: searched.append(name)\n"
+        "ctypes.util.find_library = counting\n"
+        "from briefexport.build import warm_up\n"
+        "warm_up(['pdf'])\n"
+        "from weasyprint.text import ffi\n"
+        "print(searched, ffi.harfbuzz_subset is not None, ctypes.util.find_library is counting)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split() == ["[]", "True", "True"]
