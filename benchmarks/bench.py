@@ -62,9 +62,10 @@ class Sample:
     def spread(self, unit: str, scale: float = 1.0) -> tuple[str, str, str]:
         """Median, min and max formatted in ``unit`` after dividing by ``scale``."""
         digits = 0 if unit == "MiB" else 3
-        return tuple(  # type: ignore[return-value]
+        median, low, high = (
             f"{v / scale:.{digits}f}" for v in (self.median, min(self.values), max(self.values))
         )
+        return median, low, high
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,20 @@ class Row:
     note: str = ""
 
 
-def repeat(runs: int, measure: Callable[[], float]) -> Sample:
-    """``measure`` called ``runs`` times."""
-    return Sample(tuple(measure() for _ in range(runs)))
+Probe = Callable[[], float]
+"""One measurement: it does the work once and returns the seconds it took."""
+
+
+def interleaved(runs: int, probes: dict[str, Probe]) -> dict[str, Sample]:
+    """Each probe once to warm up, then ``runs`` rounds of every probe in turn, so that the
+    figures compared in a ratio see the same moments of a noisy machine."""
+    for probe in probes.values():
+        probe()
+    values: dict[str, list[float]] = {name: [] for name in probes}
+    for _ in range(runs):
+        for name, probe in probes.items():
+            values[name].append(probe())
+    return {name: Sample(tuple(v)) for name, v in values.items()}
 
 
 def child_env() -> dict[str, str]:
@@ -272,7 +284,7 @@ def timer(into: list[float]) -> Iterator[None]:
     into.append(time.perf_counter() - started)
 
 
-def floor(runs: int, source: Path) -> Sample:
+def floor_probe(source: Path) -> Probe:
     """WeasyPrint alone: lay out and write the article's and the summary's HTML, warm."""
     from weasyprint import HTML
 
@@ -309,11 +321,10 @@ def floor(runs: int, source: Path) -> Sample:
             document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
         return time.perf_counter() - started
 
-    once()
-    return repeat(runs, once)
+    return once
 
 
-def warm(runs: int, folder: Path, out: Path) -> Sample:
+def warm_probe(folder: Path, out: Path) -> Probe:
     """The watch path: one rebuild of all three outputs after a one-word edit, in this process."""
     from briefexport.build import BuildReport
     from briefexport.settings import Settings
@@ -337,12 +348,11 @@ def warm(runs: int, folder: Path, out: Path) -> Sample:
             raise SystemExit(f"warm rebuild did not rebuild everything: {result}")
         return seconds
 
-    once()
-    return repeat(runs, once)
+    return once
 
 
-def pdf_render(runs: int, source: Path) -> tuple[Sample, int]:
-    """The PDF writer alone in this (warm) process: seconds, and the page count."""
+def pdf_probe(source: Path) -> tuple[Probe, int]:
+    """The PDF writer alone in this (warm) process, and the brief's page count."""
     from briefexport.settings import Settings
     from briefexport.source import read_article
     from briefexport.writers import writer
@@ -356,7 +366,7 @@ def pdf_render(runs: int, source: Path) -> tuple[Sample, int]:
         writer("pdf").render(article, settings)
         return time.perf_counter() - started
 
-    return repeat(runs, once), pages
+    return once, pages
 
 
 def stages() -> dict[str, float]:
@@ -411,8 +421,8 @@ def machine() -> str:
     )
 
 
-def table(rows: Sequence[Row], runs: int) -> str:
-    """The rows as fixed-width text."""
+def table(rows: Sequence[Row], runs: int, conditions: str) -> str:
+    """The rows as fixed-width text, under a header naming the machine and its load."""
     head = ("figure", "median", "min", "max", "", "ratio and target")
     lines = [
         [row.label, *row.sample.spread(row.unit, MIB if row.unit == "MiB" else 1.0), row.unit]
@@ -423,6 +433,7 @@ def table(rows: Sequence[Row], runs: int) -> str:
         f"briefexport benchmark, {date.today().isoformat()}: median of {runs} runs [min, max]"
         + ("" if runs >= 5 else " (fewer than 5 runs: a trial, not a result)"),
         f"machine: {machine()}",
+        conditions,
         "",
     ]
 
@@ -456,8 +467,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.runs < 1 or (args.save and args.runs < 5):
         parser.error("--runs must be at least 1, and at least 5 for a saved result")
+    started, load = time.monotonic(), os.getloadavg()[0]
     rows = measure(args.runs)
-    text = table(rows, args.runs)
+    conditions = (
+        f"load average (1 min) {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; "
+        f"the bench took {(time.monotonic() - started) / 60:.0f} min"
+    )
+    text = table(rows, args.runs, conditions)
     print(text)
     if args.save:
         RESULTS.mkdir(parents=True, exist_ok=True)
@@ -476,51 +492,43 @@ def measure(runs: int) -> list[Row]:
     WORK.mkdir(parents=True)
     cold_out = WORK / "cold"
     cold_command = invoke("build", "--force", "--source", ARTICLE, "--out", cold_out)
-
-    progress("cold builds")
-    run(cold_command)
-    cold_runs = [run(cold_command, sample_memory=True) for _ in range(runs)]
-    cold = repeat(runs, lambda: run(cold_command).seconds)
-    cold_memory = Sample(tuple(float(r.peak) for r in cold_runs))
-    article_pages = sum(pdf_pages(cold_out).values())
-
-    progress("pandoc")
-    pandoc = pypandoc.get_pandoc_path()
+    noop_command = invoke("build", "--source", ARTICLE, "--out", cold_out)
     pandoc_out = WORK / "pandoc"
     pandoc_out.mkdir()
 
-    def pandoc_once() -> float:
-        docx = run([pandoc, str(ARTICLE), "-o", str(pandoc_out / "article.docx")], ARTICLE.parent)
-        pdf = run(
-            [
-                pandoc,
-                str(ARTICLE),
-                "--pdf-engine=weasyprint",
-                "-o",
-                str(pandoc_out / "article.pdf"),
-            ],
-            ARTICLE.parent,
+    def pandoc() -> float:
+        """The same source to DOCX, then to PDF through WeasyPrint, back to back."""
+        binary = pypandoc.get_pandoc_path()
+        return sum(
+            run(
+                [binary, str(ARTICLE), *flags, "-o", str(pandoc_out / name)], ARTICLE.parent
+            ).seconds
+            for name, flags in (("article.docx", []), ("article.pdf", ["--pdf-engine=weasyprint"]))
         )
-        return docx.seconds + pdf.seconds
 
-    pandoc_once()
-    pandoc_time = repeat(runs, pandoc_once)
+    progress("cold builds, Pandoc and no-op builds, in turn")
+    fresh = interleaved(
+        runs,
+        {
+            "cold": lambda: run(cold_command).seconds,
+            "no-op": lambda: run(noop_command).seconds,
+            "pandoc": pandoc,
+        },
+    )
+    cold, noop, pandoc_time = fresh["cold"], fresh["no-op"], fresh["pandoc"]
+    article_pages = sum(pdf_pages(cold_out).values())
 
-    progress("no-op builds")
-    noop_command = invoke("build", "--source", ARTICLE, "--out", cold_out)
-    run(noop_command)
-    noop = repeat(runs, lambda: run(noop_command).seconds)
-
-    progress("WeasyPrint floor")
-    floor_time = floor(runs, ARTICLE)
-
-    progress("warm rebuilds")
+    progress("warm rebuilds and the WeasyPrint floor, in turn")
     warm_folder = WORK / "warm" / "source"
     warm_folder.mkdir(parents=True)
     shutil.copy2(ARTICLE, warm_folder)
-    warm_time = warm(runs, warm_folder, WORK / "warm" / "out")
+    in_process = interleaved(
+        runs,
+        {"warm": warm_probe(warm_folder, WORK / "warm" / "out"), "floor": floor_probe(ARTICLE)},
+    )
+    warm_time, floor_time = in_process["warm"], in_process["floor"]
 
-    progress("stages")
+    progress("stages of the cold build")
     stage_runs = [
         json.loads(
             subprocess.run(
@@ -538,41 +546,35 @@ def measure(runs: int) -> list[Row]:
     progress(f"generating {BATCH} articles and a {REPORT_PAGES}-page report")
     batch_source = generate(WORK / "batch" / "source", BATCH, lambda i: 2 + i % 5, seed=7)
     report_source = generate(WORK / "report" / "source", 1, lambda i: REPORT_PAGES, seed=11)
+    [report_file] = report_source.glob("*.md")
 
-    progress("batch builds")
-    batch_commands = {
-        jobs: invoke(
-            "build",
-            "--force",
-            "--jobs",
-            jobs,
-            "--source",
-            batch_source,
-            "--out",
-            WORK / "batch" / f"out{jobs}",
-        )
-        for jobs in (1, 2)
-    }
-    batch_times: dict[int, list[float]] = {1: [], 2: []}
-    for _ in range(runs):
-        for jobs, command in batch_commands.items():
-            batch_times[jobs].append(run(command).seconds)
+    progress("batch builds, --jobs 1 and 2 in turn")
+
+    def batch_build(jobs: int) -> Probe:
+        out = WORK / "batch" / f"out{jobs}"
+        command = invoke("build", "--force", "--jobs", jobs, "--source", batch_source, "--out", out)
+        return lambda: run(command).seconds
+
+    batch = interleaved(runs, {"jobs 1": batch_build(1), "jobs 2": batch_build(2)})
+    one, two = batch["jobs 1"], batch["jobs 2"]
     batch_pages = pdf_pages(WORK / "batch" / "out1")
 
-    progress("the report")
-    report_out = WORK / "report" / "out"
-    report_command = invoke("build", "--force", "--source", report_source, "--out", report_out)
-    report_memory = Sample(
-        tuple(float(run(report_command, sample_memory=True).peak) for _ in range(runs))
-    )
-    report_pages = sum(pdf_pages(report_out).values())
-    [report_file] = report_source.glob("*.md")
-    report_render, _ = pdf_render(runs, report_file)
-    article_render, _ = pdf_render(runs, ARTICLE)
+    progress("the brief's PDF writer, article and report in turn")
+    article_probe, _ = pdf_probe(ARTICLE)
+    report_probe, report_pages = pdf_probe(report_file)
+    scale = interleaved(runs, {"article": article_probe, "report": report_probe})
+    article_per_page = Sample(tuple(v / article_pages for v in scale["article"].values))
+    report_per_page = Sample(tuple(v / report_pages for v in scale["report"].values))
 
-    one, two = Sample(tuple(batch_times[1])), Sample(tuple(batch_times[2]))
-    per_page = Sample(tuple(s / report_pages for s in report_render.values))
-    article_per_page = Sample(tuple(s / article_pages for s in article_render.values))
+    progress("peak memory of cold builds, article and report")
+    report_command = invoke(
+        "build", "--force", "--source", report_file, "--out", WORK / "report" / "out"
+    )
+    memory = {
+        name: Sample(tuple(float(run(command, sample_memory=True).peak) for _ in range(runs)))
+        for name, command in (("article", cold_command), ("report", report_command))
+    }
+
     stage_rows = [
         Row(f"  stage: {name}", Sample(tuple(r[name] for r in stage_runs))) for name in STAGES
     ]
@@ -586,9 +588,13 @@ def measure(runs: int) -> list[Row]:
         Row(
             "pandoc: docx + pdf (weasyprint)",
             pandoc_time,
-            note="two outputs, no memo header, no one-pager",
+            note="two outputs; no memo header, no one-pager",
         ),
-        Row("floor: WeasyPrint pdf + summary", floor_time, note="render + write_pdf, warm process"),
+        Row(
+            "floor: WeasyPrint, brief + one-pager",
+            floor_time,
+            note="render + write_pdf, warm process, one core",
+        ),
         Row(
             "warm rebuild, 3 outputs",
             warm_time,
@@ -597,11 +603,7 @@ def measure(runs: int) -> list[Row]:
                 Target(warm_time.median / pandoc_time.median, 0.4, "pandoc"),
             ),
         ),
-        Row(
-            "no-op build",
-            noop,
-            targets=(Target(noop.median / cold.median, 0.1, "cold"),),
-        ),
+        Row("no-op build", noop, targets=(Target(noop.median / cold.median, 0.1, "cold"),)),
         Row(
             f"batch {BATCH} articles, --jobs 1",
             one,
@@ -617,25 +619,26 @@ def measure(runs: int) -> list[Row]:
             f"scale: article, {article_pages} pages",
             article_per_page,
             "s/page",
-            note="PDF writer, warm process",
+            note="the brief's PDF writer, warm process",
         ),
         Row(
             f"scale: report, {report_pages} pages",
-            per_page,
+            report_per_page,
             "s/page",
-            targets=(Target(per_page.median / article_per_page.median, 1.2, "article"),),
+            targets=(Target(report_per_page.median / article_per_page.median, 1.2, "article"),),
         ),
         Row(
             "peak RSS: cold build, article",
-            cold_memory,
+            memory["article"],
             "MiB",
-            targets=(Target(cold_memory.median / MIB, 250, "MiB"),),
+            targets=(Target(memory["article"].median / MIB, 250, "MiB"),),
+            note="sum over the process tree",
         ),
         Row(
             f"peak RSS: cold build, {report_pages}-page report",
-            report_memory,
+            memory["report"],
             "MiB",
-            targets=(Target(report_memory.median / MIB, 600, "MiB"),),
+            targets=(Target(memory["report"].median / MIB, 600, "MiB"),),
         ),
         Row("stages of the cold build, one after another", stage_total, note="sum of the stages"),
         *stage_rows,
