@@ -91,6 +91,7 @@ def _stylesheets(
     return tuple(sheets)
 
 
+KEEP_WHOLE = CSS(string="blockquote, li { break-inside: avoid }")
 FOOTNOTE_SPAN = re.compile(r'<span class="footnote" id="fn(\d+)" data-line="(\d+)">')
 MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.+?)" \(U\+')
 CSS_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
@@ -189,41 +190,56 @@ def layout(
     *,
     furniture: bool = True,
 ) -> Document:
-    """Lay out HTML inside the article's sandbox; ``furniture`` adds :func:`page_css`."""
+    """Lay out HTML inside the article's sandbox; ``furniture`` adds :func:`page_css`.
+
+    WeasyPrint sometimes leaves out a footnote called from a quote or list item that breaks
+    across pages; such a layout is tried once more with those kept whole, and a note still
+    missing stops the build rather than vanish.
+    """
     fetcher = SandboxFetcher(policy_for(article, settings))
     extra = [page_css(article, settings)] if furniture else []
-    with captured_warnings(article, notices):
-        document = HTML(
-            string=html, base_url=article.folder.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(
-            stylesheets=[*sheets, *extra],
-            font_config=FONTS,
-            pdf_tags=True,
-            cache=IMAGE_CACHE,
+    for keep_whole in ([], [KEEP_WHOLE]):
+        attempt: list[Notice] = []
+        with captured_warnings(article, attempt):
+            document = HTML(
+                string=html, base_url=article.folder.resolve().as_uri() + "/", url_fetcher=fetcher
+            ).render(
+                stylesheets=[*sheets, *extra, *keep_whole],
+                font_config=FONTS,
+                pdf_tags=True,
+                cache=IMAGE_CACHE,
+            )
+        lost = lost_footnote(html, document)
+        if lost is None:
+            break
+    notices.extend(attempt)
+    if lost is not None:
+        number, line = lost
+        raise SourceError(
+            article.path,
+            line,
+            f"footnote {number} does not fit at the foot of the page that calls it",
+            "shorten it or move its call; the build stops rather than leave it out",
         )
-    check_footnotes(html, document, article)
     return without_attachments(document)
 
 
-def check_footnotes(html: str, document: Document, article: Article) -> None:
-    """Refuse a layout that dropped a footnote: WeasyPrint leaves out a note that does not fit
-    at the foot of the page that calls it (a note longer than a page, or too many at once)."""
+def lost_footnote(html: str, document: Document) -> tuple[int, int] | None:
+    """The number and source line of the first footnote the layout left out, if any: not
+    placed at all, or placed in a footnote area that overflows the top of its page."""
     placed = {
         box.element.get("id")
         for page in document.pages
         for area in page._page_box.children
         if isinstance(area, FootnoteAreaBox)
+        and area.position_y >= page._page_box.content_box_y() - 1
         for box in area.descendants()
         if box.element is not None
     }
-    for number, line in FOOTNOTE_SPAN.findall(html):
-        if f"fn{number}" not in placed:
-            raise SourceError(
-                article.path,
-                int(line),
-                f"footnote {number} does not fit at the foot of a page and would be lost",
-                "shorten it, move part of it into the body, or spread out the notes around it",
-            )
+    return next(
+        ((int(n), int(line)) for n, line in FOOTNOTE_SPAN.findall(html) if f"fn{n}" not in placed),
+        None,
+    )
 
 
 def without_attachments(document: Document) -> Document:
