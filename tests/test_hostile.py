@@ -66,6 +66,9 @@ GENERATED: dict[str, Callable[[], str | bytes]] = {
         + "".join(f"Paragraph {i} makes a claim.[^{i}]\n\n" for i in range(1, 1001))
         + "".join(f"[^{i}]: Source {i}.\n" for i in range(1, 1001))
     ),
+    "footnote-longer-than-a-page.md": lambda: (
+        HEAD + "A claim.[^1]\n\n[^1]: " + "A very long note. " * 1000 + "\n"
+    ),
     "footnote-chain-500.md": lambda: (
         HEAD
         + "Body[^1] text.\n\n"
@@ -73,6 +76,7 @@ GENERATED: dict[str, Callable[[], str | bytes]] = {
         + "[^500]: The end.\n"
     ),
 }
+RENDER_ERRORS = {"footnote-longer-than-a-page.md"}
 SLOW = set() if os.environ.get("BRIEFEXPORT_SLOW") else {"footnotes-1000.md"}
 
 
@@ -153,7 +157,10 @@ def test_each_source_gets_what_the_table_says(built, corpus, name):
     assert files == output_names(slug), "a temporary or partial file was left behind"
     if result.error:
         assert "\n" not in result.error and "Traceback" not in result.error
-        for file in files:
+        # A source that reads touches nothing; one the PDF refuses at layout keeps its old PDF
+        # (the build writes each output on its own, so the memo and summary are renewed).
+        kept = files if name not in RENDER_ERRORS else [f"{slug}.pdf"]
+        for file in kept:
             assert (out / slug / file).read_bytes() == f"previous {file}".encode()
         return
     article = read_article(corpus / name)
