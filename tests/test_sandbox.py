@@ -301,6 +301,19 @@ def test_fetcher_refusals_are_warnings_at_the_image_line(article_in, settings):
     assert any("secret.txt" in n.message and "outside" in n.message for n in notices)
 
 
+def test_an_svg_draws_its_allowed_images_through_the_sandbox(article_in, settings):
+    article = article_in("![inner](inner.svg)\n")
+    output = writer("pdf").render(article, settings)
+    assert output.notices == ()
+    with pikepdf.open(io.BytesIO(output.data)) as pdf:
+        images = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
+        ]
+    assert [(int(i.Width), int(i.Height)) for i in images] == [(20, 10)]
+
+
 def test_strict_fetcher_refusal_is_a_located_error(article_in):
     article = article_in("Text.\n\n![bomb](bomb.svg)\n")
     strict = Settings(project=ROOT, strict=True)
