@@ -49,7 +49,7 @@ class ParseTimeoutError(Exception):
     thousands of unmatched brackets); knows the body line it was at, counted from 0."""
 
     def __init__(self, line: int) -> None:
-        super().__init__(f"parsing took over {PARSE_SECONDS:g} s, at body line {line}")
+        super().__init__(f"parsing took over {PARSE_SECONDS:g} s")
         self.line = line
 
 

@@ -86,7 +86,7 @@ def read_article(path: Path | str) -> Article:
         raise SourceError(
             path,
             front.body_first_line + exc.line,
-            str(exc).partition(",")[0],
+            str(exc),
             "look near here for thousands of unmatched brackets or markers, or split the text",
         ) from None
     check_depth(path, body, front.body_first_line)
