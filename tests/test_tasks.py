@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,36 @@ def test_clean_removes_the_output_folder(tmp_path):
     assert run_invoke("clean", "--out", str(out)).returncode == 0
     assert not out.exists()
     assert run_invoke("clean", "--out", str(ROOT)).returncode == 1
+
+
+def test_the_console_script_works_from_any_folder(tmp_path):
+    source = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
+    run = subprocess.run(
+        ["briefexport", "pdf", "--source", str(source), "--out", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / source.stem / f"{source.stem}.pdf").exists()
+    lost = subprocess.run(
+        ["briefexport", "pdf", "--source", str(tmp_path / "x.md")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert lost.returncode == 1
+    assert lost.stderr.startswith("error: no briefexport project (styles/brand.yaml) in or above")
+
+
+def test_a_long_title_gets_a_running_head_that_fits(write_source):
+    from briefexport.source import read_article
+
+    title = (
+        "A Very Long Title About Energy Corridors, Pipelines, Ports and the Politics of the Caspian"
+    )
+    path = write_source(f"---\ntitle: {title}\ndate: 2024-01-01\nauthor: A\n---\n\nText.\n")
+    assert (
+        read_article(path).running_title
+        == "A Very Long Title About Energy Corridors, Pipelines, Ports…"
+    )

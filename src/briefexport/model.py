@@ -10,6 +10,9 @@ from pathlib import Path
 from markdown_it.tree import SyntaxTreeNode
 
 
+RUNNING_TITLE_MAX = 60
+
+
 @dataclass(frozen=True)
 class Author:
     """One author as the front matter gives them."""
@@ -88,8 +91,10 @@ class Article:
 
     @property
     def running_title(self) -> str:
-        """The short title for running heads."""
-        return self.short_title or self.title
+        """The short title for running heads; a long title is cut at a word, so it fits a line."""
+        if self.short_title or len(self.title) <= RUNNING_TITLE_MAX:
+            return self.short_title or self.title
+        return self.title[:RUNNING_TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:–—") + "…"
 
     @property
     def effective_summary(self) -> Summary:

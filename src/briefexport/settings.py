@@ -62,3 +62,19 @@ class Settings:
             "strict": self.strict,
             "allow_remote": self.allow_remote,
         }
+
+
+def find_project(*starts: Path) -> Path:
+    """The nearest folder holding ``styles/brand.yaml``, looking up from each start in turn.
+
+    So ``briefexport build --source ~/institute/source/x.md`` works from any folder.
+    """
+    for start in starts:
+        for folder in (start.resolve(), *start.resolve().parents):
+            if (folder / "styles" / "brand.yaml").is_file():
+                return folder
+    where = " or ".join(str(s) for s in starts)
+    raise ConfigError(
+        f"no briefexport project (styles/brand.yaml) in or above {where} "
+        "(run it inside a project, or give a --source inside one)"
+    )

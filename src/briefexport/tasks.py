@@ -81,7 +81,7 @@ def run_build(
     from .console import progress, report
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, strict, allow_remote)
+        settings = settings_from(c, paper, profile, strict, allow_remote, source)
         sources = discover(Path(option(c, "source", source)))
         with progress(len(sources)) as on_result:
             result = build(
@@ -134,12 +134,14 @@ def settings_from(
     profile: str | None = None,
     strict: bool = False,
     allow_remote: bool = False,
+    source: str | None = None,
 ) -> Settings:
-    """Settings from flags, falling back to the configuration."""
-    from .settings import Settings
+    """Settings from flags, falling back to the configuration; the project is found from the
+    current folder or, failing that, from the source."""
+    from .settings import Settings, find_project
 
     return Settings(
-        project=Path.cwd(),
+        project=find_project(Path.cwd(), Path(option(c, "source", source))),
         paper=option(c, "paper", paper),
         profile=option(c, "profile", profile),
         strict=bool(option(c, "strict", strict)),
@@ -154,7 +156,7 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
     from .check import check_source
 
     with clean_errors():
-        settings = settings_from(c)
+        settings = settings_from(c, source=source)
         findings = [
             f
             for path in discover(Path(option(c, "source", source)))
@@ -192,7 +194,7 @@ def verify(
 
     failures = 0
     with clean_errors():
-        settings = settings_from(c, profile=profile)
+        settings = settings_from(c, profile=profile, source=source)
         chosen = formats.split(",") if formats else list(option(c, "formats", None))
         chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
         organisation = load_brand(settings.brand_file).organisation
@@ -231,7 +233,7 @@ def watch(
     from .watch import watch as watch_forever
 
     with clean_errors():
-        settings = settings_from(c, paper, profile)
+        settings = settings_from(c, paper, profile, source=source)
         watch_forever(
             Path(option(c, "source", source)),
             Path(option(c, "out", out)),
@@ -256,7 +258,7 @@ def new(
     from .scaffold import new_source
 
     with clean_errors():
-        publisher = load_brand(settings_from(c).brand_file).organisation
+        publisher = load_brand(settings_from(c, source=source).brand_file).organisation
         path = new_source(Path(option(c, "source", source)), title, author, publisher)
     print(path)
 
