@@ -506,13 +506,14 @@ def measure(runs: int) -> list[Row]:
             for name, flags in (("article.docx", []), ("article.pdf", ["--pdf-engine=weasyprint"]))
         )
 
-    progress("cold builds, Pandoc and no-op builds, in turn")
+    progress("cold builds, no-op builds, Pandoc and invoke --list, in turn")
     fresh = interleaved(
         runs,
         {
             "cold": lambda: run(cold_command).seconds,
             "no-op": lambda: run(noop_command).seconds,
             "pandoc": pandoc,
+            "startup": lambda: run(invoke("--list")).seconds,
         },
     )
     cold, noop, pandoc_time = fresh["cold"], fresh["no-op"], fresh["pandoc"]
@@ -604,6 +605,11 @@ def measure(runs: int) -> list[Row]:
             ),
         ),
         Row("no-op build", noop, targets=(Target(noop.median / cold.median, 0.1, "cold"),)),
+        Row(
+            "  for reference: invoke --list",
+            fresh["startup"],
+            note=f"{fresh['startup'].median / cold.median:.2f}× cold: Python, invoke, tasks.py",
+        ),
         Row(
             f"batch {BATCH} articles, --jobs 1",
             one,
