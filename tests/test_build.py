@@ -313,3 +313,18 @@ def test_fast_paths_do_not_import_weasyprint(args):
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert run.stdout.strip().endswith("LIGHT"), run.stdout + run.stderr
+
+
+def test_an_article_whose_one_format_fails_keeps_all_its_previous_outputs(tmp_path: Path):
+    source = tmp_path / "long-note.md"
+    source.write_text(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nText.[^1]\n\n"
+        "[^1]: " + "A footnote far too long for one page. " * 900 + "\n"
+    )
+    out = tmp_path / "out"
+    for name in ("long-note.pdf", "long-note-memo.docx", "long-note-summary.pdf"):
+        (out / "long-note").mkdir(parents=True, exist_ok=True)
+        (out / "long-note" / name).write_text("previous")
+    report = build([source], out, Settings(project=ROOT), ["pdf", "memo", "summary"], jobs=1)
+    assert "does not fit at the foot of the page" in report.failed[0].error
+    assert {p.read_text() for p in (out / "long-note").iterdir()} == {"previous"}

@@ -255,33 +255,33 @@ class Job:
 
 @dataclass(frozen=True)
 class Done:
-    """What became of a job: the output written, or the error; the writer's warnings."""
+    """What became of a job: the output rendered (not yet written), or the error."""
 
     plan: int
     format: str
     output: OutputResult | None
+    data: bytes
     notices: tuple[Notice, ...]
     error: str
     seconds: float
 
 
 def render_job(job: Job, out: Path, settings: Settings) -> Done:
-    """Render and atomically write one output. Never raises a BriefExportError."""
+    """Render one output in memory. Never raises a BriefExportError."""
     started = time.perf_counter()
     notices: tuple[Notice, ...] = ()
-    output, error = None, ""
+    output, data, error = None, b"", ""
     try:
         article = load(job.source)
         produced = writer(job.format).render(article, settings)
-        notices = produced.notices
+        notices, data = produced.notices, produced.data
         if settings.strict and notices:
             raise ResourceError(f"{notices[0]} (--strict turns warnings into errors)")
         path = output_path(out, article, job.format)
-        write_atomic(path, produced.data)
         output = OutputResult(job.format, path, job.fingerprint, built=True, pages=produced.pages)
     except BriefExportError as exc:
         error = str(exc)
-    return Done(job.plan, job.format, output, notices, error, time.perf_counter() - started)
+    return Done(job.plan, job.format, output, data, notices, error, time.perf_counter() - started)
 
 
 def jobs_of(plans: Sequence[Plan]) -> list[Job]:
@@ -305,14 +305,19 @@ def source_size(path: Path) -> int:
 
 
 def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str]) -> ArticleResult:
-    """Fold an article's finished jobs into its result, in the order the formats were asked."""
+    """Fold an article's finished jobs into its result, in the order the formats were asked,
+    and write its outputs when every one of them rendered."""
     result = plan.result
-    for item in sorted(done, key=lambda d: formats.index(d.format)):
+    ordered = sorted(done, key=lambda d: formats.index(d.format))
+    for item in ordered:
         result.notices.extend(item.notices)
         result.seconds += item.seconds
-        if item.output:
-            result.outputs.append(item.output)
         result.error = result.error or item.error
+    if not result.error:  # an article's outputs are written together or not at all
+        for item in ordered:
+            if item.output:
+                write_atomic(item.output.path, item.data)
+                result.outputs.append(item.output)
     result.outputs.sort(key=lambda o: formats.index(o.format))
     return result
 
