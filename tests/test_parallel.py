@@ -123,3 +123,19 @@ def test_weasyprint_is_imported_without_the_library_search():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert run.stdout.split() == ["[]", "True", "True"]
+
+
+def test_hyphenation_patterns_parsed_elsewhere_are_the_ones_pyphen_uses(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import pyphen
+
+    from briefexport import hyphenation
+
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    parsed = hyphenation.parse(["en", "tlh"])  # Klingon: no patterns, nothing loaded
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    hyphenation.install(parsed)
+    assert list(pyphen.hdcache) == [pyphen.LANGUAGES[pyphen.language_fallback("en")]]
+    assert pyphen.Pyphen(lang="en").hd is next(iter(pyphen.hdcache.values()))
+    assert pyphen.Pyphen(lang="en").inserted("hyphenation") == "hy-phen-a-tion"

@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from .atomic import write_atomic
@@ -27,6 +28,9 @@ from .model import Article, Notice
 from .settings import Settings
 from .source import read_article
 from .writers import REGISTRY, lookup, output_path, writer
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 MANIFEST = ".briefexport-manifest.json"
 LOCK = ".briefexport.lock"
@@ -196,6 +200,7 @@ class Plan:
 
     result: ArticleResult
     stale: dict[str, str] = field(default_factory=dict)
+    language: str = ""
 
 
 def plan_article(
@@ -215,6 +220,7 @@ def plan_article(
         plan.result.error = str(exc)
         return plan
     plan.result.notices.extend(article.warnings)
+    plan.language = article.lang
     for name in formats:
         path = output_path(out, article, name)
         key = fingerprint(article, name, settings)
@@ -251,6 +257,7 @@ class Job:
     source: Path
     format: str
     fingerprint: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -288,7 +295,7 @@ def jobs_of(plans: Sequence[Plan]) -> list[Job]:
     """Every stale output, the biggest sources first, so that the last jobs to start are short
     ones and no core idles at the end of a batch; one article's jobs stay together."""
     jobs = [
-        Job(index, plan.result.source, name, key)
+        Job(index, plan.result.source, name, key, plan.language)
         for index, plan in enumerate(plans)
         if not plan.result.error
         for name, key in plan.stale.items()
@@ -369,21 +376,38 @@ def build(
 
 def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Iterator[Done]:
     """Each job's outcome as it finishes: in this process for one worker, else in workers
-    forked after the writers (and WeasyPrint) are imported, so they start warm."""
+    forked after WeasyPrint is imported and the hyphenation patterns loaded, so they start warm."""
     if not work:
         return
-    warm_up(job.format for job in work)
     workers = min(jobs or os.cpu_count() or 1, len(work))
     if workers <= 1:
+        warm_up(job.format for job in work)
         yield from (render_job(job, out, settings) for job in work)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("fork")
+    prepare(work, context)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(render_job, job, out, settings) for job in work]
         yield from (future.result() for future in as_completed(futures))
+
+
+def prepare(work: Sequence[Job], context: BaseContext) -> None:
+    """Import WeasyPrint before forking the workers, while a helper process parses the
+    hyphenation patterns of the articles' languages (see :mod:`.hyphenation`)."""
+    languages = sorted({job.language for job in work if REGISTRY[job.format].template})
+    if not languages:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import hyphenation
+
+    with ProcessPoolExecutor(1, mp_context=context) as helper:
+        parsed = helper.submit(hyphenation.parse, languages)
+        warm_up(job.format for job in work)
+        hyphenation.install(parsed.result())
 
 
 def warm_up(formats: Iterable[str]) -> None:
