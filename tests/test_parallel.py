@@ -139,3 +139,23 @@ def test_hyphenation_patterns_parsed_elsewhere_are_the_ones_pyphen_uses(
     assert list(pyphen.hdcache) == [pyphen.LANGUAGES[pyphen.language_fallback("en")]]
     assert pyphen.Pyphen(lang="en").hd is next(iter(pyphen.hdcache.values()))
     assert pyphen.Pyphen(lang="en").inserted("hyphenation") == "hy-phen-a-tion"
+
+
+def test_a_fresh_process_builds_all_three_with_the_helper(project: Path):
+    """In a fresh process the helper parses hyphenation patterns and renders the memo while
+    WeasyPrint is imported; the workers render the rest. Same files as one process makes."""
+    command = [sys.executable, "-m", "invoke", "build", "--source", str(project / "source")]
+    for jobs in (1, 2):
+        out = project / f"build{jobs}"
+        run = subprocess.run(
+            [*command, "--jobs", str(jobs), "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+    files = [
+        {p.relative_to(out): p.read_bytes() for p in out.glob("*/*.*")}
+        for out in (project / "build1", project / "build2")
+    ]
+    assert len(files[0]) == 3 and files[0] == files[1]

@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -376,7 +377,7 @@ def build(
 
 def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Iterator[Done]:
     """Each job's outcome as it finishes: in this process for one worker, else in workers
-    forked after WeasyPrint is imported and the hyphenation patterns loaded, so they start warm."""
+    forked once WeasyPrint is imported and the hyphenation patterns loaded (:func:`prepare`)."""
     if not work:
         return
     workers = min(jobs or os.cpu_count() or 1, len(work))
@@ -388,26 +389,40 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("fork")
-    prepare(work, context)
+    early = prepare(work, out, settings, context)
+    yield from early
+    started = {(done.plan, done.format) for done in early}
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(render_job, job, out, settings) for job in work]
+        futures = [
+            pool.submit(render_job, job, out, settings)
+            for job in work
+            if (job.plan, job.format) not in started
+        ]
         yield from (future.result() for future in as_completed(futures))
 
 
-def prepare(work: Sequence[Job], context: BaseContext) -> None:
-    """Import WeasyPrint before forking the workers, while a helper process parses the
-    hyphenation patterns of the articles' languages (see :mod:`.hyphenation`)."""
+def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseContext) -> list[Done]:
+    """Import WeasyPrint for the workers to share, and keep the other core busy meanwhile.
+
+    While this process imports WeasyPrint, a helper process parses the hyphenation patterns of
+    the articles' languages (see :mod:`.hyphenation`), then renders the first job that needs no
+    WeasyPrint (a memo); its outcome is returned. The workers fork after both, so the helper
+    is gone before they start. A process that has WeasyPrint already (``watch``) skips this.
+    """
     languages = sorted({job.language for job in work if REGISTRY[job.format].template})
-    if not languages:
-        return
+    if not languages or "weasyprint" in sys.modules:
+        return []
     from concurrent.futures import ProcessPoolExecutor
 
     from . import hyphenation
 
+    light = [job for job in work if not REGISTRY[job.format].template][:1]
     with ProcessPoolExecutor(1, mp_context=context) as helper:
         parsed = helper.submit(hyphenation.parse, languages)
+        early = [helper.submit(render_job, job, out, settings) for job in light]
         warm_up(job.format for job in work)
         hyphenation.install(parsed.result())
+        return [future.result() for future in early]
 
 
 def warm_up(formats: Iterable[str]) -> None:
