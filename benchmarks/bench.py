@@ -373,9 +373,10 @@ def stages() -> dict[str, float]:
     """The cold build's stages one after another in this fresh process (``--stages``)."""
     spent: dict[str, list[float]] = {name: [] for name in STAGES}
     with timer(spent["imports"]):
-        from briefexport.build import warm_up
+        from briefexport.build import sonames_only
 
-        warm_up(["pdf"])
+        with sonames_only():
+            import briefexport.weasy  # noqa: F401  (WeasyPrint, as the build imports it)
         from briefexport.settings import Settings
         from briefexport.source import read_article
         from briefexport.weasy import layout, stylesheets, write_pdf

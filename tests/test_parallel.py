@@ -114,8 +114,10 @@ def test_weasyprint_is_imported_without_the_library_search():
         "searched = []\n"
         "counting = lambda name: searched.append(name)\n"
         "ctypes.util.find_library = counting\n"
+        "from pathlib import Path\n"
         "from briefexport.build import warm_up\n"
-        "warm_up(['pdf'])\n"
+        "from briefexport.settings import Settings\n"
+        "warm_up(['pdf'], Settings(project=Path.cwd()))\n"
         "from weasyprint.text import ffi\n"
         "print(searched, ffi.harfbuzz_subset is not None, ctypes.util.find_library is counting)\n"
     )

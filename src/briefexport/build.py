@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -382,7 +381,7 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
         return
     workers = min(jobs or os.cpu_count() or 1, len(work))
     if workers <= 1:
-        warm_up(job.format for job in work)
+        warm_up((job.format for job in work), settings)
         yield from (render_job(job, out, settings) for job in work)
         return
     import multiprocessing
@@ -402,38 +401,43 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
 
 
 def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseContext) -> list[Done]:
-    """Import WeasyPrint for the workers to share, and keep the other core busy meanwhile.
+    """Load what the workers share before forking them, and keep the other core busy meanwhile.
 
-    While this process imports WeasyPrint, a helper process parses the hyphenation patterns of
-    the articles' languages (see :mod:`.hyphenation`), then renders the first job that needs no
-    WeasyPrint (a memo); its outcome is returned. The workers fork after both, so the helper
-    is gone before they start. A process that has WeasyPrint already (``watch``) skips this.
+    This process imports WeasyPrint and parses the stylesheets (registering the brand's fonts);
+    meanwhile a helper process parses the hyphenation patterns of the articles' languages (see
+    :mod:`.hyphenation`), then renders the first job that needs no WeasyPrint (a memo), whose
+    outcome is returned. The workers fork after both, so the helper is gone before they start.
+    A process that has WeasyPrint already (``watch``) skips all this.
     """
-    languages = sorted({job.language for job in work if REGISTRY[job.format].template})
-    if not languages or "weasyprint" in sys.modules:
+    laid_out = {job.format for job in work if REGISTRY[job.format].template}
+    if not laid_out or "weasyprint" in sys.modules:
         return []
     from concurrent.futures import ProcessPoolExecutor
 
     from . import hyphenation
 
-    light = [job for job in work if not REGISTRY[job.format].template][:1]
+    languages = sorted({job.language for job in work if job.format in laid_out})
+    light = [job for job in work if job.format not in laid_out][:1]
     with ProcessPoolExecutor(1, mp_context=context) as helper:
         parsed = helper.submit(hyphenation.parse, languages)
         early = [helper.submit(render_job, job, out, settings) for job in light]
-        warm_up(job.format for job in work)
+        warm_up(laid_out, settings)
         hyphenation.install(parsed.result())
         return [future.result() for future in early]
 
 
-def warm_up(formats: Iterable[str]) -> None:
-    """Import WeasyPrint (the heaviest import by far) before any fork, so workers share it.
-
-    Formats laid out from a template go through WeasyPrint. Other writers load in the worker
-    that first needs them: importing python-docx here would delay every worker, the brief's too.
-    """
-    if any(REGISTRY[name].template for name in formats):
-        with sonames_only():
-            import_module("briefexport.weasy")
+def warm_up(formats: Iterable[str], settings: Settings) -> None:
+    """Import WeasyPrint (the heaviest import by far) and parse the stylesheets of the formats
+    laid out with it, which registers the brand's fonts: once, before any fork, so that every
+    worker shares them. Other writers load in the worker that first needs them: importing
+    python-docx here would delay every worker, the brief's too."""
+    laid_out = sorted({name for name in formats if REGISTRY[name].template})
+    if not laid_out:
+        return
+    with sonames_only():
+        from .weasy import stylesheets
+    for name in laid_out:
+        stylesheets(settings, REGISTRY[name].styles)
 
 
 @contextmanager
