@@ -284,6 +284,47 @@ def timer(into: list[float]) -> Iterator[None]:
     into.append(time.perf_counter() - started)
 
 
+COLD_BRIEF = """
+import sys
+from briefexport.build import sonames_only
+with sonames_only():
+    from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+html, base, *sheets = sys.argv[1:]
+fonts = FontConfiguration()
+document = HTML(filename=html, base_url=base).render(
+    stylesheets=[CSS(filename=name, font_config=fonts) for name in sheets],
+    font_config=fonts,
+    pdf_tags=True,
+)
+document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+"""
+"""A fresh Python that imports WeasyPrint as the build does and lays out and writes the brief."""
+
+
+def cold_brief_probe(source: Path, folder: Path) -> Probe:
+    """The brief alone, cold: the least any fresh WeasyPrint process producing it must do."""
+    from briefexport.brand import load_brand
+    from briefexport.settings import Settings
+    from briefexport.source import read_article
+    from briefexport.writers.pdf import PdfWriter
+
+    settings = Settings(project=ROOT)
+    article = read_article(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    html, brand = folder / "brief.html", folder / "brand.css"
+    html.write_text(PdfWriter().html(article, settings, []), encoding="utf-8")
+    width, height = settings.page_size
+    brand.write_text(
+        load_brand(settings.brand_file).css() + f"@page {{ size: {width} {height}; }}",
+        encoding="utf-8",
+    )
+    sheets = [str(brand), *(str(settings.styles / name) for name in PdfWriter.format.styles)]
+    base = article.folder.resolve().as_uri() + "/"
+    command = [sys.executable, "-c", COLD_BRIEF, str(html), base, *sheets]
+    return lambda: run(command).seconds
+
+
 def floor_probe(source: Path) -> Probe:
     """WeasyPrint alone: lay out and write the article's and the summary's HTML, warm."""
     from weasyprint import HTML
@@ -507,7 +548,7 @@ def measure(runs: int) -> list[Row]:
             for name, flags in (("article.docx", []), ("article.pdf", ["--pdf-engine=weasyprint"]))
         )
 
-    progress("cold builds, no-op builds, Pandoc and invoke --list, in turn")
+    progress("cold builds, no-op builds, Pandoc, invoke --list and the brief alone, in turn")
     fresh = interleaved(
         runs,
         {
@@ -515,6 +556,7 @@ def measure(runs: int) -> list[Row]:
             "no-op": lambda: run(noop_command).seconds,
             "pandoc": pandoc,
             "startup": lambda: run(invoke("--list")).seconds,
+            "brief": cold_brief_probe(ARTICLE, WORK / "cold-brief"),
         },
     )
     cold, noop, pandoc_time = fresh["cold"], fresh["no-op"], fresh["pandoc"]
@@ -591,6 +633,12 @@ def measure(runs: int) -> list[Row]:
             "pandoc: docx + pdf (weasyprint)",
             pandoc_time,
             note="two outputs; no memo header, no one-pager",
+        ),
+        Row(
+            "  for reference: the brief alone, cold",
+            fresh["brief"],
+            note=f"{fresh['brief'].median / pandoc_time.median:.2f}× pandoc: fresh Python, "
+            "WeasyPrint, lay out and write",
         ),
         Row(
             "floor: WeasyPrint, brief + one-pager",
