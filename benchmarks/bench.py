@@ -392,22 +392,25 @@ def warm_probe(folder: Path, out: Path) -> Probe:
     return once
 
 
-def pdf_probe(source: Path) -> tuple[Probe, int]:
-    """The PDF writer alone in this (warm) process, and the brief's page count."""
+def pdf_probe(source: Path, pages: int) -> Probe:
+    """Seconds per page of the PDF writer alone in this (warm) process, rendering the brief
+    as many times as it takes to lay out at least ``pages`` pages (short briefs time badly)."""
     from briefexport.settings import Settings
     from briefexport.source import read_article
     from briefexport.writers import writer
 
     settings = Settings(project=ROOT)
     article = read_article(source)
-    pages = writer("pdf").render(article, settings).pages
+    brief = writer("pdf").render(article, settings).pages
+    times = -(-pages // brief)
 
     def once() -> float:
         started = time.perf_counter()
-        writer("pdf").render(article, settings)
-        return time.perf_counter() - started
+        for _ in range(times):
+            writer("pdf").render(article, settings)
+        return (time.perf_counter() - started) / (times * brief)
 
-    return once, pages
+    return once
 
 
 def stages() -> dict[str, float]:
@@ -603,13 +606,6 @@ def measure(runs: int) -> list[Row]:
     one, two = batch["jobs 1"], batch["jobs 2"]
     batch_pages = pdf_pages(WORK / "batch" / "out1")
 
-    progress("the brief's PDF writer, article and report in turn")
-    article_probe, _ = pdf_probe(ARTICLE)
-    report_probe, report_pages = pdf_probe(report_file)
-    scale = interleaved(runs, {"article": article_probe, "report": report_probe})
-    article_per_page = Sample(tuple(v / article_pages for v in scale["article"].values))
-    report_per_page = Sample(tuple(v / report_pages for v in scale["report"].values))
-
     progress("peak memory of cold builds, article and report")
     report_command = invoke(
         "build", "--force", "--source", report_file, "--out", WORK / "report" / "out"
@@ -618,6 +614,14 @@ def measure(runs: int) -> list[Row]:
         name: Sample(tuple(float(run(command, sample_memory=True).peak) for _ in range(runs)))
         for name, command in (("article", cold_command), ("report", report_command))
     }
+
+    progress("the brief's PDF writer, article and report in turn")
+    report_pages = sum(pdf_pages(WORK / "report" / "out").values())
+    scale = interleaved(
+        runs,
+        {"article": pdf_probe(ARTICLE, report_pages), "report": pdf_probe(report_file, 1)},
+    )
+    article_per_page, report_per_page = scale["article"], scale["report"]
 
     stage_rows = [
         Row(f"  stage: {name}", Sample(tuple(r[name] for r in stage_runs))) for name in STAGES
@@ -674,7 +678,8 @@ def measure(runs: int) -> list[Row]:
             f"scale: article, {article_pages} pages",
             article_per_page,
             "s/page",
-            note="the brief's PDF writer, warm process",
+            note=f"the brief's PDF writer, warm; the article {report_pages // article_pages} "
+            "times per run",
         ),
         Row(
             f"scale: report, {report_pages} pages",
