@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from briefexport.build import MANIFEST, build, discover
+from briefexport import build as build_module
+from briefexport.build import MANIFEST, BuildReport, build, discover
 from briefexport.settings import Settings
 from briefexport.source import read_article
 from briefexport.verify import verify_article
-from briefexport.writers import output_path, writer
+from briefexport.writers import REGISTRY, output_path, writer
 from conftest import ROOT, invoke_command, run_invoke
 
 PDF_ONLY = ["pdf"]
@@ -45,6 +46,57 @@ def test_noop_rebuild_rewrites_nothing(project: Path):
     assert second.ok and second.results[0].status == "skipped"
     assert [o.pages for o in second.results[0].outputs] == [2, 2]
     assert mtimes(out) == before
+
+
+def build_memos(folder: Path, out: Path) -> BuildReport:
+    return build(discover(folder), out, Settings(project=ROOT), ["memo"], jobs=1)
+
+
+def test_a_noop_build_trusts_the_manifest_and_parses_nothing(tmp_path: Path, monkeypatch):
+    shutil.copy(ROOT / "tests" / "hostile" / "figure.png", tmp_path / "figure.png")
+    (tmp_path / "a.md").write_text(short_article(1, "\n\n![A figure](figure.png) and <b>raw</b>"), encoding="utf-8")
+    out = tmp_path / "out"
+    first = build_memos(tmp_path, out)
+    assert first.ok and first.results[0].status == "built"
+    before = mtimes(out)
+
+    def unexpected_parse(*args: object) -> None:
+        raise AssertionError("an unchanged source was parsed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "_load", unexpected_parse)
+        again = build_memos(tmp_path, out)
+    assert again.ok and again.results[0].status == "skipped"
+    assert [str(n) for n in again.results[0].notices] == [str(n) for n in first.results[0].notices]
+    assert "raw HTML" in str(again.results[0].notices[0])
+    assert mtimes(out) == before
+    (tmp_path / "figure.png").write_bytes((tmp_path / "figure.png").read_bytes() + b"\0")
+    after_image_edit = build_memos(tmp_path, out)
+    assert after_image_edit.results[0].status == "built"
+
+
+def test_a_manifest_from_an_older_version_is_completed_without_rebuilding(tmp_path: Path):
+    (tmp_path / "a.md").write_text(short_article(1), encoding="utf-8")
+    out = tmp_path / "out"
+    build_memos(tmp_path, out)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    for record in manifest["outputs"].values():
+        for key in ("source", "format", "inputs", "notices"):
+            del record[key]
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    outputs = {k: v for k, v in mtimes(out).items() if not k.endswith(MANIFEST)}
+    again = build_memos(tmp_path, out)
+    assert again.results[0].status == "skipped"
+    assert {k: v for k, v in mtimes(out).items() if not k.endswith(MANIFEST)} == outputs
+    [record] = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["outputs"].values()
+    assert record["source"] == str((tmp_path / "a.md").resolve()) and record["format"] == "memo"
+
+
+def test_the_laid_out_outputs_depend_on_the_template_partials():
+    settings = Settings(project=ROOT)
+    partial = ROOT / "templates" / "_meta.html.j2"
+    assert all(partial in REGISTRY[name].dependencies(settings) for name in ("pdf", "summary"))
+    assert partial not in REGISTRY["memo"].dependencies(settings)
 
 
 def test_a_style_edit_rebuilds_only_the_outputs_that_use_it(project: Path):

@@ -17,16 +17,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from . import __version__
 from .atomic import write_atomic
 from .errors import BriefExportError, ResourceError
 from .model import Article, Notice
 from .settings import Settings
-from .source import read_article
 from .writers import REGISTRY, lookup, output_path, writer
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ class ArticleResult:
     notices: list[Notice] = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
+    inputs: tuple[Path, ...] = ()
+    """The local files the source references (images), as the manifest records them."""
 
     @property
     def status(self) -> str:
@@ -92,14 +93,6 @@ def discover(source: Path) -> list[Path]:
     raise BriefExportError(f"{source}: no such source file or folder (give a .md file or a folder)")
 
 
-def package_version() -> str:
-    """The installed briefexport version (part of every fingerprint)."""
-    try:
-        return version("briefexport")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
 _FILE_HASHES: dict[tuple[Path, int, int], str] = {}
 
 
@@ -129,17 +122,18 @@ def referenced_files(article: Article) -> list[Path]:
     return [local_path(urljoin(base, src)) for src in local]
 
 
-def fingerprint(article: Article, name: str, settings: Settings) -> str:
-    """A hash of everything one output depends on."""
+def fingerprint(source: Path, inputs: Sequence[Path], name: str, settings: Settings) -> str:
+    """A hash of everything one output depends on: the source, the files it references
+    (``inputs``), the format's project files, the version, the flags and the build date."""
     digest = hashlib.sha256()
     parts = [
-        package_version(),
+        __version__,
         name,
         json.dumps(settings.flags(), sort_keys=True),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
-        file_hash(article.path),
+        file_hash(source),
     ]
-    for path in [*referenced_files(article), *REGISTRY[name].dependencies(settings)]:
+    for path in [*inputs, *REGISTRY[name].dependencies(settings)]:
         parts += [str(path), file_hash(path)]
     digest.update("\0".join(parts).encode())
     return digest.hexdigest()
@@ -147,22 +141,59 @@ def fingerprint(article: Article, name: str, settings: Settings) -> str:
 
 @dataclass(frozen=True)
 class Recorded:
-    """What the manifest remembers of one output."""
+    """What the manifest remembers of one output: its fingerprint and page count, and what
+    reading its source found (the files it references, its warnings), so that a source whose
+    bytes have not changed need not be parsed again to know its outputs are fresh."""
 
     fingerprint: str
     pages: int = 0
+    source: str = ""
+    format: str = ""
+    inputs: tuple[str, ...] = ()
+    notices: tuple[tuple[int, str], ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Recorded:
+        return cls(
+            str(data["fingerprint"]),
+            int(data.get("pages", 0)),
+            str(data.get("source", "")),
+            str(data.get("format", "")),
+            tuple(str(p) for p in data.get("inputs", ())),
+            tuple((int(line), str(message)) for line, message in data.get("notices", ())),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "pages": self.pages,
+            "source": self.source,
+            "format": self.format,
+            "inputs": list(self.inputs),
+            "notices": [list(notice) for notice in self.notices],
+        }
 
 
 def read_manifest(out: Path) -> dict[str, Recorded]:
     """The recorded outputs, keyed by path relative to ``out``; unreadable means empty."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {
-            str(k): Recorded(str(v["fingerprint"]), int(v.get("pages", 0)))
-            for k, v in data["outputs"].items()
-        }
+        return {str(k): Recorded.from_json(v) for k, v in data["outputs"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+Outputs = dict[str, dict[str, tuple[str, Recorded]]]
+"""The manifest by source: resolved source path → format → (output key, record)."""
+
+
+def by_source(manifest: dict[str, Recorded]) -> Outputs:
+    """Index the manifest by the source each output was built from."""
+    index: Outputs = {}
+    for key, recorded in manifest.items():
+        if recorded.source and recorded.format:
+            index.setdefault(recorded.source, {})[recorded.format] = (key, recorded)
+    return index
 
 
 @contextmanager
@@ -178,19 +209,26 @@ def locked(out: Path) -> Iterator[None]:
 
 
 def record(out: Path, results: Sequence[ArticleResult]) -> None:
-    """Merge this build's fingerprints into the manifest, atomically and under the lock."""
+    """Merge this build's records into the manifest, atomically and under the lock; a
+    manifest that would not change is not rewritten."""
     with locked(out):
         manifest = read_manifest(out)
+        before = dict(manifest)
         for result in results:
+            notices = tuple((n.line, n.message) for n in result.notices if n.path == result.source)
             for output in result.outputs:
                 manifest[output.path.relative_to(out).as_posix()] = Recorded(
-                    output.fingerprint, output.pages
+                    output.fingerprint,
+                    output.pages,
+                    str(result.source.resolve()),
+                    output.format,
+                    tuple(str(path) for path in result.inputs),
+                    notices,
                 )
-        outputs = {
-            key: {"fingerprint": r.fingerprint, "pages": r.pages}
-            for key, r in sorted(manifest.items())
-        }
-        data = {"version": package_version(), "outputs": outputs}
+        if manifest == before:
+            return
+        outputs = {key: r.to_json() for key, r in sorted(manifest.items())}
+        data = {"version": __version__, "outputs": outputs}
         write_atomic(out / MANIFEST, (json.dumps(data, indent=1) + "\n").encode())
 
 
@@ -201,6 +239,8 @@ class Plan:
     result: ArticleResult
     stale: dict[str, str] = field(default_factory=dict)
     language: str = ""
+    parsed: bool = False
+    """Whether the source was read (the manifest could not vouch for all its outputs)."""
 
 
 def plan_article(
@@ -210,20 +250,27 @@ def plan_article(
     formats: Sequence[str],
     force: bool,
     manifest: dict[str, Recorded],
+    recorded_outputs: Outputs,
 ) -> Plan:
-    """Read a source and split its outputs into stale and fresh, without importing a writer."""
+    """Read a source and split its outputs into stale and fresh, without importing a writer.
+    A source whose every output is recorded fresh is not even parsed (:func:`all_fresh`)."""
     plan = Plan(ArticleResult(source))
     started = time.perf_counter()
+    if not force and all_fresh(plan.result, out, settings, formats, recorded_outputs):
+        plan.result.seconds = time.perf_counter() - started
+        return plan
     try:
         article = load(source)
     except BriefExportError as exc:
         plan.result.error = str(exc)
         return plan
+    plan.parsed = True
     plan.result.notices.extend(article.warnings)
+    plan.result.inputs = tuple(referenced_files(article))
     plan.language = article.lang
     for name in formats:
         path = output_path(out, article, name)
-        key = fingerprint(article, name, settings)
+        key = fingerprint(article.path, plan.result.inputs, name, settings)
         recorded = manifest.get(path.relative_to(out).as_posix())
         if force or recorded is None or recorded.fingerprint != key or not path.exists():
             plan.stale[name] = key
@@ -233,18 +280,49 @@ def plan_article(
     return plan
 
 
+def all_fresh(
+    result: ArticleResult,
+    out: Path,
+    settings: Settings,
+    formats: Sequence[str],
+    recorded_outputs: Outputs,
+) -> bool:
+    """Whether the manifest shows every output of this source fresh, judged from the recorded
+    referenced files and the source's bytes alone (as make and ninja trust their depfiles): if
+    so, fill ``result`` from the records; if not, the caller parses the source."""
+    recorded = recorded_outputs.get(str(result.source.resolve()), {})
+    if any(name not in recorded for name in formats):
+        return False
+    fresh = []
+    for name in formats:
+        key, record = recorded[name]
+        inputs = [Path(path) for path in record.inputs]
+        if record.fingerprint != fingerprint(result.source, inputs, name, settings):
+            return False
+        if not (out / key).exists():
+            return False
+        fresh.append(OutputResult(name, out / key, record.fingerprint, False, record.pages))
+    _, first = recorded[formats[0]]
+    result.outputs.extend(fresh)
+    result.inputs = tuple(Path(path) for path in first.inputs)
+    result.notices.extend(Notice(result.source, line, text) for line, text in first.notices)
+    return True
+
+
 def load(source: Path) -> Article:
     """:func:`read_article`, remembered for the last few sources (by path, modification time
     and size, like :func:`file_hash`): workers forked after planning find it already parsed."""
     try:
         stat = source.stat()
     except OSError:
-        return read_article(source)
+        return _load(source, 0, 0)
     return _load(source, stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=8)
 def _load(source: Path, mtime: int, size: int) -> Article:
+    from .source import read_article  # YAML and markdown-it: not needed to find nothing stale
+
     return read_article(source)
 
 
@@ -348,7 +426,10 @@ def build(
     for name in formats:
         lookup(name)
     manifest = read_manifest(out)
-    plans = [plan_article(s, out, settings, formats, force, manifest) for s in sources]
+    recorded_outputs = by_source(manifest)
+    plans = [
+        plan_article(s, out, settings, formats, force, manifest, recorded_outputs) for s in sources
+    ]
     if settings.strict:
         for plan in plans:
             if plan.result.notices and not plan.result.error:
@@ -369,7 +450,7 @@ def build(
             if on_result:
                 on_result(result)
     results = [plan.result for plan in plans]
-    if work:
+    if any(plan.parsed for plan in plans):
         record(out, results)
     return BuildReport(results)
 

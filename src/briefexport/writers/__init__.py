@@ -46,8 +46,13 @@ class Format:
     styles: tuple[str, ...] = ()
 
     def dependencies(self, settings: Settings) -> list[Path]:
-        """Project files whose change makes this output stale (the brand and fonts for all)."""
-        files = [settings.templates / self.template] if self.template else []
+        """Project files whose change makes this output stale: its template and the partials
+        (``templates/_*``) templates include, its styles, and the brand and fonts for all."""
+        files = (
+            [settings.templates / self.template, *sorted(settings.templates.glob("_*"))]
+            if self.template
+            else []
+        )
         files += [settings.styles / name for name in self.styles]
         files += [settings.brand_file, *sorted(settings.styles.glob("fonts/*"))]
         return files + ([settings.reference_docx] if settings.reference_docx.exists() else [])
