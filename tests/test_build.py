@@ -54,7 +54,9 @@ def build_memos(folder: Path, out: Path) -> BuildReport:
 
 def test_a_noop_build_trusts_the_manifest_and_parses_nothing(tmp_path: Path, monkeypatch):
     shutil.copy(ROOT / "tests" / "hostile" / "figure.png", tmp_path / "figure.png")
-    (tmp_path / "a.md").write_text(short_article(1, "\n\n![A figure](figure.png) and <b>raw</b>"), encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        short_article(1, "\n\n![A figure](figure.png) and <b>raw</b>"), encoding="utf-8"
+    )
     out = tmp_path / "out"
     first = build_memos(tmp_path, out)
     assert first.ok and first.results[0].status == "built"
@@ -75,21 +77,20 @@ def test_a_noop_build_trusts_the_manifest_and_parses_nothing(tmp_path: Path, mon
     assert after_image_edit.results[0].status == "built"
 
 
-def test_a_manifest_from_an_older_version_is_completed_without_rebuilding(tmp_path: Path):
-    (tmp_path / "a.md").write_text(short_article(1), encoding="utf-8")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_strict_turns_an_article_warning_into_one_error_and_writes_nothing(
+    tmp_path: Path, jobs: int
+):
+    (tmp_path / "a.md").write_text(short_article(1, " <b>raw</b>"), encoding="utf-8")
     out = tmp_path / "out"
-    build_memos(tmp_path, out)
-    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    for record in manifest["outputs"].values():
-        for key in ("source", "format", "inputs", "notices"):
-            del record[key]
-    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    outputs = {k: v for k, v in mtimes(out).items() if not k.endswith(MANIFEST)}
-    again = build_memos(tmp_path, out)
-    assert again.results[0].status == "skipped"
-    assert {k: v for k, v in mtimes(out).items() if not k.endswith(MANIFEST)} == outputs
-    [record] = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["outputs"].values()
-    assert record["source"] == str((tmp_path / "a.md").resolve()) and record["format"] == "memo"
+    settings = Settings(project=ROOT, strict=True)
+    report = build(discover(tmp_path), out, settings, ["memo", "summary"], jobs=jobs)
+    [result] = report.results
+    assert result.status == "failed" and result.outputs == []
+    assert result.error.endswith(
+        "raw HTML is not rendered; it is printed as text (--strict turns warnings into errors)"
+    )
+    assert not out.exists() or not list(out.rglob("*.docx"))
 
 
 def test_the_laid_out_outputs_depend_on_the_template_partials():

@@ -75,8 +75,7 @@ def test_jobs_start_with_the_biggest_source_and_keep_an_article_together(tmp_pat
     plans = []
     for name, size in sizes.items():
         (tmp_path / name).write_text("x" * size)
-        plans.append(Plan(ArticleResult(tmp_path / name), {"pdf": "a", "memo": "b"}))
-    plans.append(Plan(ArticleResult(tmp_path / "failed.md", error="bad"), {"pdf": "c"}))
+        plans.append(Plan(ArticleResult(tmp_path / name), ["pdf", "memo"]))
     order = [(job.source.name, job.format) for job in jobs_of(plans)]
     assert order == [
         ("big.md", "pdf"),
@@ -141,6 +140,23 @@ def test_hyphenation_patterns_parsed_elsewhere_are_the_ones_pyphen_uses(
     assert list(pyphen.hdcache) == [pyphen.LANGUAGES[pyphen.language_fallback("en")]]
     assert pyphen.Pyphen(lang="en").hd is next(iter(pyphen.hdcache.values()))
     assert pyphen.Pyphen(lang="en").inserted("hyphenation") == "hy-phen-a-tion"
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("title: T\nlang: ru\n", "ru"),
+        ("lang: 'en-GB'\ntitle: T\n", "en-GB"),
+        ("title: T\n", "en"),
+        ("title: T\n---\n\nlang: de\n", "en"),  # in the body: not a declaration
+    ],
+)
+def test_the_declared_language_is_read_without_parsing(tmp_path: Path, front, expected):
+    from briefexport.hyphenation import declared_language
+
+    source = tmp_path / "a.md"
+    source.write_text(f"---\n{front}---\n\nBody.\n", encoding="utf-8")
+    assert declared_language(source) == expected
 
 
 def test_a_fresh_process_builds_all_three_with_the_helper(project: Path):

@@ -24,6 +24,7 @@ from urllib.parse import urljoin
 from . import __version__
 from .atomic import write_atomic
 from .errors import BriefExportError, ResourceError
+from .hyphenation import declared_language
 from .model import Article, Notice
 from .settings import Settings
 from .writers import REGISTRY, lookup, output_path, writer
@@ -234,13 +235,12 @@ def record(out: Path, results: Sequence[ArticleResult]) -> None:
 
 @dataclass
 class Plan:
-    """What one source needs: the outputs to render and those already up to date."""
+    """What one source needs: the formats to render and the outputs already up to date."""
 
     result: ArticleResult
-    stale: dict[str, str] = field(default_factory=dict)
+    stale: list[str] = field(default_factory=list)
     language: str = ""
-    parsed: bool = False
-    """Whether the source was read (the manifest could not vouch for all its outputs)."""
+    """The language the source declares: which hyphenation patterns to load ahead."""
 
 
 def plan_article(
@@ -249,81 +249,68 @@ def plan_article(
     settings: Settings,
     formats: Sequence[str],
     force: bool,
-    manifest: dict[str, Recorded],
     recorded_outputs: Outputs,
 ) -> Plan:
-    """Read a source and split its outputs into stale and fresh, without importing a writer.
-    A source whose every output is recorded fresh is not even parsed (:func:`all_fresh`)."""
+    """Split a source's outputs into stale and fresh from bytes and the manifest alone, as
+    make and ninja trust their depfiles: an output is fresh when its recorded fingerprint,
+    recomputed over the files recorded as its inputs, still holds. Nothing is parsed here:
+    a stale output's source is parsed once, by the worker that renders it."""
     plan = Plan(ArticleResult(source))
-    started = time.perf_counter()
-    if not force and all_fresh(plan.result, out, settings, formats, recorded_outputs):
-        plan.result.seconds = time.perf_counter() - started
-        return plan
-    try:
-        article = load(source)
-    except BriefExportError as exc:
-        plan.result.error = str(exc)
-        return plan
-    plan.parsed = True
-    plan.result.notices.extend(article.warnings)
-    plan.result.inputs = tuple(referenced_files(article))
-    plan.language = article.lang
+    recorded = {} if force else recorded_outputs.get(str(source.resolve()), {})
     for name in formats:
-        path = output_path(out, article, name)
-        key = fingerprint(article.path, plan.result.inputs, name, settings)
-        recorded = manifest.get(path.relative_to(out).as_posix())
-        if force or recorded is None or recorded.fingerprint != key or not path.exists():
-            plan.stale[name] = key
+        key, record = recorded.get(name, ("", Recorded("")))
+        inputs = [Path(path) for path in record.inputs]
+        if (
+            key
+            and (out / key).exists()
+            and record.fingerprint == fingerprint(source, inputs, name, settings)
+        ):
+            plan.result.outputs.append(
+                OutputResult(name, out / key, record.fingerprint, False, record.pages)
+            )
+            plan.result.inputs = tuple(inputs)
+            plan.result.notices = [Notice(source, line, text) for line, text in record.notices]
         else:
-            plan.result.outputs.append(OutputResult(name, path, key, False, recorded.pages))
-    plan.result.seconds = time.perf_counter() - started
+            plan.stale.append(name)
+    if plan.stale:
+        plan.result.notices = []  # the worker that parses the source reports them afresh
+        plan.language = declared_language(source)
     return plan
 
 
-def all_fresh(
-    result: ArticleResult,
-    out: Path,
-    settings: Settings,
-    formats: Sequence[str],
-    recorded_outputs: Outputs,
-) -> bool:
-    """Whether the manifest shows every output of this source fresh, judged from the recorded
-    referenced files and the source's bytes alone (as make and ninja trust their depfiles): if
-    so, fill ``result`` from the records; if not, the caller parses the source."""
-    recorded = recorded_outputs.get(str(result.source.resolve()), {})
-    if any(name not in recorded for name in formats):
-        return False
-    fresh = []
-    for name in formats:
-        key, record = recorded[name]
-        inputs = [Path(path) for path in record.inputs]
-        if record.fingerprint != fingerprint(result.source, inputs, name, settings):
-            return False
-        if not (out / key).exists():
-            return False
-        fresh.append(OutputResult(name, out / key, record.fingerprint, False, record.pages))
-    _, first = recorded[formats[0]]
-    result.outputs.extend(fresh)
-    result.inputs = tuple(Path(path) for path in first.inputs)
-    result.notices.extend(Notice(result.source, line, text) for line, text in first.notices)
-    return True
-
-
 def load(source: Path) -> Article:
-    """:func:`read_article`, remembered for the last few sources (by path, modification time
-    and size, like :func:`file_hash`): workers forked after planning find it already parsed."""
+    """:func:`read_article`, remembered for the last few sources by path, modification time
+    and size (like :func:`file_hash`), failures too: a worker rendering several outputs of
+    one article parses it once."""
     try:
         stat = source.stat()
     except OSError:
-        return _load(source, 0, 0)
-    return _load(source, stat.st_mtime_ns, stat.st_size)
+        return _load(source, 0, 0).read()
+    return _load(source, stat.st_mtime_ns, stat.st_size).read()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A parsed source, or the error reading it gave."""
+
+    article: Article | None
+    error: BriefExportError | None
+
+    def read(self) -> Article:
+        if self.error:
+            raise self.error
+        assert self.article
+        return self.article
 
 
 @lru_cache(maxsize=8)
-def _load(source: Path, mtime: int, size: int) -> Article:
+def _load(source: Path, mtime: int, size: int) -> Loaded:
     from .source import read_article  # YAML and markdown-it: not needed to find nothing stale
 
-    return read_article(source)
+    try:
+        return Loaded(read_article(source), None)
+    except BriefExportError as exc:
+        return Loaded(None, exc)
 
 
 @dataclass(frozen=True)
@@ -334,7 +321,6 @@ class Job:
     plan: int
     source: Path
     format: str
-    fingerprint: str
     language: str
 
 
@@ -349,34 +335,38 @@ class Done:
     notices: tuple[Notice, ...]
     error: str
     seconds: float
+    inputs: tuple[Path, ...] = ()
 
 
 def render_job(job: Job, out: Path, settings: Settings) -> Done:
     """Render one output in memory. Never raises a BriefExportError."""
     started = time.perf_counter()
     notices: tuple[Notice, ...] = ()
+    inputs: tuple[Path, ...] = ()
     output, data, error = None, b"", ""
     try:
         article = load(job.source)
+        inputs = tuple(referenced_files(article))
+        key = fingerprint(article.path, inputs, job.format, settings)
         produced = writer(job.format).render(article, settings)
-        notices, data = produced.notices, produced.data
+        notices, data = (*article.warnings, *produced.notices), produced.data
         if settings.strict and notices:
             raise ResourceError(f"{notices[0]} (--strict turns warnings into errors)")
         path = output_path(out, article, job.format)
-        output = OutputResult(job.format, path, job.fingerprint, built=True, pages=produced.pages)
+        output = OutputResult(job.format, path, key, built=True, pages=produced.pages)
     except BriefExportError as exc:
         error = str(exc)
-    return Done(job.plan, job.format, output, data, notices, error, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Done(job.plan, job.format, output, data, notices, error, seconds, inputs)
 
 
 def jobs_of(plans: Sequence[Plan]) -> list[Job]:
     """Every stale output, the biggest sources first, so that the last jobs to start are short
     ones and no core idles at the end of a batch; one article's jobs stay together."""
     jobs = [
-        Job(index, plan.result.source, name, key, plan.language)
+        Job(index, plan.result.source, name, plan.language)
         for index, plan in enumerate(plans)
-        if not plan.result.error
-        for name, key in plan.stale.items()
+        for name in plan.stale
     ]
     return sorted(jobs, key=lambda job: -source_size(job.source))
 
@@ -395,9 +385,10 @@ def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str]) -> ArticleR
     result = plan.result
     ordered = sorted(done, key=lambda d: formats.index(d.format))
     for item in ordered:
-        result.notices.extend(item.notices)
+        result.notices.extend(n for n in item.notices if n not in result.notices)
         result.seconds += item.seconds
         result.error = result.error or item.error
+        result.inputs = result.inputs or item.inputs
     if not result.error:  # an article's outputs are written together or not at all
         for item in ordered:
             if item.output:
@@ -425,18 +416,8 @@ def build(
         formats = [*formats, "press"]
     for name in formats:
         lookup(name)
-    manifest = read_manifest(out)
-    recorded_outputs = by_source(manifest)
-    plans = [
-        plan_article(s, out, settings, formats, force, manifest, recorded_outputs) for s in sources
-    ]
-    if settings.strict:
-        for plan in plans:
-            if plan.result.notices and not plan.result.error:
-                plan.result.error = (
-                    f"{plan.result.notices[0]} (--strict turns warnings into errors)"
-                )
-                plan.stale.clear()
+    recorded_outputs = by_source(read_manifest(out))
+    plans = [plan_article(s, out, settings, formats, force, recorded_outputs) for s in sources]
     work = jobs_of(plans)
     waiting = {job.plan for job in work}
     for index, plan in enumerate(plans):
@@ -450,7 +431,7 @@ def build(
             if on_result:
                 on_result(result)
     results = [plan.result for plan in plans]
-    if any(plan.parsed for plan in plans):
+    if work:
         record(out, results)
     return BuildReport(results)
 
@@ -486,9 +467,9 @@ def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseCon
 
     This process imports WeasyPrint and parses the stylesheets (registering the brand's fonts);
     meanwhile a helper process parses the hyphenation patterns of the articles' languages (see
-    :mod:`.hyphenation`), then renders the first job that needs no WeasyPrint (a memo), whose
-    outcome is returned. The workers fork after both, so the helper is gone before they start.
-    A process that has WeasyPrint already (``watch``) skips all this.
+    :mod:`.hyphenation`), then renders jobs that need no WeasyPrint (memos) until the import
+    is done; their outcomes are returned. The workers fork after both, so the helper is gone
+    before they start. A process that has WeasyPrint already (``watch``) skips all this.
     """
     laid_out = {job.format for job in work if REGISTRY[job.format].template}
     if not laid_out or "weasyprint" in sys.modules:
@@ -498,13 +479,15 @@ def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseCon
     from . import hyphenation
 
     languages = sorted({job.language for job in work if job.format in laid_out})
-    light = [job for job in work if job.format not in laid_out][:1]
+    light = [job for job in work if job.format not in laid_out]
     with ProcessPoolExecutor(1, mp_context=context) as helper:
         parsed = helper.submit(hyphenation.parse, languages)
         early = [helper.submit(render_job, job, out, settings) for job in light]
         warm_up(laid_out, settings)
+        for future in early:
+            future.cancel()  # those not yet started go to the workers
         hyphenation.install(parsed.result())
-        return [future.result() for future in early]
+        return [future.result() for future in early if not future.cancelled()]
 
 
 def warm_up(formats: Iterable[str], settings: Settings) -> None:
