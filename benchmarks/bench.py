@@ -413,6 +413,14 @@ def pdf_probe(source: Path, pages: int) -> Probe:
     return once
 
 
+def words_per_page(pdf: Path) -> float:
+    """Words per page of a built PDF, read back with pypdf: how much text a page carries."""
+    from pypdf import PdfReader
+
+    pages = PdfReader(pdf).pages
+    return sum(len(page.extract_text().split()) for page in pages) / len(pages)
+
+
 def stages() -> dict[str, float]:
     """The cold build's stages one after another in this fresh process (``--stages``)."""
     spent: dict[str, list[float]] = {name: [] for name in STAGES}
@@ -558,7 +566,8 @@ def measure(runs: int) -> list[Row]:
             "cold": lambda: run(cold_command).seconds,
             "no-op": lambda: run(noop_command).seconds,
             "pandoc": pandoc,
-            "startup": lambda: run(invoke("--list")).seconds,
+            "invoke": lambda: run(invoke("--version")).seconds,
+            "list": lambda: run(invoke("--list")).seconds,
             "brief": cold_brief_probe(ARTICLE, WORK / "cold-brief"),
         },
     )
@@ -622,6 +631,11 @@ def measure(runs: int) -> list[Row]:
         {"article": pdf_probe(ARTICLE, report_pages), "report": pdf_probe(report_file, 1)},
     )
     article_per_page, report_per_page = scale["article"], scale["report"]
+    article_density = words_per_page(cold_out / ARTICLE.stem / f"{ARTICLE.stem}.pdf")
+    report_density = words_per_page(WORK / "report" / "out" / "brief-01" / "brief-01.pdf")
+    per_word = (report_per_page.median / report_density) / (
+        article_per_page.median / article_density
+    )
 
     stage_rows = [
         Row(f"  stage: {name}", Sample(tuple(r[name] for r in stage_runs))) for name in STAGES
@@ -659,9 +673,15 @@ def measure(runs: int) -> list[Row]:
         ),
         Row("no-op build", noop, targets=(Target(noop.median / cold.median, 0.1, "cold"),)),
         Row(
+            "  for reference: invoke --version",
+            fresh["invoke"],
+            note=f"{fresh['invoke'].median / cold.median:.2f}× cold: Python and Invoke, "
+            "no project: any invoke command's floor",
+        ),
+        Row(
             "  for reference: invoke --list",
-            fresh["startup"],
-            note=f"{fresh['startup'].median / cold.median:.2f}× cold: Python, invoke, tasks.py",
+            fresh["list"],
+            note=f"{fresh['list'].median / cold.median:.2f}× cold: Python, Invoke, tasks.py",
         ),
         Row(
             f"batch {BATCH} articles, --jobs 1",
@@ -679,13 +699,14 @@ def measure(runs: int) -> list[Row]:
             article_per_page,
             "s/page",
             note=f"the brief's PDF writer, warm; the article {report_pages // article_pages} "
-            "times per run",
+            f"times per run; {article_density:.0f} words a page",
         ),
         Row(
             f"scale: report, {report_pages} pages",
             report_per_page,
             "s/page",
             targets=(Target(report_per_page.median / article_per_page.median, 1.2, "article"),),
+            note=f"{report_density:.0f} words a page; per word {per_word:.2f}× the article's",
         ),
         Row(
             "peak RSS: cold build, article",
