@@ -23,7 +23,7 @@ def lint(c: Context) -> None:
     c.run("ruff check src tests benchmarks tasks.py")
     c.run("ruff format --check src tests benchmarks tasks.py")
     c.run("mypy")
-    c.run("mypy --strict benchmarks/bench.py")
+    c.run("mypy --strict benchmarks/bench.py benchmarks/profile_noop.py benchmarks/bounds.py")
 
 
 @task(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from briefexport import atomic
 from briefexport import build as build_module
 from briefexport.build import MANIFEST, BuildReport, build, discover
 from briefexport.settings import Settings
@@ -202,6 +203,19 @@ def test_sigkill_mid_write_leaves_previous_output_intact(project: Path, tmp_path
     child.wait()
     assert pdf.read_bytes() == previous
     assert sorted(p.name for p in pdf.parent.iterdir() if not p.name.startswith(".")) == [pdf.name]
+    [orphan] = pdf.parent.glob(f".{pdf.name}.{child.pid}.*.tmp")
+    settings = Settings(project=project)
+    assert build(discover(project / "source"), out, settings, PDF_ONLY, jobs=1, force=True).ok
+    assert not orphan.exists(), "the next write of the file removes what a dead writer left"
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [pdf.name]
+
+
+def test_a_live_writers_temporary_file_is_left_alone(tmp_path: Path):
+    target = tmp_path / "a.pdf"
+    live = tmp_path / f".a.pdf.{os.getpid()}.x1.tmp"
+    live.write_bytes(b"being written")
+    atomic.write_atomic(target, b"new")
+    assert live.exists() and target.read_bytes() == b"new"
 
 
 def test_concurrent_builds_into_one_folder(tmp_path: Path):

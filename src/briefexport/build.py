@@ -98,14 +98,16 @@ _FILE_HASHES: dict[tuple[Path, int, int], str] = {}
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file, cached per (path, mtime, size) within one process."""
+    """SHA-256 of a file, read in chunks and cached per (path, mtime, size) within one
+    process; a file that cannot be read hashes as "missing" (its reader reports why)."""
     try:
         stat = path.stat()
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        if key not in _FILE_HASHES:
+            with path.open("rb") as stream:
+                _FILE_HASHES[key] = hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         return "missing"
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    if key not in _FILE_HASHES:
-        _FILE_HASHES[key] = hashlib.sha256(path.read_bytes()).hexdigest()
     return _FILE_HASHES[key]
 
 
