@@ -275,7 +275,6 @@ def plan_article(
         else:
             plan.stale.append(name)
     if plan.stale:
-        plan.result.notices = []  # the worker that parses the source reports them afresh
         plan.language = declared_language(source)
     return plan
 
