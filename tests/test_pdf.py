@@ -93,14 +93,34 @@ def test_paper(kazakhstan, paper, size):
     assert (round(float(box.width)), round(float(box.height))) == size
 
 
-def test_press_variant_has_bleed_and_is_pdf_x(kazakhstan, settings):
+def test_press_variant_has_bleed_and_is_pdf_x(kazakhstan, settings, tmp_path: Path):
     data = writer("press").render(kazakhstan, settings).data
     page = PdfReader(__import__("io").BytesIO(data)).pages[0]
-    bleed = 3 / 25.4 * 72
-    assert float(page.trimbox.width) == pytest.approx(612, abs=0.5)
-    assert float(page.bleedbox.width) == pytest.approx(612 + 2 * bleed, abs=0.5)
-    assert page.mediabox == page.bleedbox  # WeasyPrint draws the crop marks in the bleed
+    trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+    three_mm = 3 / 25.4 * 72
+    assert (float(trim.width), float(trim.height)) == pytest.approx((612, 792), abs=0.5)
+    assert float(trim.left) - float(bleed.left) >= three_mm
+    assert float(bleed.left) - float(media.left) >= three_mm  # room for marks outside the bleed
     assert b"GTS_PDFX" in data
+    marks = crop_mark_pixels(data, tmp_path)
+    sheet_to_trim = round(float(trim.left) - float(media.left))
+    sheet_to_bleed = round(float(bleed.left) - float(media.left))
+    assert marks, "no crop marks"
+    on_trim = [abs(x - sheet_to_trim) <= 1 or abs(y - sheet_to_trim) <= 1 for x, y in marks]
+    assert all(on_trim)  # the marks continue the trim lines
+    assert max(min(x, y) for x, y in marks) < sheet_to_bleed  # and never inside the bleed
+
+
+def crop_mark_pixels(pdf: bytes, folder: Path) -> list[tuple[int, int]]:
+    """Dark pixels in the top-left corner of page 1, in points from the sheet's corner."""
+    from PIL import Image
+
+    (folder / "press.pdf").write_bytes(pdf)
+    command = ["pdftoppm", "-gray", "-r", "72", "-f", "1", "-l", "1", "-singlefile"]
+    subprocess.run([*command, str(folder / "press.pdf"), str(folder / "p")], check=True)
+    with Image.open(folder / "p.pgm") as image:
+        corner = image.crop((0, 0, 40, 40)).load()
+        return [(x, y) for x in range(40) for y in range(40) if corner[x, y] < 200]
 
 
 def test_golden_html(kazakhstan, settings, file_regression):

@@ -36,7 +36,7 @@ class PdfWriter:
 
 
 class PressWriter(PdfWriter):
-    """``<slug>-press.pdf``: the printer's copy, PDF/X-4 with 3 mm bleed and crop marks."""
+    """``<slug>-press.pdf``: the printer's copy, PDF/X-4 with bleed and crop marks (press.css)."""
 
     variant = "pdf/x-4"
     format = REGISTRY["press"]
