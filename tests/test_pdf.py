@@ -181,3 +181,71 @@ def test_features_and_hostile_bits(write_source, settings):
     body, notes = source_blocks(article)
     assert missing_in_order(body, text) == []
     assert missing_in_order(notes, text) == []
+
+
+STRUCTURE = """---
+title: Structure
+date: 2024-01-01
+author: A. Writer
+---
+
+## Background[^h]
+
+- Level one
+    - Level two
+        - Level three
+
+7. Seventh point.
+8. Eighth point.
+
+[Second background](#background-1).
+
+| Item | 2023 | 2024 | 2025 | 2026 | 2027 | 2028 | Budget | Notes on the programme |
+|:--|--:|--:|--:|--:|--:|--:|--:|:--|
+| Patrol vehicles | 12 | 14 | 16 | 18 | 20 | 22 | $1,900,000 | Procured in tranches |
+
+## Background
+
+Again.
+
+[^h]: A note called from a heading.
+"""
+
+
+@pytest.fixture(scope="module")
+def structure_pdf(tmp_path_factory) -> Path:
+    from briefexport.source import read_article
+
+    folder = tmp_path_factory.mktemp("structure")
+    (folder / "structure.md").write_text(STRUCTURE, encoding="utf-8")
+    article = read_article(folder / "structure.md")
+    path = folder / "structure.pdf"
+    path.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    return path
+
+
+def test_lists_keep_their_start_and_their_markers_come_from_the_brand_fonts(structure_pdf):
+    text = pdftotext(structure_pdf)
+    assert "7. Seventh point." in text and "8. Eighth point." in text
+    assert "• Level one" in text and "– Level two" in text and "› Level three" in text
+    fonts = subprocess.run(["pdffonts", str(structure_pdf)], capture_output=True, text=True)
+    assert all(
+        line.split()[0].split("+")[-1].startswith("PT") for line in fonts.stdout.splitlines()[2:]
+    )
+
+
+def test_a_note_called_from_a_heading_stays_out_of_its_bookmark(structure_pdf):
+    reader = PdfReader(structure_pdf)
+    [title, sections] = reader.outline
+    assert title.title == "Structure"
+    assert [item.title for item in sections] == ["Background", "Background"]
+
+
+def test_duplicate_headings_are_numbered_as_pandoc_numbers_them(structure_pdf):
+    reader = PdfReader(structure_pdf)
+    assert set(reader.named_destinations) >= {"background", "background-1"}
+
+
+def test_wide_table_columns_fit_their_figures(structure_pdf):
+    text = pdftotext(structure_pdf)
+    assert "$1,900,000" in text and "Patrol vehicles" in text

@@ -52,8 +52,8 @@ def heading_anchors(body: SyntaxTreeNode) -> list[str]:
     for node in body.walk():
         if node.type == "heading":
             base = slugify(plain_text(node))
-            number = following.get(base, 1)
-            anchor = base if number == 1 else f"{base}-{number}"
+            number = following.get(base, 0)  # then base-1, base-2, as pandoc and GitHub do
+            anchor = f"{base}-{number}" if number else base
             while anchor in taken:
                 number += 1
                 anchor = f"{base}-{number}"
@@ -116,7 +116,9 @@ class HtmlRenderer:
 
     def node_heading(self, node: SyntaxTreeNode) -> str:
         level = min(6, max(2, int(node.tag[1]) + self.shift))
-        return f'<h{level} id="{next(self.anchors)}">{self.children(node)}</h{level}>\n'
+        noted = any(child.type == "footnote_ref" for child in node.walk())
+        label = f' data-bookmark="{escape(plain_text(node))}"' if noted else ""  # no call number
+        return f'<h{level} id="{next(self.anchors)}"{label}>{self.children(node)}</h{level}>\n'
 
     def node_inline(self, node: SyntaxTreeNode) -> str:
         return self.children(node)
@@ -155,7 +157,10 @@ class HtmlRenderer:
 
     def node_ordered_list(self, node: SyntaxTreeNode) -> str:
         start = int(node.attrs.get("start", 1))
-        attr = f' start="{start}"' if start != 1 else ""
+        # WeasyPrint ignores the start attribute: the counter says it
+        attr = (
+            f' start="{start}" style="counter-reset: list-item {start - 1}"' if start != 1 else ""
+        )
         return f"<ol{attr}>\n{self.children(node)}</ol>\n"
 
     def node_list_item(self, node: SyntaxTreeNode) -> str:
