@@ -486,3 +486,10 @@ def test_a_foreign_reference_docx_gains_the_missing_styles(project, tmp_path):
     styles = docx.Document(str(path)).styles
     assert styles["Memo Field"].font.name == "PT Sans"
     assert styles["Heading 1"].font.name != "PT Sans"  # the reference document's own
+
+
+def test_without_a_memo_block_the_header_keeps_a_blank_to_line(write_source, settings, tmp_path):
+    source = write_source("---\ntitle: T\ndate: 2024-01-01\nauthor: A. Writer\n---\n\nBody.\n")
+    path = render(read_article(source), settings, tmp_path / "m.docx")
+    fields = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name == "Memo Field"]
+    assert fields == ["TO:\t", "FROM:\tA. Writer", "DATE:\tJanuary 1, 2024", "SUBJECT:\tT"]

@@ -462,7 +462,7 @@ class MemoRenderer:
             ("subject", memo.subject or article.title),
         )
         for key, value in lines:
-            if value:
+            if value or key == "to":  # without memo.to, a blank TO: line for staff to fill in
                 paragraph = self.paragraph("Memo Field")
                 paragraph.add_run(f"{self.words[key]}:", self.character_styles["Memo Label"])
                 paragraph.add_run(f"\t{value}")
