@@ -249,3 +249,21 @@ def test_duplicate_headings_are_numbered_as_pandoc_numbers_them(structure_pdf):
 def test_wide_table_columns_fit_their_figures(structure_pdf):
     text = pdftotext(structure_pdf)
     assert "$1,900,000" in text and "Patrol vehicles" in text
+
+
+def test_characters_the_brand_fonts_lack_are_named_at_their_line(write_source, settings):
+    from briefexport.source import read_article
+
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nҚазақ тілі «ok».\n\n"
+        "Prices in ₸ and the ratio α → β.\n"
+    )
+    notices = writer("pdf").render(read_article(source), settings).notices
+    [notice] = [n for n in notices if "brand fonts" in n.message]
+    assert notice.line == 9
+    assert notice.message.startswith("₸ (U+20B8) α (U+03B1) → (U+2192) β (U+03B2) not in")
+
+
+def test_the_kazakhstan_article_needs_no_fallback_font(kazakhstan, settings):
+    notices = writer("pdf").render(kazakhstan, settings).notices
+    assert not [n for n in notices if "brand fonts" in n.message]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,36 @@ class Brand:
     def colour_hex(self, name: str) -> str:
         """A colour without its ``#``, as Word wants it."""
         return self.colours[name].lstrip("#").upper()
+
+    def uncovered(self, text: str) -> list[str]:
+        """The characters of ``text`` that the body or the heading font lacks, in order of
+        first appearance: the PDF sets them in whatever fallback font the machine has."""
+        faces = [
+            f.path
+            for f in self.font_files
+            if f.family in (self.fonts["body"], self.fonts["heading"])
+            and (f.weight, f.style) == (400, "normal")
+        ]
+        if not faces:
+            return []
+        covered = frozenset.intersection(*map(font_characters, faces))
+        return [c for c in dict.fromkeys(text) if ord(c) not in covered and visible(c)]
+
+
+@cache
+def font_characters(path: Path) -> frozenset[int]:
+    """The code points a font file has glyphs for."""
+    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency; slow to import
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def visible(character: str) -> bool:
+    """Whether a character is drawn (not a space, control, format or variation selector)."""
+    return unicodedata.category(character)[0] not in "CZ" and not (
+        0xFE00 <= ord(character) <= 0xFE0F or 0xE0100 <= ord(character) <= 0xE01EF
+    )
 
 
 def load_brand(path: Path) -> Brand:

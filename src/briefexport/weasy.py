@@ -212,7 +212,7 @@ def layout(
         lost = lost_footnote(html, document)
         if lost is None:
             break
-    notices.extend(attempt)
+    notices.extend([*attempt, *fallback_font_notices(article, settings)])
     if lost is not None:
         number, line = lost
         raise SourceError(
@@ -222,6 +222,29 @@ def layout(
             "shorten it or move its call; the build stops rather than leave it out",
         )
     return without_attachments(document)
+
+
+def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
+    """One notice naming the characters of the source that the brand fonts lack, at the line
+    of the first: the machine's fallback fonts set them, so the PDF varies between machines."""
+    brand = load_brand(settings.brand_file)
+    source = article.path.read_text(encoding="utf-8", errors="replace")
+    missing = brand.uncovered(source)
+    if not missing:
+        return []
+    shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:6])
+    more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+    line = source.count("\n", 0, source.find(missing[0])) + 1
+    families = f"{brand.fonts['body']}, {brand.fonts['heading']}"
+    return [
+        Notice(
+            article.path,
+            line,
+            f"{shown}{more} not in the brand fonts ({families}): set in a fallback font of this "
+            "machine, so the PDF differs between machines (add a font that has them to "
+            "styles/brand.yaml font-files)",
+        )
+    ]
 
 
 def lost_footnote(html: str, document: Document) -> tuple[int, int] | None:
