@@ -267,3 +267,15 @@ def test_characters_the_brand_fonts_lack_are_named_at_their_line(write_source, s
 def test_the_kazakhstan_article_needs_no_fallback_font(kazakhstan, settings):
     notices = writer("pdf").render(kazakhstan, settings).notices
     assert not [n for n in notices if "brand fonts" in n.message]
+
+
+def test_a_line_breaks_at_a_space_before_a_link_not_inside_its_first_word(settings, tmp_path):
+    """With overflow-wrap: break-word, WeasyPrint broke "the UN portal" (a link) as "th" / "e UN
+    portal" where the line before it was full; this footnote-heavy article showed it."""
+    from briefexport.source import read_article
+
+    article = read_article(ROOT / "tests" / "layout" / "sanctions-footnotes.md")
+    path = tmp_path / "notes.pdf"
+    path.write_bytes(writer("pdf").render(article, settings).data)
+    text = " ".join(pdftotext(path).split())
+    assert text.count("the discussion at the UN portal for caveats") == 7
