@@ -343,7 +343,7 @@ def test_check_reports_lint(tmp_path: Path):
     )
     findings = [str(f).removeprefix(f"{path}:") for f in check_source(path, Settings(project=ROOT))]
     assert findings == [
-        "1: warning: key point 1 has 45 words (keep it under 40)",
+        "8: warning: key point 1 has 45 words (keep it under 40)",
         "11: warning: footnote [^x] has no definition; printed as text",
         "11: error: link to '#nope': no such heading",
         "11: error: link to 'missing.md': no such file beside the source",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -135,6 +136,11 @@ def overflowing(text: str) -> str:
     return f"---\n{yaml.safe_dump(data, allow_unicode=True, sort_keys=False)}---\n{body}"
 
 
+def summary_key_line(source: Path) -> int:
+    """The line of the front matter's ``summary:`` key."""
+    return source.read_text(encoding="utf-8").splitlines().index("summary:") + 1
+
+
 def test_far_too_long_fails_with_one_clear_line_and_keeps_the_old_summary(tmp_path, settings):
     source = tmp_path / "brief.md"
     out = tmp_path / "build"
@@ -148,7 +154,7 @@ def test_far_too_long_fails_with_one_clear_line_and_keeps_the_old_summary(tmp_pa
     report = build([source], out, settings, ["summary"], jobs=1)
     assert not report.ok
     assert re.fullmatch(
-        rf"{re.escape(str(source))}:1: summary overflows one page by \d{{3}}% at the 9 pt floor "
+        rf"{re.escape(str(source))}:{summary_key_line(source)}: summary overflows one page by \d{{3}}% at the 9 pt floor "
         r"\(shorten summary\.key-points: 1,589 words, summary\.recommendations: 980 words, "
         r"summary\.bottom-line: 72 words\)",
         report.failed[0].error,

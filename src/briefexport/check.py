@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from markdown_it.tree import SyntaxTreeNode
 
 from .errors import SourceError
 from .fetch import ResourcePolicy
@@ -14,11 +16,22 @@ from .html import heading_anchors
 from .images import locate, source_line
 from .model import Article, summary_notice
 from .settings import Settings
-from .source import read_article
+from .source import front_matter_lines, read_article
+from .summary_size import (
+    FLOOR_PT,
+    LIKELY_OVERFLOW,
+    count_words,
+    estimated_fill,
+    shorten_hint,
+    summary_line,
+    summary_words,
+)
 from .text import plain_text
 
 MAX_KEY_POINT_WORDS = 40
+MAX_RECOMMENDATION_WORDS = 60
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+LINE_BREAKS = ("softbreak", "hardbreak")
 
 
 @dataclass(frozen=True)
@@ -38,30 +51,51 @@ def check_source(path: Path, settings: Settings) -> list[Finding]:
     """Every problem with one source; a source that does not validate yields just that error."""
     try:
         article = read_article(path)
+        lines = front_matter_lines(path)
     except SourceError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         return [Finding(exc.path, exc.line, "error", exc.message + hint)]
     findings = [Finding(n.path, n.line, "warning", n.message) for n in article.warnings]
-    findings += list(summary_findings(article))
+    findings += list(summary_findings(article, lines))
     findings += list(body_findings(article, settings))
-    return sorted(findings, key=lambda f: (f.line, f.message))
+    return sorted(findings, key=reading_order)
 
 
-def summary_findings(article: Article) -> Iterator[Finding]:
-    """A missing summary, and key points too long to read at a glance."""
+def reading_order(finding: Finding) -> tuple[int, str]:
+    """Sort by line, then by message with its numbers compared as numbers (2 before 10)."""
+    return finding.line, re.sub(r"\d+", lambda number: number[0].zfill(12), finding.message)
+
+
+def summary_findings(article: Article, lines: Mapping[tuple[str, ...], int]) -> Iterator[Finding]:
+    """A missing summary, one likely too long for its page, items too long to read at a glance;
+    ``lines`` are the front matter's (from :func:`front_matter_lines`)."""
     if notice := summary_notice(article):
         yield Finding(notice.path, notice.line, "warning", notice.message)
-    if article.summary is None:
+    if estimated_fill(article) >= LIKELY_OVERFLOW:
+        effective = article.effective_summary
+        yield Finding(
+            article.path,
+            summary_line(article, lines),
+            "warning",
+            f"summary: about {sum(summary_words(effective).values()):,} words, likely too long "
+            f"for one page even at the {FLOOR_PT:g} pt floor ({shorten_hint(effective)})",
+        )
+    summary = article.summary
+    if summary is None:
         return
-    for number, point in enumerate(article.summary.key_points, start=1):
-        words = len(point.split())
-        if words > MAX_KEY_POINT_WORDS:
-            yield Finding(
-                article.path,
-                1,
-                "warning",
-                f"key point {number} has {words} words (keep it under {MAX_KEY_POINT_WORDS})",
-            )
+    for key, name, items, limit in (
+        ("key-points", "key point", summary.key_points, MAX_KEY_POINT_WORDS),
+        ("recommendations", "recommendation", summary.recommendations, MAX_RECOMMENDATION_WORDS),
+    ):
+        for index, item in enumerate(items):
+            words = count_words(item)
+            if words > limit:
+                yield Finding(
+                    article.path,
+                    lines.get(("summary", key, str(index))) or lines.get(("summary", key), 1),
+                    "warning",
+                    f"{name} {index + 1} has {words} words (keep it under {limit})",
+                )
 
 
 def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
@@ -73,7 +107,7 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
     anchors = set(heading_anchors(article.body))
     for node in article.body.walk():
         if node.type == "image":
-            line = source_line(article, node)
+            line = inline_line(article, node)
             if not plain_text(node):
                 yield Finding(
                     article.path,
@@ -88,8 +122,22 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
         elif node.type == "link":
             problem = dead_link(str(node.attrs.get("href", "")), article.folder, anchors)
             if problem:
-                yield Finding(article.path, source_line(article, node), "error", problem)
+                yield Finding(article.path, inline_line(article, node), "error", problem)
     yield from lost_footnotes(article)
+
+
+def inline_line(article: Article, node: SyntaxTreeNode) -> int:
+    """The file line of an image or link: its paragraph's (or cell's) first line plus the line
+    breaks before it."""
+    inline = node
+    while inline.type != "inline" and inline.parent is not None:
+        inline = inline.parent
+    breaks = 0
+    for other in inline.walk():
+        if other is node:
+            break
+        breaks += other.type in LINE_BREAKS
+    return source_line(article, node) + breaks
 
 
 def dead_link(href: str, folder: Path, anchors: set[str]) -> str:

@@ -109,6 +109,12 @@ def read_article(path: Path | str) -> Article:
     )
 
 
+def front_matter_lines(path: Path) -> dict[tuple[str, ...], int]:
+    """The file line of every front matter key and list item, by key path such as
+    ``("summary", "key-points", "0")``, for findings about values already validated."""
+    return load_yaml(path, split_front_matter(path, decode(path, read_bytes(path))))[1]
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, refusing what is not a source file."""
     try:

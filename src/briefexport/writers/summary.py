@@ -1,10 +1,10 @@
 """``<slug>-summary.pdf``: the executive one-pager, always exactly one page.
 
 ``summary.css`` scales text, leading and spacing with ``--density``. The writer looks for the
-largest density that fits one page: a first guess from the text's length, then a bracketing
-search, each probe one WeasyPrint layout (``render()``) whose pages are counted and whose fill
-is measured before anything is written. Content that does not fit at the 9 pt floor is refused
-with a :class:`LayoutError`.
+largest density that fits one page: a first guess from the text's length (the estimate that
+``check`` warns by), then a bracketing search, each probe one WeasyPrint layout (``render()``)
+whose pages are counted and whose fill is measured before anything is written. Content that
+does not fit at the 9 pt floor is refused with a :class:`LayoutError`.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from weasyprint import CSS, Document
 from ..brand import load_brand
 from ..errors import LayoutError
 from ..labels import labels
-from ..model import Article, Notice, Summary, summary_notice
+from ..model import Article, Notice, summary_notice
 from ..settings import Settings
+from ..source import front_matter_lines
+from ..summary_size import FLOOR_PT, estimated_fill, shorten_hint, summary_line
 from ..weasy import FONTS, layout, render_html, stylesheets, template_context, write_pdf
 from . import REGISTRY, Format, Output
 
 NORMAL_PT = 11.5
 """Body text at density 1: what short summaries get, never more."""
-FLOOR_PT = 9.0
-"""Body text is never smaller than this."""
 FLOOR = FLOOR_PT / NORMAL_PT
 PRECISION = 0.01
 """The search stops when the densities that fit and overflow are this close..."""
@@ -36,8 +36,6 @@ FULL = 0.98
 """...or when a layout that fits fills this much of its room (a larger scale gains under 1%)."""
 TARGET = (1 + FULL) / 2
 """The fill each probe aims at."""
-CAPACITY = 1800
-"""Characters of summary text that fill the page at density 1 (measured; for the first guess)."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ class SummaryWriter:
             )
             return Fit(density, document, fill(document), tuple(notices))
 
-        return search(attempt, first_guess(article.effective_summary), article)
+        return search(attempt, first_guess(article), article)
 
     def render(self, article: Article, settings: Settings) -> Output:
         fit = self.fit(article, settings)
@@ -129,11 +127,9 @@ def growth(first: Fit | None, second: Fit) -> float:
     return min(4.0, max(1.0, power))
 
 
-def first_guess(summary: Summary) -> float:
-    """A density from the text's length: area grows with the square of the scale."""
-    texts = (summary.bottom_line, *summary.key_points, *summary.recommendations)
-    chars = sum(map(len, texts))
-    return min(1.0, max(FLOOR, math.sqrt(CAPACITY / max(chars, 1))))
+def first_guess(article: Article) -> float:
+    """A density from the fill estimated at the floor: area grows with the square of the scale."""
+    return min(1.0, max(FLOOR, FLOOR / math.sqrt(estimated_fill(article))))
 
 
 def density_css(density: float) -> CSS:
@@ -166,31 +162,14 @@ def fill(document: Document) -> float:
 
 
 def overflow_error(article: Article, trial: Fit) -> LayoutError:
-    """The one line that says by how much the summary overflows and what to shorten."""
-    summary = article.effective_summary
+    """The one line, at the ``summary:`` key, that says by how much the summary overflows and
+    what to shorten."""
     over = max(1, math.ceil((trial.fill - 1) * 100))
-    words = {
-        "summary.bottom-line": count_words(summary.bottom_line),
-        "summary.key-points": sum(map(count_words, summary.key_points)),
-        "summary.recommendations": sum(map(count_words, summary.recommendations)),
-    }
-    if summary.derived:
-        hint = (
-            f"the summary derived from the lede and section openings has "
-            f"{sum(words.values()):,} words; write a shorter one under summary: in the front matter"
-        )
-    else:
-        fields = sorted((item for item in words.items() if item[1]), key=lambda item: -item[1])
-        hint = "shorten " + ", ".join(f"{name}: {count:,} words" for name, count in fields)
+    line = summary_line(article, front_matter_lines(article.path))
     return LayoutError(
-        f"{article.path}:1: summary overflows one page by {over}% at the "
-        f"{FLOOR_PT:g} pt floor ({hint})"
+        f"{article.path}:{line}: summary overflows one page by {over}% at the "
+        f"{FLOOR_PT:g} pt floor ({shorten_hint(article.effective_summary)})"
     )
-
-
-def count_words(text: str) -> int:
-    """Words as a reader counts them."""
-    return len(text.split())
 
 
 def qr_svg(url: str, title: str, colour: str) -> Markup:

@@ -1,0 +1,142 @@
+"""``invoke check``: findings at their own lines, and a summary check that agrees with the build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from briefexport.check import check_source
+from briefexport.errors import LayoutError
+from briefexport.settings import Settings
+from briefexport.source import read_article
+from briefexport.writers.summary import SummaryWriter
+from conftest import FIXTURES, KAZAKHSTAN, ROOT
+
+HEAD = "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n"
+PROSE = (
+    "Regional governments want Western partners for critical minerals and transparent contracts "
+    "and reliable Caspian freight routes that bypass Russian rail networks entirely."
+)
+
+
+def sentence(words: int, offset: int = 0) -> str:
+    """``words`` words of plausible prose."""
+    vocabulary = PROSE.split()
+    return " ".join(vocabulary[(offset + i) % len(vocabulary)] for i in range(words))
+
+
+def summary_yaml(bottom_line: int, key_points: list[int], recommendations: list[int]) -> str:
+    """A ``summary:`` block whose items have the given numbers of words."""
+    lines = ["summary:", f"  bottom-line: {sentence(bottom_line)}", "  key-points:"]
+    lines += [f"    - {sentence(n, i)}" for i, n in enumerate(key_points)]
+    if recommendations:
+        lines.append("  recommendations:")
+        lines += [f"    - {sentence(n, i + 3)}" for i, n in enumerate(recommendations)]
+    return "\n".join(lines) + "\n"
+
+
+def findings(path: Path) -> list[str]:
+    return [str(f).removeprefix(f"{path}:") for f in check_source(path, Settings(project=ROOT))]
+
+
+def test_each_image_is_reported_at_its_own_line(write_source):
+    path = write_source(
+        HEAD
+        + "summary:\n  bottom-line: B\n---\n\n"
+        + "- A chart ![Growth](x.png)\n  described here,\n  then again ![](x.png)\n"
+        + "  and once more ![](y.png).\n"
+    )
+    Image.new("RGB", (4, 4)).save(path.parent / "x.png")
+    assert findings(path) == [
+        "11: warning: image 'x.png' has no alt text "
+        "(describe it for screen readers: ![description](file))",
+        "12: warning: image 'y.png' has no alt text "
+        "(describe it for screen readers: ![description](file))",
+        "12: error: image 'y.png' refused: no such file",
+    ]
+
+
+def test_dead_anchor_is_reported_at_the_line_of_its_link(write_source):
+    path = write_source(
+        HEAD + "summary:\n  bottom-line: B\n---\n\n# Background\n\nSee the\nnext section, "
+        "[Background](#background-3),\nfor more.\n\n# Background\n\nText.\n"
+    )
+    assert findings(path) == ["12: error: link to '#background-3': no such heading"]
+
+
+def test_long_items_are_reported_at_their_lines_in_numeric_order(write_source):
+    long_point = sentence(45)
+    path = write_source(
+        HEAD
+        + "summary:\n  bottom-line: B\n  key-points:\n"
+        + "".join(f"    - {long_point}\n" if i != 2 else "    - short\n" for i in range(12))
+        + f"  recommendations:\n    - short\n    - {sentence(61)}\n---\n\nText.\n"
+    )
+    assert findings(path) == [
+        "5: warning: summary: about 559 words, likely too long for one page even at the 9 pt "
+        "floor (shorten summary.key-points: 496 words, summary.recommendations: 62 words, "
+        "summary.bottom-line: 1 words)",
+        *(
+            f"{n + 7}: warning: key point {n} has 45 words (keep it under 40)"
+            for n in range(1, 13)
+            if n != 3
+        ),
+        "22: warning: recommendation 2 has 61 words (keep it under 60)",
+    ]
+
+
+def test_items_on_one_line_are_in_numeric_order(write_source):
+    points = ", ".join([sentence(45)] * 11)
+    path = write_source(
+        HEAD + f"summary:\n  bottom-line: B\n  key-points: [{points}]\n---\n\nText.\n"
+    )
+    assert findings(path) == [
+        f"7: warning: key point {n} has 45 words (keep it under 40)" for n in range(1, 12)
+    ]
+
+
+def test_summary_overflow_is_reported_at_the_summary_key(write_source, settings):
+    path = write_source(HEAD + "lang: en\n" + summary_yaml(60, [90] * 6, [80] * 6) + "---\n\nT.\n")
+    with pytest.raises(LayoutError) as caught:
+        SummaryWriter().fit(read_article(path), settings)
+    assert str(caught.value).startswith(f"{path}:6: summary overflows one page by ")
+
+
+@pytest.mark.parametrize(
+    ("shape", "refused"),
+    [
+        ((40, [38] * 6, [34] * 6), True),  # 472 words: the build overflows by 9%
+        ((40, [30] * 6, [28] * 6), False),  # 388 words: fills 82% at the floor
+        ((120, [80] * 3, [75] * 2), True),  # 510 words in a few long items: over by 6%
+        ((40, [18] * 6, [12] * 12), False),  # 292 words in many short items: fills 85%
+    ],
+)
+def test_check_warns_about_a_summary_the_build_refuses(write_source, settings, shape, refused):
+    source = (FIXTURES / "summary-dense.md").read_text(encoding="utf-8")
+    head, _, rest = source.partition("summary:\n")
+    path = write_source(head + summary_yaml(*shape) + rest[rest.index("memo:") :])
+    bottom_line, key_points, recommendations = shape[0], sum(shape[1]), sum(shape[2])
+    expected = (
+        f"14: warning: summary: about {bottom_line + key_points + recommendations} words, likely "
+        "too long for one page even at the 9 pt floor (shorten summary.key-points: "
+        f"{key_points} words, summary.recommendations: {recommendations} words, "
+        f"summary.bottom-line: {bottom_line} words)"
+    )
+    assert [f for f in findings(path) if "likely too long" in f] == ([expected] if refused else [])
+    try:
+        SummaryWriter().fit(read_article(path), settings)
+    except LayoutError as exc:
+        assert refused, exc
+    else:
+        assert not refused
+
+
+@pytest.mark.parametrize(
+    "path",
+    [KAZAKHSTAN, *sorted((ROOT / "tests" / "articles").glob("*.md")), *FIXTURES.glob("*.md")],
+    ids=lambda p: p.stem,
+)
+def test_no_length_warning_for_summaries_that_fit(path):
+    assert not [f for f in findings(path) if "likely too long" in f or "recommendation" in f]
