@@ -274,7 +274,7 @@ def test_a_line_breaks_at_a_space_before_a_link_not_inside_its_first_word(settin
     portal" where the line before it was full; this footnote-heavy article showed it."""
     from briefexport.source import read_article
 
-    article = read_article(ROOT / "tests" / "layout" / "sanctions-footnotes.md")
+    article = read_article(ROOT / "tests" / "articles" / "sanctions-footnotes.md")
     path = tmp_path / "notes.pdf"
     path.write_bytes(writer("pdf").render(article, settings).data)
     text = " ".join(pdftotext(path).split())

@@ -130,15 +130,33 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(path).pages]
 
 
-def strip_furniture(pages: list[str], furniture: list[list[str]]) -> str:
-    """The pages' letters joined, each page's running head and footer (at its end) taken out."""
-    joined = []
+def strip_furniture(pages: list[str], furniture: list[list[str]]) -> list[str]:
+    """Each page's letters, its running head and footer (at its end) taken out."""
+    stripped = []
     for page, items in zip(pages, furniture, strict=True):
         text = letters(page)
         for item in sorted(map(letters, items), key=len, reverse=True):
             cut = text.rfind(item) if item else -1
             if cut >= 0 and cut + len(item) >= len(text) - 300:
                 text = text[:cut] + text[cut + len(item) :]
+        stripped.append(text)
+    return stripped
+
+
+def strip_notes(pages: list[str], notes: list[Block]) -> str:
+    """The pages' letters joined with each footnote, and the number before it, cut from the
+    foot of its page: a paragraph running over a page break then reads on unbroken."""
+    segments = [
+        re.compile(rf"\d*{re.escape(needle)}")
+        for note in notes
+        for needle in filter(None, map(letters, note.text.split(NOTE_MARK)))
+    ]
+    joined = []
+    for text in pages:
+        for segment in segments:
+            found = [*segment.finditer(text)]
+            if found:
+                text = text[: found[-1].start()] + text[found[-1].end() :]
         joined.append(text)
     return "".join(joined)
 
@@ -179,13 +197,13 @@ def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -
         + [f"{words['page']} {number} {words['of']} {len(pages)}"]
         for number in range(1, len(pages) + 1)
     ]
-    text = strip_furniture(pages, furniture)
+    stripped = strip_furniture(pages, furniture)
     body, notes = source_blocks(article)
     head = [Block("title", article.title)]
     tail = [Block("bio", a.bio) for a in article.authors if a.bio]
     tail += [Block("copyright", article.copyright)] if article.copyright else []
-    finding.missing += missing_in_order([*head, *body, *tail], text)
-    finding.missing += missing_in_order(notes, text)
+    finding.missing += missing_in_order([*head, *body, *tail], strip_notes(stripped, notes))
+    finding.missing += missing_in_order(notes, "".join(stripped))
     finding.problems += pdf_structure_problems(path)
 
 
