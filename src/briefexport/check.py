@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,7 +16,7 @@ from .html import heading_anchors
 from .images import locate, source_line
 from .model import Article, summary_notice
 from .settings import Settings
-from .source import front_matter_lines, read_article
+from .source import read_article
 from .summary_size import (
     FLOOR_PT,
     LIKELY_OVERFLOW,
@@ -51,12 +51,11 @@ def check_source(path: Path, settings: Settings) -> list[Finding]:
     """Every problem with one source; a source that does not validate yields just that error."""
     try:
         article = read_article(path)
-        lines = front_matter_lines(path)
     except SourceError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         return [Finding(exc.path, exc.line, "error", exc.message + hint)]
     findings = [Finding(n.path, n.line, "warning", n.message) for n in article.warnings]
-    findings += list(summary_findings(article, lines))
+    findings += list(summary_findings(article))
     findings += list(body_findings(article, settings))
     return sorted(findings, key=reading_order)
 
@@ -66,16 +65,17 @@ def reading_order(finding: Finding) -> tuple[int, str]:
     return finding.line, re.sub(r"\d+", lambda number: number[0].zfill(12), finding.message)
 
 
-def summary_findings(article: Article, lines: Mapping[tuple[str, ...], int]) -> Iterator[Finding]:
-    """A missing summary, one likely too long for its page, items too long to read at a glance;
-    ``lines`` are the front matter's (from :func:`front_matter_lines`)."""
+def summary_findings(article: Article) -> Iterator[Finding]:
+    """A missing summary, one likely too long for its page, items too long to read at a glance,
+    each at its line in the front matter."""
+    lines = article.front_matter_lines
     if notice := summary_notice(article):
         yield Finding(notice.path, notice.line, "warning", notice.message)
     if estimated_fill(article) >= LIKELY_OVERFLOW:
         effective = article.effective_summary
         yield Finding(
             article.path,
-            summary_line(article, lines),
+            summary_line(article),
             "warning",
             f"summary: about {sum(summary_words(effective).values()):,} words, likely too long "
             f"for one page even at the {FLOOR_PT:g} pt floor ({shorten_hint(effective)})",

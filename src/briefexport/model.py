@@ -79,6 +79,9 @@ class Article:
     memo: Memo = field(default_factory=Memo)
     warnings: tuple[Notice, ...] = ()
     body_first_line: int = 1
+    front_matter_lines: dict[tuple[str, ...], int] = field(default_factory=dict, compare=False)
+    """The file line of every front matter key and list item, by key path such as
+    ``("summary", "key-points", "0")``: where findings about a value point."""
 
     @property
     def folder(self) -> Path:

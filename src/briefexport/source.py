@@ -105,14 +105,9 @@ def read_article(path: Path | str) -> Article:
         body=body,
         warnings=notices,
         body_first_line=front.body_first_line,
+        front_matter_lines=lines,
         **fields,
     )
-
-
-def front_matter_lines(path: Path) -> dict[tuple[str, ...], int]:
-    """The file line of every front matter key and list item, by key path such as
-    ``("summary", "key-points", "0")``, for findings about values already validated."""
-    return load_yaml(path, split_front_matter(path, decode(path, read_bytes(path))))[1]
 
 
 def read_bytes(path: Path) -> bytes:

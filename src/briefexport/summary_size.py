@@ -3,8 +3,6 @@ before a build, and the summary writer, whose first guess it is."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .model import Article, Summary
 
 FLOOR_PT = 9.0
@@ -16,9 +14,9 @@ LIKELY_OVERFLOW = 0.95
 """The estimated fill from which ``check`` warns: no measured summary below it overflowed."""
 
 
-def summary_line(article: Article, lines: Mapping[tuple[str, ...], int]) -> int:
+def summary_line(article: Article) -> int:
     """The line of the ``summary:`` key, or 1 when the summary is derived from the body."""
-    return 1 if article.summary is None else lines.get(("summary",), 1)
+    return 1 if article.summary is None else article.front_matter_lines.get(("summary",), 1)
 
 
 def estimated_fill(article: Article) -> float:

@@ -22,7 +22,6 @@ from ..errors import LayoutError
 from ..labels import labels
 from ..model import Article, Notice, summary_notice
 from ..settings import Settings
-from ..source import front_matter_lines
 from ..summary_size import FLOOR_PT, estimated_fill, shorten_hint, summary_line
 from ..weasy import FONTS, layout, render_html, stylesheets, template_context, write_pdf
 from . import REGISTRY, Format, Output
@@ -165,7 +164,7 @@ def overflow_error(article: Article, trial: Fit) -> LayoutError:
     """The one line, at the ``summary:`` key, that says by how much the summary overflows and
     what to shorten."""
     over = max(1, math.ceil((trial.fill - 1) * 100))
-    line = summary_line(article, front_matter_lines(article.path))
+    line = summary_line(article)
     return LayoutError(
         f"{article.path}:{line}: summary overflows one page by {over}% at the "
         f"{FLOOR_PT:g} pt floor ({shorten_hint(article.effective_summary)})"
