@@ -279,3 +279,15 @@ def test_a_line_breaks_at_a_space_before_a_link_not_inside_its_first_word(settin
     path.write_bytes(writer("pdf").render(article, settings).data)
     text = " ".join(pdftotext(path).split())
     assert text.count("the discussion at the UN portal for caveats") == 7
+
+
+def test_a_link_to_a_missing_anchor_is_reported_at_its_line(write_source, settings):
+    from briefexport.source import read_article
+
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n## Background\n\nText.\n\n"
+        "See [the other part](#nowhere).\n"
+    )
+    notices = writer("pdf").render(read_article(source), settings).notices
+    [notice] = [n for n in notices if "No anchor" in n.message]
+    assert notice.line == 11 and "#nowhere" in notice.message

@@ -94,6 +94,7 @@ def _stylesheets(
 KEEP_WHOLE = CSS(string="blockquote, li { break-inside: avoid }")
 FOOTNOTE_SPAN = re.compile(r'<span class="footnote" id="fn(\d+)" data-line="(\d+)">')
 MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.+?)" \(U\+')
+MISSING_ANCHOR = re.compile(r"No anchor (#\S+) for internal URI reference")
 CSS_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
 
 
@@ -167,13 +168,16 @@ class _NoticeHandler(logging.Handler):
         self.lines = sorted(image_lines(article).items(), key=lambda item: -len(item[0]))
 
     def notice(self, message: str) -> Notice:
-        """A WeasyPrint message at the line of the first image it names, or of the first
-        character no font has (else line 1), with the article's folder left out of addresses."""
+        """A WeasyPrint message at the line of the first image it names, of the first
+        character no font has or of the first link to a missing anchor (else line 1), with the
+        article's folder left out of addresses."""
         text = " ".join(unquote(message).split())
         line = next((line for url, line in self.lines if url in text), 0)
-        if not line and (glyph := MISSING_GLYPH.search(message)):
+        glyph, anchor = MISSING_GLYPH.search(message), MISSING_ANCHOR.search(message)
+        needle = glyph[1] if glyph else f"]({anchor[1]})" if anchor else ""
+        if not line and needle:
             source = self.article.path.read_text(encoding="utf-8", errors="replace")
-            found = source.find(glyph[1])
+            found = source.find(needle)
             line = source.count("\n", 0, found) + 1 if found >= 0 else 0
         return Notice(self.article.path, line or 1, text.replace(self.folder, ""))
 
