@@ -493,3 +493,12 @@ def test_without_a_memo_block_the_header_keeps_a_blank_to_line(write_source, set
     path = render(read_article(source), settings, tmp_path / "m.docx")
     fields = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name == "Memo Field"]
     assert fields == ["TO:\t", "FROM:\tA. Writer", "DATE:\tJanuary 1, 2024", "SUBJECT:\tT"]
+
+
+def test_an_image_notice_points_at_the_images_own_line(write_source, settings):
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nA paragraph\nover lines,"
+        " then ![the map](map.png)\nand more.\n"
+    )
+    output = writer("memo").render(read_article(source), settings)
+    assert [n.line for n in output.notices] == [8]

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from markdown_it.tree import SyntaxTreeNode
-
 from .errors import SourceError
 from .fetch import ResourcePolicy
 from .html import heading_anchors
@@ -31,7 +29,6 @@ from .text import plain_text
 MAX_KEY_POINT_WORDS = 40
 MAX_RECOMMENDATION_WORDS = 60
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
-LINE_BREAKS = ("softbreak", "hardbreak")
 
 
 @dataclass(frozen=True)
@@ -107,7 +104,7 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
     anchors = set(heading_anchors(article.body))
     for node in article.body.walk():
         if node.type == "image":
-            line = inline_line(article, node)
+            line = source_line(article, node)
             if not plain_text(node):
                 yield Finding(
                     article.path,
@@ -122,22 +119,8 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
         elif node.type == "link":
             problem = dead_link(str(node.attrs.get("href", "")), article.folder, anchors)
             if problem:
-                yield Finding(article.path, inline_line(article, node), "error", problem)
+                yield Finding(article.path, source_line(article, node), "error", problem)
     yield from lost_footnotes(article)
-
-
-def inline_line(article: Article, node: SyntaxTreeNode) -> int:
-    """The file line of an image or link: its paragraph's (or cell's) first line plus the line
-    breaks before it."""
-    inline = node
-    while inline.type != "inline" and inline.parent is not None:
-        inline = inline.parent
-    breaks = 0
-    for other in inline.walk():
-        if other is node:
-            break
-        breaks += other.type in LINE_BREAKS
-    return source_line(article, node) + breaks
 
 
 def dead_link(href: str, folder: Path, anchors: set[str]) -> str:

@@ -30,12 +30,19 @@ class ImageRef:
 
 
 def source_line(article: Article, node: SyntaxTreeNode) -> int:
-    """The file line of a node, from the nearest block that knows its position."""
-    current: SyntaxTreeNode | None = node
-    while current is not None and current.map is None:
-        current = current.parent
-    body_start = article.body_first_line
-    return body_start + (current.map[0] if current is not None and current.map else 0)
+    """The file line of a node: the first line of the nearest node that knows its position,
+    plus the line breaks before it there (an image or link inside a paragraph)."""
+    known = node
+    while known.map is None and known.parent is not None:
+        known = known.parent
+    if known.map is None:
+        return article.body_first_line
+    breaks = 0
+    for other in known.walk():
+        if other is node:
+            break
+        breaks += other.type in ("softbreak", "hardbreak")
+    return article.body_first_line + known.map[0] + breaks
 
 
 def locate(article: Article, node: SyntaxTreeNode, policy: ResourcePolicy) -> ImageRef:
