@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefexport.model import Article
+from briefexport.model import Article, Notice
 from briefexport.settings import Settings
+from briefexport.source import read_article
 from briefexport.verify import letters, missing_in_order, source_blocks
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
-from conftest import ROOT
+from conftest import KAZAKHSTAN, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +160,6 @@ Text with a note[^a] and *emphasis*, a [safe link](https://example.org) and a
 
 
 def test_features_and_hostile_bits(write_source, settings):
-    from briefexport.source import read_article
-
     article = read_article(write_source(FEATURES))
     html = PdfWriter().html(article, settings, [])
     assert '<a href="https://example.org">safe link</a>' in html
@@ -214,8 +213,6 @@ Again.
 
 @pytest.fixture(scope="module")
 def structure_pdf(tmp_path_factory) -> Path:
-    from briefexport.source import read_article
-
     folder = tmp_path_factory.mktemp("structure")
     (folder / "structure.md").write_text(STRUCTURE, encoding="utf-8")
     article = read_article(folder / "structure.md")
@@ -252,28 +249,28 @@ def test_wide_table_columns_fit_their_figures(structure_pdf):
 
 
 def test_characters_the_brand_fonts_lack_are_named_at_their_line(write_source, settings):
-    from briefexport.source import read_article
-
     source = write_source(
         "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nҚазақ тілі «ok».\n\n"
         "Prices in ₸ and the ratio α → β.\n"
     )
-    notices = writer("pdf").render(read_article(source), settings).notices
-    [notice] = [n for n in notices if "brand fonts" in n.message]
+    [notice] = pdf_notices(source, settings, "brand fonts")
     assert notice.line == 9
     assert notice.message.startswith("₸ (U+20B8) α (U+03B1) → (U+2192) β (U+03B2) not in")
 
 
-def test_the_kazakhstan_article_needs_no_fallback_font(kazakhstan, settings):
-    notices = writer("pdf").render(kazakhstan, settings).notices
-    assert not [n for n in notices if "brand fonts" in n.message]
+def test_the_kazakhstan_article_needs_no_fallback_font(settings):
+    assert pdf_notices(KAZAKHSTAN, settings, "brand fonts") == []
+
+
+def pdf_notices(source: Path, settings: Settings, about: str) -> list[Notice]:
+    """The PDF writer's notices on a source whose message mentions ``about``."""
+    notices = writer("pdf").render(read_article(source), settings).notices
+    return [notice for notice in notices if about in notice.message]
 
 
 def test_a_line_breaks_at_a_space_before_a_link_not_inside_its_first_word(settings, tmp_path):
     """With overflow-wrap: break-word, WeasyPrint broke "the UN portal" (a link) as "th" / "e UN
     portal" where the line before it was full; this footnote-heavy article showed it."""
-    from briefexport.source import read_article
-
     article = read_article(ROOT / "tests" / "articles" / "sanctions-footnotes.md")
     path = tmp_path / "notes.pdf"
     path.write_bytes(writer("pdf").render(article, settings).data)
@@ -282,12 +279,9 @@ def test_a_line_breaks_at_a_space_before_a_link_not_inside_its_first_word(settin
 
 
 def test_a_link_to_a_missing_anchor_is_reported_at_its_line(write_source, settings):
-    from briefexport.source import read_article
-
     source = write_source(
         "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n## Background\n\nText.\n\n"
         "See [the other part](#nowhere).\n"
     )
-    notices = writer("pdf").render(read_article(source), settings).notices
-    [notice] = [n for n in notices if "No anchor" in n.message]
+    [notice] = pdf_notices(source, settings, "No anchor")
     assert notice.line == 11 and "#nowhere" in notice.message
