@@ -216,7 +216,7 @@ def layout(
         lost = lost_footnote(html, document)
         if lost is None:
             break
-    notices.extend([*attempt, *fallback_font_notices(article, settings)])
+    notices.extend(attempt)
     if lost is not None:
         number, line = lost
         raise SourceError(

@@ -6,7 +6,14 @@ from ..fetch import policy_for
 from ..html import HtmlRenderer
 from ..model import Article, Notice
 from ..settings import Settings
-from ..weasy import layout, render_html, stylesheets, template_context, write_pdf
+from ..weasy import (
+    fallback_font_notices,
+    layout,
+    render_html,
+    stylesheets,
+    template_context,
+    write_pdf,
+)
 from . import REGISTRY, Format, Output
 
 
@@ -31,6 +38,7 @@ class PdfWriter:
         document = layout(
             html, article, settings, stylesheets(settings, self.format.styles), notices
         )
+        notices += fallback_font_notices(article, settings)
         data = write_pdf(document, article, self.variant, notices)
         return Output(data, len(document.pages), tuple(notices))
 

@@ -23,7 +23,15 @@ from ..labels import labels
 from ..model import Article, Notice, summary_notice
 from ..settings import Settings
 from ..summary_size import FLOOR_PT, estimated_fill, shorten_hint, summary_line
-from ..weasy import FONTS, layout, render_html, stylesheets, template_context, write_pdf
+from ..weasy import (
+    FONTS,
+    fallback_font_notices,
+    layout,
+    render_html,
+    stylesheets,
+    template_context,
+    write_pdf,
+)
 from . import REGISTRY, Format, Output
 
 NORMAL_PT = 11.5
@@ -84,6 +92,7 @@ class SummaryWriter:
         fit = self.fit(article, settings)
         notice = summary_notice(article)
         notices = [notice, *fit.notices] if notice else list(fit.notices)
+        notices += fallback_font_notices(article, settings)
         data = write_pdf(fit.document, article, self.variant, notices)
         return Output(data, 1, tuple(notices))
 
