@@ -286,7 +286,7 @@ def timer(into: list[float]) -> Iterator[None]:
 
 COLD_BRIEF = """
 import sys
-from briefexport.build import sonames_only
+from briefexport.build.pipeline import sonames_only
 with sonames_only():
     from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -306,7 +306,7 @@ def cold_brief_probe(source: Path, folder: Path) -> Probe:
     """The brief alone, cold: the least any fresh WeasyPrint process producing it must do."""
     from briefexport.brand import load_brand
     from briefexport.settings import Settings
-    from briefexport.source import read_article
+    from briefexport.source.reader import read_article
     from briefexport.writers.pdf import PdfWriter
 
     settings = Settings(project=ROOT)
@@ -330,10 +330,10 @@ def floor_probe(source: Path) -> Probe:
     from weasyprint import HTML
 
     from briefexport.settings import Settings
-    from briefexport.source import read_article
-    from briefexport.weasy import FONTS, page_css, stylesheets
+    from briefexport.source.reader import read_article
+    from briefexport.weasy.engine import FONTS, page_css, stylesheets
     from briefexport.writers.pdf import PdfWriter
-    from briefexport.writers.summary import SummaryWriter, density_css
+    from briefexport.writers.summary.writer import SummaryWriter, density_css
 
     settings = Settings(project=ROOT)
     article = read_article(source)
@@ -367,9 +367,9 @@ def floor_probe(source: Path) -> Probe:
 
 def warm_probe(folder: Path, out: Path) -> Probe:
     """The watch path: one rebuild of all three outputs after a one-word edit, in this process."""
-    from briefexport.build import BuildReport
+    from briefexport.build.pipeline import BuildReport
+    from briefexport.commands.watch import Rebuilds
     from briefexport.settings import Settings
-    from briefexport.watch import Rebuilds
 
     reports: list[BuildReport] = []
     [source] = folder.glob("*.md")
@@ -396,7 +396,7 @@ def pdf_probe(source: Path, pages: int) -> Probe:
     """Seconds per page of the PDF writer alone in this (warm) process, rendering the brief
     as many times as it takes to lay out at least ``pages`` pages (short briefs time badly)."""
     from briefexport.settings import Settings
-    from briefexport.source import read_article
+    from briefexport.source.reader import read_article
     from briefexport.writers import writer
 
     settings = Settings(project=ROOT)
@@ -425,16 +425,16 @@ def stages() -> dict[str, float]:
     """The cold build's stages one after another in this fresh process (``--stages``)."""
     spent: dict[str, list[float]] = {name: [] for name in STAGES}
     with timer(spent["imports"]):
-        from briefexport.build import sonames_only
+        from briefexport.build.pipeline import sonames_only
 
         with sonames_only():
-            import briefexport.weasy  # noqa: F401  (WeasyPrint, as the build imports it)
+            import briefexport.weasy.engine  # noqa: F401  (WeasyPrint, as the build imports it)
         from briefexport.settings import Settings
-        from briefexport.source import read_article
-        from briefexport.weasy import layout, stylesheets, write_pdf
-        from briefexport.writers.memo import MemoWriter
+        from briefexport.source.reader import read_article
+        from briefexport.weasy.engine import layout, stylesheets, write_pdf
+        from briefexport.writers.memo.writer import MemoWriter
         from briefexport.writers.pdf import PdfWriter
-        from briefexport.writers.summary import SummaryWriter
+        from briefexport.writers.summary.writer import SummaryWriter
     settings = Settings(project=ROOT)
     with timer(spent["read"]):
         article = read_article(ARTICLE)

@@ -11,7 +11,7 @@ import pytest
 
 from briefexport.model import Article
 from briefexport.settings import Settings
-from briefexport.source import read_article
+from briefexport.source.reader import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 KAZAKHSTAN = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from briefexport.build import build
+from briefexport.build.pipeline import build
+from briefexport.commands.verify import verify_article
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.verify import verify_article
+from briefexport.source.reader import read_article
 from conftest import KAZAKHSTAN, ROOT
 
 ARTICLES = [KAZAKHSTAN, *sorted((ROOT / "tests" / "articles").glob("*.md"))]

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from briefexport import atomic
-from briefexport import build as build_module
-from briefexport.build import MANIFEST, BuildReport, build, discover
+from briefexport.build import atomic
+from briefexport.build import pipeline as build_module
+from briefexport.build.pipeline import MANIFEST, BuildReport, build, discover
+from briefexport.commands.verify import verify_article
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.verify import verify_article
+from briefexport.source.reader import read_article
 from briefexport.writers import REGISTRY, output_path, writer
 from conftest import ROOT, invoke_command, run_invoke
 
@@ -172,14 +172,14 @@ def test_source_date_epoch_is_honoured(kazakhstan, settings, monkeypatch):
 KILLER = """
 import sys, time
 from pathlib import Path
-from briefexport import atomic
+from briefexport.build import atomic
 real = atomic.Path.replace
 def slow_replace(self, target):
     Path(sys.argv[2]).write_text("writing")
     time.sleep(30)
     return real(self, target)
 atomic.Path.replace = slow_replace
-from briefexport.build import build, discover
+from briefexport.build.pipeline import build, discover
 from briefexport.settings import Settings
 build(discover(Path(sys.argv[1])), Path(sys.argv[3]), Settings(project=Path(sys.argv[4])), ["pdf"],
       jobs=1, force=True)
@@ -298,7 +298,7 @@ def test_verify_task_end_to_end(project: Path):
 
 
 def test_watch_rebuilds_after_an_edit_and_survives_a_bad_one(project: Path):
-    from briefexport.watch import watch
+    from briefexport.commands.watch import watch
 
     settings = Settings(project=project)
     out = project / "build"
@@ -332,7 +332,7 @@ def wait_for(condition, seconds: float = 30) -> None:
 
 
 def test_check_reports_lint(tmp_path: Path):
-    from briefexport.check import check_source
+    from briefexport.commands.check import check_source
 
     (tmp_path / "not-an-image.png").write_text("hello")
     path = tmp_path / "a.md"

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from briefexport.check import check_source
+from briefexport.commands.check import check_source
 from briefexport.errors import LayoutError
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.writers.summary import SummaryWriter
+from briefexport.source.reader import read_article
+from briefexport.writers.summary.writer import SummaryWriter
 from conftest import FIXTURES, KAZAKHSTAN, ROOT
 
 HEAD = "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n"

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefexport.brand import load_brand
+from briefexport.commands.verify import Block, letters, missing_in_order, verify_article
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.verify import Block, letters, missing_in_order, verify_article
+from briefexport.source.reader import read_article
 from briefexport.writers import output_path, writer
 from briefexport.writers.pdf import PdfWriter
 from conftest import ROOT

@@ -20,13 +20,13 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from briefexport import markdown
 from briefexport.brand import load_brand
-from briefexport.build import ArticleResult, build
+from briefexport.build.pipeline import ArticleResult, build
+from briefexport.commands.verify import letters, missing_in_order, source_blocks, verify_article
 from briefexport.errors import SourceError
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.verify import letters, missing_in_order, source_blocks, verify_article
+from briefexport.source import markdown
+from briefexport.source.reader import read_article
 from briefexport.writers import REGISTRY
 from briefexport.writers.pdf import PdfWriter
 from conftest import ROOT, invoke_command

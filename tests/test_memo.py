@@ -19,12 +19,19 @@ import pytest
 from docx.shared import Inches, Mm, RGBColor
 from lxml import etree
 
+from briefexport.commands.verify import (
+    Block,
+    Finding,
+    letters,
+    missing_in_order,
+    source_blocks,
+    verify_memo,
+)
 from briefexport.model import Article
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.verify import Block, Finding, letters, missing_in_order, source_blocks, verify_memo
+from briefexport.source.reader import read_article
 from briefexport.writers import writer
-from briefexport.writers.memo import write_reference_docx
+from briefexport.writers.memo.writer import write_reference_docx
 from conftest import FIXTURES, KAZAKHSTAN, ROOT
 
 MEMO_FIXTURES = FIXTURES / "memo"
@@ -241,7 +248,7 @@ def test_paper(kazakhstan, paper, size, tmp_path):
 
 
 def test_memo_writer_does_not_import_weasyprint():
-    code = "import sys, briefexport.writers.memo; print('weasyprint' in sys.modules)"
+    code = "import sys, briefexport.writers.memo.writer; print('weasyprint' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
 

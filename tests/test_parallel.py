@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import briefexport.watch as watch_module
-from briefexport.build import ArticleResult, Plan, build, discover, jobs_of, read_manifest
+import briefexport.commands.watch as watch_module
+from briefexport.build.pipeline import ArticleResult, Plan, build, discover, jobs_of, read_manifest
+from briefexport.commands.watch import Rebuilds
 from briefexport.errors import LayoutError
 from briefexport.model import Article
 from briefexport.settings import Settings
-from briefexport.watch import Rebuilds
 from briefexport.writers import REGISTRY, Format, Output
 from conftest import ROOT
 
@@ -114,7 +114,7 @@ def test_weasyprint_is_imported_without_the_library_search():
         "counting = lambda name: searched.append(name)\n"
         "ctypes.util.find_library = counting\n"
         "from pathlib import Path\n"
-        "from briefexport.build import warm_up\n"
+        "from briefexport.build.pipeline import warm_up\n"
         "from briefexport.settings import Settings\n"
         "warm_up(['pdf'], Settings(project=Path.cwd()))\n"
         "from weasyprint.text import ffi\n"
@@ -131,7 +131,7 @@ def test_hyphenation_patterns_parsed_elsewhere_are_the_ones_pyphen_uses(
 ):
     import pyphen
 
-    from briefexport import hyphenation
+    from briefexport.weasy import hyphenation
 
     monkeypatch.setattr(pyphen, "hdcache", {})
     parsed = hyphenation.parse(["en", "tlh"])  # Klingon: no patterns, nothing loaded
@@ -152,7 +152,7 @@ def test_hyphenation_patterns_parsed_elsewhere_are_the_ones_pyphen_uses(
     ],
 )
 def test_the_declared_language_is_read_without_parsing(tmp_path: Path, front, expected):
-    from briefexport.hyphenation import declared_language
+    from briefexport.weasy.hyphenation import declared_language
 
     source = tmp_path / "a.md"
     source.write_text(f"---\n{front}---\n\nBody.\n", encoding="utf-8")

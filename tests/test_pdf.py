@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from briefexport.commands.verify import letters, missing_in_order, source_blocks
 from briefexport.model import Article, Notice
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.verify import letters, missing_in_order, source_blocks
+from briefexport.source.reader import read_article
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
 from conftest import KAZAKHSTAN, ROOT

@@ -18,13 +18,13 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from briefexport import fetch
 from briefexport.errors import ResourceError, SourceError
-from briefexport.fetch import ResourcePolicy
 from briefexport.model import Notice
+from briefexport.sandbox import policy as fetch
+from briefexport.sandbox.policy import ResourcePolicy
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.weasy import css_string, layout, stylesheets, write_pdf
+from briefexport.source.reader import read_article
+from briefexport.weasy.engine import css_string, layout, stylesheets, write_pdf
 from briefexport.writers import writer
 from conftest import ROOT
 

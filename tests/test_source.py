@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefexport.errors import SourceError
-from briefexport.source import read_article
+from briefexport.source.reader import read_article
 from conftest import KAZAKHSTAN
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_0ad287dbe5f5534a.txt"

@@ -13,14 +13,14 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from briefexport.build import build
+from briefexport.build.pipeline import build
+from briefexport.commands.verify import letters
 from briefexport.errors import LayoutError
 from briefexport.model import Article, summary_notice
 from briefexport.settings import Settings
-from briefexport.source import read_article
-from briefexport.verify import letters
+from briefexport.source.reader import read_article
 from briefexport.writers import Output, writer
-from briefexport.writers.summary import FLOOR, FLOOR_PT, SummaryWriter
+from briefexport.writers.summary.writer import FLOOR, FLOOR_PT, SummaryWriter
 from conftest import FIXTURES, ROOT
 
 DENSE = FIXTURES / "summary-dense.md"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefexport.doctor import diagnose
+from briefexport.commands.doctor import diagnose
 from briefexport.tasks import ns
 from conftest import ROOT, run_invoke
 
@@ -79,7 +79,7 @@ def test_the_console_script_works_from_any_folder(tmp_path):
 
 
 def test_a_long_title_gets_a_running_head_that_fits(write_source):
-    from briefexport.source import read_article
+    from briefexport.source.reader import read_article
 
     title = (
         "A Very Long Title About Energy Corridors, Pipelines, Ports and the Politics of the Caspian"

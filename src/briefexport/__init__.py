@@ -8,9 +8,9 @@ __version__ = "0.1.0"
 __all__ = ["Article", "__version__", "build", "read_article"]
 
 if TYPE_CHECKING:
-    from .build import build
-    from .model import Article
-    from .source import read_article
+    from briefexport.build.pipeline import build
+    from briefexport.model import Article
+    from briefexport.source.reader import read_article
 
 _LAZY = {"Article": ".model", "build": ".build", "read_article": ".source"}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from briefexport.errors import ConfigError
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .tasks import main
+from briefexport.tasks import main
 
 __all__ = ["main"]

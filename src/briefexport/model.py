@@ -122,14 +122,14 @@ class Article:
     @property
     def date_long(self) -> str:
         """The date written out in the article's language, e.g. "January 24, 2022"."""
-        from .labels import long_date
+        from briefexport.labels import long_date
 
         return long_date(self.date, self.lang)
 
 
 def derive_summary(body: SyntaxTreeNode) -> Summary:
     """Lede as bottom line, first sentence of each section as key points."""
-    from .text import first_sentence, plain_text
+    from briefexport.render.text import first_sentence, plain_text
 
     lede = ""
     points: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError
+from briefexport.errors import ConfigError
 
 PAPERS = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
 PROFILES = ("default", "press")

@@ -18,10 +18,10 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from .errors import BriefExportError
+from briefexport.errors import BriefExportError
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from briefexport.settings import Settings
 
 DEFAULTS = {
     "source": "source",
@@ -77,8 +77,8 @@ def run_build(
     allow_remote: bool,
 ) -> None:
     """Shared by build, pdf, memo and summary."""
-    from .build import build, discover
-    from .console import progress, report
+    from briefexport.build.pipeline import build, discover
+    from briefexport.commands.console import progress, report
 
     with clean_errors():
         settings = settings_from(c, paper, profile, strict, allow_remote, source)
@@ -138,7 +138,7 @@ def settings_from(
 ) -> Settings:
     """Settings from flags, falling back to the configuration; the project is found from the
     current folder or, failing that, from the source."""
-    from .settings import Settings, find_project
+    from briefexport.settings import Settings, find_project
 
     return Settings(
         project=find_project(Path.cwd(), Path(option(c, "source", source))),
@@ -152,8 +152,8 @@ def settings_from(
 @task(help={"source": COMMON_HELP["source"], "strict": "fail on warnings too"})
 def check(c: Context, source: str | None = None, strict: bool = False) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
-    from .build import discover
-    from .check import check_source
+    from briefexport.build.pipeline import discover
+    from briefexport.commands.check import check_source
 
     with clean_errors():
         settings = settings_from(c, source=source)
@@ -187,10 +187,10 @@ def verify(
     formats: str = "",
 ) -> None:
     """Read every output back and prove nothing of the source was lost."""
-    from .brand import load_brand
-    from .build import discover
-    from .source import read_article
-    from .verify import verify_article
+    from briefexport.brand import load_brand
+    from briefexport.build.pipeline import discover
+    from briefexport.commands.verify import verify_article
+    from briefexport.source.reader import read_article
 
     failures = 0
     with clean_errors():
@@ -229,8 +229,8 @@ def watch(
     profile: str | None = None,
 ) -> None:
     """Rebuild on every change to sources, templates or styles, in one warm process."""
-    from .console import report
-    from .watch import watch as watch_forever
+    from briefexport.commands.console import report
+    from briefexport.commands.watch import watch as watch_forever
 
     with clean_errors():
         settings = settings_from(c, paper, profile, source=source)
@@ -254,8 +254,8 @@ def new(
     c: Context, title: str = "", author: str = "Author Name", source: str | None = None
 ) -> None:
     """Scaffold a new source with the full front matter, commented; never overwrites."""
-    from .brand import load_brand
-    from .scaffold import new_source
+    from briefexport.brand import load_brand
+    from briefexport.commands.scaffold import new_source
 
     with clean_errors():
         publisher = load_brand(settings_from(c, source=source).brand_file).organisation
@@ -266,7 +266,7 @@ def new(
 @task(help={"force": "overwrite an existing templates/memo-reference.docx"})
 def reference_docx(c: Context, force: bool = False) -> None:
     """Write the brand's Word styles to templates/memo-reference.docx for a designer to restyle."""
-    from .writers.memo import write_reference_docx
+    from briefexport.writers.memo.writer import write_reference_docx
 
     with clean_errors():
         settings = settings_from(c)
@@ -292,7 +292,7 @@ def clean(c: Context, out: str | None = None) -> None:
 @task
 def doctor(c: Context) -> None:
     """Check the system libraries and fonts the build needs; print the command that fixes each."""
-    from .doctor import diagnose
+    from briefexport.commands.doctor import diagnose
 
     problems = 0
     for ok, line in diagnose(Path.cwd()):
@@ -310,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """The ``briefexport`` console script: this collection under invoke's Program."""
     from invoke.program import Program
 
-    from . import __version__
+    from briefexport import __version__
 
     Program(namespace=ns, name="briefexport", binary="briefexport", version=__version__).run(
         list(argv) if argv is not None else sys.argv

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import ConfigError
-from ..model import Article, Notice
-from ..settings import Settings
+from briefexport.errors import ConfigError
+from briefexport.model import Article, Notice
+from briefexport.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,9 @@ REGISTRY: dict[str, Format] = {
         "article.html.j2",
         (*ARTICLE_STYLES, "press.css"),
     ),
-    "memo": Format("briefexport.writers.memo:MemoWriter", "-memo.docx"),
+    "memo": Format("briefexport.writers.memo.writer:MemoWriter", "-memo.docx"),
     "summary": Format(
-        "briefexport.writers.summary:SummaryWriter",
+        "briefexport.writers.summary.writer:SummaryWriter",
         "-summary.pdf",
         "summary.html.j2",
         ("base.css", "summary.css"),

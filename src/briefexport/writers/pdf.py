@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..fetch import policy_for
-from ..html import HtmlRenderer
-from ..model import Article, Notice
-from ..settings import Settings
-from ..weasy import (
+from briefexport.model import Article, Notice
+from briefexport.render.html import HtmlRenderer
+from briefexport.sandbox.policy import policy_for
+from briefexport.settings import Settings
+from briefexport.weasy.engine import (
     fallback_font_notices,
     layout,
     render_html,
@@ -14,7 +14,7 @@ from ..weasy import (
     template_context,
     write_pdf,
 )
-from . import REGISTRY, Format, Output
+from briefexport.writers import REGISTRY, Format, Output
 
 
 class PdfWriter:

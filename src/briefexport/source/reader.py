@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 from markdown_it.tree import SyntaxTreeNode
 
-from .errors import SourceError
-from .markdown import ParseTimeoutError, parse, smarten
-from .model import Article, Author, Memo, Notice, Summary
+from briefexport.errors import SourceError
+from briefexport.model import Article, Author, Memo, Notice, Summary
+from briefexport.source.markdown import ParseTimeoutError, parse, smarten
 
 MAX_SOURCE_BYTES = 2_000_000
 MAX_FRONT_MATTER = 50_000

@@ -23,14 +23,14 @@ from weasyprint.urls import (
     URLFetchingError,
 )
 
-from .brand import Brand, load_brand
-from .errors import ResourceError, SourceError
-from .fetch import ResourcePolicy, policy_for, shorten
-from .images import image_lines
-from .labels import labels
-from .model import Article, Notice
-from .settings import Settings
-from .templating import environment
+from briefexport.brand import Brand, load_brand
+from briefexport.errors import ResourceError, SourceError
+from briefexport.labels import labels
+from briefexport.model import Article, Notice
+from briefexport.sandbox.images import image_lines
+from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
+from briefexport.settings import Settings
+from briefexport.weasy.templating import environment
 
 WEASYPRINT_LOG = logging.getLogger("weasyprint")
 FONTS = FontConfiguration()

@@ -6,7 +6,7 @@ from docx.oxml.ns import qn
 from docx.settings import Settings
 from docx.text.paragraph import Paragraph
 
-from .oxml import SETTINGS_ORDER, element, put
+from briefexport.wordml.oxml import SETTINGS_ORDER, element, put
 
 
 def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:

@@ -35,11 +35,11 @@ from xml.parsers import expat
 
 from PIL import Image
 
-from .errors import ResourceError
+from briefexport.errors import ResourceError
 
 if TYPE_CHECKING:
-    from .model import Article
-    from .settings import Settings
+    from briefexport.model import Article
+    from briefexport.settings import Settings
 
 DATA_URL_CAP = 1_000_000
 RESOURCE_CAP = 25_000_000

@@ -12,7 +12,7 @@ from docx.styles.style import CharacterStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .oxml import element
+from briefexport.wordml.oxml import element
 
 
 class Hyperlink:

@@ -30,16 +30,24 @@ from docx.text.run import Run
 from markdown_it.tree import SyntaxTreeNode
 from PIL import Image
 
-from ..atomic import write_atomic
-from ..brand import Brand, load_brand
-from ..docx.fields import add_field, update_fields_on_open
-from ..docx.footnotes import add_footnote, clear_footnotes
-from ..docx.hyperlinks import Hyperlink, add_bookmark, add_hyperlink
-from ..docx.numbering import Level, Numbering, link_style, number_paragraph, style_list
-from ..docx.package import EPOCH_OF_ZIP, drop_leftovers, save
-from ..docx.pictures import set_alt_text
-from ..docx.properties import Properties, set_properties
-from ..docx.styles import (
+from briefexport.brand import Brand, load_brand
+from briefexport.build.atomic import write_atomic
+from briefexport.errors import ResourceError
+from briefexport.labels import labels
+from briefexport.model import Article, Notice
+from briefexport.render.html import WIDE_TABLE_COLUMNS, heading_anchors, heading_shift, safe_href
+from briefexport.render.text import plain_text
+from briefexport.sandbox.images import ImageRef, image_notice, locate, sniff
+from briefexport.sandbox.policy import policy_for
+from briefexport.settings import Settings
+from briefexport.wordml.fields import add_field, update_fields_on_open
+from briefexport.wordml.footnotes import add_footnote, clear_footnotes
+from briefexport.wordml.hyperlinks import Hyperlink, add_bookmark, add_hyperlink
+from briefexport.wordml.numbering import Level, Numbering, link_style, number_paragraph, style_list
+from briefexport.wordml.package import EPOCH_OF_ZIP, drop_leftovers, save
+from briefexport.wordml.pictures import set_alt_text
+from briefexport.wordml.properties import Properties, set_properties
+from briefexport.wordml.styles import (
     Border,
     Definable,
     StyleSpec,
@@ -48,16 +56,8 @@ from ..docx.styles import (
     set_default_font,
     set_language,
 )
-from ..docx.tables import TableStyleSpec, repeat_header
-from ..errors import ResourceError
-from ..fetch import policy_for
-from ..html import WIDE_TABLE_COLUMNS, heading_anchors, heading_shift, safe_href
-from ..images import ImageRef, image_notice, locate, sniff
-from ..labels import labels
-from ..model import Article, Notice
-from ..settings import Settings
-from ..text import plain_text
-from . import Output
+from briefexport.wordml.tables import TableStyleSpec, repeat_header
+from briefexport.writers import Output
 
 APPLICATION = "briefexport"
 DEFAULT_STYLES = ("Normal", "Default Paragraph Font", "Table Normal", "No List")

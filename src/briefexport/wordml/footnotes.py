@@ -16,7 +16,7 @@ from docx.oxml.simpletypes import ST_DecimalNumber
 from docx.oxml.xmlchemy import BaseOxmlElement, RequiredAttribute, ZeroOrMore
 from docx.parts.story import StoryPart
 
-from .oxml import element
+from briefexport.wordml.oxml import element
 
 if TYPE_CHECKING:
     from docx.document import Document

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from . import __version__
-from .atomic import write_atomic
-from .errors import BriefExportError, ResourceError
-from .hyphenation import declared_language
-from .model import Article, Notice
-from .settings import Settings
-from .writers import REGISTRY, lookup, output_path, writer
+from briefexport import __version__
+from briefexport.build.atomic import write_atomic
+from briefexport.errors import BriefExportError, ResourceError
+from briefexport.model import Article, Notice
+from briefexport.settings import Settings
+from briefexport.weasy.hyphenation import declared_language
+from briefexport.writers import REGISTRY, lookup, output_path, writer
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -120,7 +120,9 @@ def referenced_files(article: Article) -> list[Path]:
     local = [src for src in sources if src and "://" not in src and not src.startswith("data:")]
     if not local:
         return []
-    from .fetch import local_path  # the resource sandbox's imports are heavy: only for images
+    from briefexport.sandbox.policy import (
+        local_path,  # the resource sandbox's imports are heavy: only for images
+    )
 
     return [local_path(urljoin(base, src)) for src in local]
 
@@ -306,7 +308,9 @@ class Loaded:
 
 @lru_cache(maxsize=8)
 def _load(source: Path, mtime: int, size: int) -> Loaded:
-    from .source import read_article  # YAML and markdown-it: not needed to find nothing stale
+    from briefexport.source.reader import (
+        read_article,  # YAML and markdown-it: not needed to find nothing stale
+    )
 
     try:
         return Loaded(read_article(source), None)
@@ -477,7 +481,7 @@ def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseCon
         return []
     from concurrent.futures import ProcessPoolExecutor
 
-    from . import hyphenation
+    from briefexport.weasy import hyphenation
 
     languages = sorted({job.language for job in work if job.format in laid_out})
     light = [job for job in work if job.format not in laid_out]
@@ -500,7 +504,7 @@ def warm_up(formats: Iterable[str], settings: Settings) -> None:
     if not laid_out:
         return
     with sonames_only():
-        from .weasy import stylesheets
+        from briefexport.weasy.engine import stylesheets
     for name in laid_out:
         stylesheets(settings, REGISTRY[name].styles)
 

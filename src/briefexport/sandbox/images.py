@@ -7,9 +7,9 @@ from urllib.parse import unquote
 
 from markdown_it.tree import SyntaxTreeNode
 
-from .errors import ResourceError
-from .fetch import ResourcePolicy, scheme_of, shorten, sniff
-from .model import Article, Notice
+from briefexport.errors import ResourceError
+from briefexport.model import Article, Notice
+from briefexport.sandbox.policy import ResourcePolicy, scheme_of, shorten, sniff
 
 __all__ = ["ImageRef", "image_lines", "image_notice", "locate", "sniff", "source_line"]
 

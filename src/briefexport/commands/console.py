@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .build import ArticleResult, BuildReport, Progress
+from briefexport.build.pipeline import ArticleResult, BuildReport, Progress
 
 
 def is_terminal() -> bool:

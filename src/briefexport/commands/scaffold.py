@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .errors import BriefExportError
-from .text import slugify
+from briefexport.errors import BriefExportError
+from briefexport.render.text import slugify
 
 TEMPLATE = """---
 # Required ------------------------------------------------------------------

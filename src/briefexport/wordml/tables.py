@@ -9,8 +9,8 @@ from docx.styles.style import BaseStyle
 from docx.styles.styles import Styles
 from docx.table import _Row
 
-from .oxml import TRPR_ORDER, element, put
-from .styles import Border, add_style, borders, find_style, shading
+from briefexport.wordml.oxml import TRPR_ORDER, element, put
+from briefexport.wordml.styles import Border, add_style, borders, find_style, shading
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
-from .fetch import LINK_SCHEMES, ResourcePolicy, scheme_of
-from .images import image_notice, locate
-from .model import Article, Notice
-from .text import plain_text, slugify
+from briefexport.model import Article, Notice
+from briefexport.render.text import plain_text, slugify
+from briefexport.sandbox.images import image_notice, locate
+from briefexport.sandbox.policy import LINK_SCHEMES, ResourcePolicy, scheme_of
 
 WIDE_TABLE_COLUMNS = 6
 ZERO_WIDTH_SPACE = "\u200b"

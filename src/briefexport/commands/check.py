@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import SourceError
-from .fetch import ResourcePolicy
-from .html import heading_anchors
-from .images import locate, source_line
-from .model import Article, summary_notice
-from .settings import Settings
-from .source import read_article
-from .summary_size import (
+from briefexport.errors import SourceError
+from briefexport.model import Article, summary_notice
+from briefexport.render.html import heading_anchors
+from briefexport.render.text import plain_text
+from briefexport.sandbox.images import locate, source_line
+from briefexport.sandbox.policy import ResourcePolicy
+from briefexport.settings import Settings
+from briefexport.source.reader import read_article
+from briefexport.writers.summary.size import (
     FLOOR_PT,
     LIKELY_OVERFLOW,
     count_words,
@@ -24,7 +25,6 @@ from .summary_size import (
     summary_line,
     summary_words,
 )
-from .text import plain_text
 
 MAX_KEY_POINT_WORDS = 40
 MAX_RECOMMENDATION_WORDS = 60

@@ -17,13 +17,12 @@ import segno
 from markupsafe import Markup
 from weasyprint import CSS, Document
 
-from ..brand import load_brand
-from ..errors import LayoutError
-from ..labels import labels
-from ..model import Article, Notice, summary_notice
-from ..settings import Settings
-from ..summary_size import FLOOR_PT, estimated_fill, shorten_hint, summary_line
-from ..weasy import (
+from briefexport.brand import load_brand
+from briefexport.errors import LayoutError
+from briefexport.labels import labels
+from briefexport.model import Article, Notice, summary_notice
+from briefexport.settings import Settings
+from briefexport.weasy.engine import (
     FONTS,
     fallback_font_notices,
     layout,
@@ -32,7 +31,8 @@ from ..weasy import (
     template_context,
     write_pdf,
 )
-from . import REGISTRY, Format, Output
+from briefexport.writers import REGISTRY, Format, Output
+from briefexport.writers.summary.size import FLOOR_PT, estimated_fill, shorten_hint, summary_line
 
 NORMAL_PT = 11.5
 """Body text at density 1: what short summaries get, never more."""

@@ -7,9 +7,9 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .build import BuildReport, build, discover
-from .errors import BriefExportError
-from .settings import Settings
+from briefexport.build.pipeline import BuildReport, build, discover
+from briefexport.errors import BriefExportError
+from briefexport.settings import Settings
 
 
 def watch(
@@ -82,7 +82,7 @@ class Rebuilds:
 
     def after_change(self) -> None:
         """Forget decoded images (files may have changed), then build."""
-        from .weasy import forget_images
+        from briefexport.weasy.engine import forget_images
 
         forget_images()
         self.run()

@@ -3,7 +3,7 @@ before a build, and the summary writer, whose first guess it is."""
 
 from __future__ import annotations
 
-from .model import Article, Summary
+from briefexport.model import Article, Summary
 
 FLOOR_PT = 9.0
 """The one-pager's body text is never smaller than this."""

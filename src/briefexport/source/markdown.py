@@ -40,7 +40,7 @@ def parser(lang: str = "en") -> MarkdownIt:
 
 
 def accept_any_link(url: str) -> bool:
-    """Parse every link as a link; :func:`briefexport.html.safe_href` filters schemes."""
+    """Parse every link as a link; :func:`briefexport.render.html.safe_href` filters schemes."""
     return True
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from markdown_it.tree import SyntaxTreeNode
 
-from .model import Article
-from .text import NOTE_MARK, plain_text
+from briefexport.model import Article
+from briefexport.render.text import NOTE_MARK, plain_text
 
 NON_WORD = re.compile(r"[\W_]+")
 BLOCKS = {"heading", "paragraph", "th", "td"}
@@ -165,7 +165,7 @@ def verify_article(
     article: Article, out: Path, formats: Iterable[str], publisher: str
 ) -> list[Finding]:
     """Check each built output of one article; ``publisher`` is the running head's right side."""
-    from .writers import lookup, output_path
+    from briefexport.writers import lookup, output_path
 
     checks = {
         "pdf": verify_pdf,
@@ -188,7 +188,7 @@ def verify_article(
 
 def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -> None:
     """Every block in order, footnotes, end matter; tagged; every font embedded."""
-    from .labels import labels
+    from briefexport.labels import labels
 
     pages = pdf_pages(path)
     words = labels(article.lang)

@@ -23,7 +23,7 @@ from docx.parts.numbering import NumberingPart
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
-from .oxml import element
+from briefexport.wordml.oxml import element
 
 LEVELS = 9
 

@@ -16,7 +16,7 @@ from docx.styles import BabelFish
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle, StyleFactory
 from docx.styles.styles import Styles
 
-from .oxml import PPR_ORDER, RPR_ORDER, element, put
+from briefexport.wordml.oxml import PPR_ORDER, RPR_ORDER, element, put
 
 EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
 WORD_BUILT_INS = frozenset(
