@@ -35,6 +35,11 @@ class Brand:
     fonts: dict[str, str]
     sizes: dict[str, float]
     font_files: tuple[FontFile, ...]
+    memo_to: str = ""
+    """What the memo's TO: line says when the source names nobody (no line when empty)."""
+    embed_fonts: bool = True
+    """Whether the memo carries the brand fonts it uses (subset), so that it looks the same
+    on machines without them."""
 
     def css(self) -> str:
         """``@font-face`` rules and ``:root`` custom properties for the stylesheets."""
@@ -125,6 +130,8 @@ def _load_brand(path: Path, stamp: int) -> Brand:
             fonts={str(k): str(v) for k, v in data["fonts"].items()},
             sizes={str(k): float(v) for k, v in data["sizes"].items()},
             font_files=files,
+            memo_to=str(data.get("memo", {}).get("to-placeholder", "")),
+            embed_fonts=bool(data.get("memo", {}).get("embed-fonts", True)),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(
