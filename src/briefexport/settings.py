@@ -20,6 +20,7 @@ class Settings:
     profile: str = "default"
     strict: bool = False
     allow_remote: bool = False
+    embed_fonts: bool = True
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
@@ -61,6 +62,7 @@ class Settings:
             "profile": self.profile,
             "strict": self.strict,
             "allow_remote": self.allow_remote,
+            "embed_fonts": self.embed_fonts,
         }
 
 

@@ -17,6 +17,7 @@ from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.wordml.package import save
 from briefexport.writers import Output
+from briefexport.writers.memo.fonts import embed_brand_fonts
 from briefexport.writers.memo.letterhead import MemoRenderer
 from briefexport.writers.memo.reference import base_document, write_reference_docx
 
@@ -30,4 +31,6 @@ class MemoWriter:
         document = base_document(settings)
         renderer = MemoRenderer(article, settings, document)
         renderer.write()
+        if settings.embed_fonts and renderer.brand.embed_fonts:
+            embed_brand_fonts(document, renderer.brand)
         return Output(save(document, article.modified), notices=tuple(renderer.notices))
