@@ -32,6 +32,7 @@ DEFAULTS = {
     "formats": ["pdf", "memo", "summary"],
     "strict": False,
     "allow_remote": False,
+    "no_embed_fonts": False,
 }
 
 COMMON_HELP = {
@@ -43,6 +44,8 @@ COMMON_HELP = {
     "force": "rebuild even what is up to date",
     "strict": "treat warnings (refused or missing resources, raw HTML) as errors",
     "allow_remote": "allow http(s) images, with a short timeout (off by default)",
+    "no_embed_fonts": "leave the brand fonts out of the Word memo (smaller; it then needs them "
+    "installed to look right)",
 }
 
 
@@ -75,13 +78,14 @@ def run_build(
     force: bool,
     strict: bool,
     allow_remote: bool,
+    no_embed_fonts: bool = False,
 ) -> None:
     """Shared by build, pdf, memo and summary."""
     from briefexport.build.pipeline import build, discover
     from briefexport.commands.console import progress, report
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, strict, allow_remote, source)
+        settings = settings_from(c, paper, profile, strict, allow_remote, source, no_embed_fonts)
         sources = discover(Path(option(c, "source", source)))
         with progress(len(sources)) as on_result:
             result = build(
@@ -111,9 +115,13 @@ def format_task(name: str, formats: Sequence[str] | None, doc: str) -> Any:
         force: bool = False,
         strict: bool = False,
         allow_remote: bool = False,
+        no_embed_fonts: bool = False,
     ) -> None:
         chosen = formats or option(c, "formats", None)
-        run_build(c, chosen, source, out, paper, profile, jobs, force, strict, allow_remote)
+        run_build(
+            c, chosen, source, out, paper, profile, jobs, force, strict, allow_remote,
+            no_embed_fonts,
+        )  # fmt: skip
 
     run.__name__ = run.__qualname__ = name
     run.__doc__ = doc
@@ -135,6 +143,7 @@ def settings_from(
     strict: bool = False,
     allow_remote: bool = False,
     source: str | None = None,
+    no_embed_fonts: bool = False,
 ) -> Settings:
     """Settings from flags, falling back to the configuration; the project is found from the
     current folder or, failing that, from the source."""
@@ -146,6 +155,7 @@ def settings_from(
         profile=option(c, "profile", profile),
         strict=bool(option(c, "strict", strict)),
         allow_remote=bool(option(c, "allow_remote", allow_remote)),
+        embed_fonts=not option(c, "no_embed_fonts", no_embed_fonts),
     )
 
 
