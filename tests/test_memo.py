@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -123,8 +124,8 @@ def part_names(path: Path) -> list[str]:
         return archive.namelist()
 
 
-def libreoffice_pdf(path: Path, folder: Path) -> Path:
-    """Convert with LibreOffice in a private profile; the PDF's path."""
+def libreoffice_pdf(path: Path, folder: Path, environment: dict[str, str] | None = None) -> Path:
+    """Convert with LibreOffice in a private profile (and ``environment``); the PDF's path."""
     result = subprocess.run(
         [
             "soffice",
@@ -139,6 +140,7 @@ def libreoffice_pdf(path: Path, folder: Path) -> Path:
         capture_output=True,
         text=True,
         timeout=180,
+        env={**os.environ, **(environment or {})},
     )
     pdf = folder / f"{path.stem}.pdf"
     assert result.returncode == 0 and pdf.exists(), result.stderr
