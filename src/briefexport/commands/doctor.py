@@ -16,6 +16,7 @@ def diagnose(project: Path) -> Iterator[tuple[bool, str]]:
         ("pango-1.0", "libpango-1.0-0 libpangoft2-1.0-0", "WeasyPrint lays out text with Pango"),
         ("harfbuzz-subset", "libharfbuzz-subset0", "font subsetting about 4x faster"),
         ("fontconfig", "fontconfig", "font discovery"),
+        ("cairo", "libcairo2", "CairoSVG draws the memo's SVG figures for older Word"),
     ):
         found = ctypes.util.find_library(library)
         yield bool(found), f"lib{library}: {found or f'not found ({why}); fix: {APT} {package}'}"
