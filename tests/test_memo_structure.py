@@ -242,3 +242,20 @@ def test_libreoffice_without_the_brand_fonts_uses_the_embedded_ones(
     assert "[A vector drawing]" not in text  # the figure, not its alt text
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True)
     assert len(images.stdout.splitlines()[2:]) >= 3  # the chart, the drawing, the photo
+
+
+# -- the letterhead and the opening ----------------------------------------------------------
+
+
+def test_the_title_heads_a_body_that_opens_without_a_heading(write_source, settings, tmp_path):
+    source = write_source(
+        "---\ntitle: Water Policy\ndate: 2024-01-01\nauthor: A\nsummary:\n"
+        "  bottom-line: Act now.\n  key-points: [One point.]\n---\n\nThe body opens here.\n"
+    )
+    path = render(read_article(source), settings, tmp_path / "m.docx")
+    document = xml(path, "word/document.xml")
+    styles = [style(p) for p in document.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None]
+    texts = ["".join(p.itertext()) for p in document.iter(f"{W}p")]
+    at = texts.index("The body opens here.")
+    assert (styles[at - 1], texts[at - 1]) == ("Heading1", "Water Policy")
+    assert [s for s in styles if s.startswith("Heading")] == ["Heading1"] * 3
