@@ -259,3 +259,34 @@ def test_the_title_heads_a_body_that_opens_without_a_heading(write_source, setti
     at = texts.index("The body opens here.")
     assert (styles[at - 1], texts[at - 1]) == ("Heading1", "Water Policy")
     assert [s for s in styles if s.startswith("Heading")] == ["Heading1"] * 3
+
+
+def svg_source(write_source, href: str) -> Path:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        f' width="40" height="20"><image xlink:href="{href}" width="40" height="20"/></svg>'
+    )
+    write_source(svg, "figure.svg")
+    return write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n![A figure](figure.svg)\n"
+    )
+
+
+def test_an_svg_draws_what_the_sandbox_allows(write_source, settings, tmp_path):
+    Image.new("RGB", (4, 2), "#A8232B").save(tmp_path / "red.png")
+    output = writer("memo").render(read_article(svg_source(write_source, "red.png")), settings)
+    assert output.notices == ()
+    with zipfile.ZipFile(io.BytesIO(output.data)) as archive:
+        [png] = [n for n in archive.namelist() if n.startswith("word/media/image")]
+        with Image.open(io.BytesIO(archive.read(png))) as fallback:
+            middle = fallback.convert("RGB").getpixel((fallback.width // 2, 10))
+            assert all(abs(a - b) <= 2 for a, b in zip(middle, (168, 35, 43), strict=True))
+
+
+def test_an_svg_referring_outside_the_article_is_left_out(write_source, settings, tmp_path):
+    source = svg_source(write_source, "file:///etc/passwd")
+    output = writer("memo").render(read_article(source), settings)
+    assert [n.line for n in output.notices] == [7]
+    assert "refused" in output.notices[0].message
+    with zipfile.ZipFile(io.BytesIO(output.data)) as archive:
+        assert not [n for n in archive.namelist() if n.startswith("word/media/")]
