@@ -15,7 +15,7 @@ from PIL import Image
 
 from briefexport.errors import ResourceError
 from briefexport.model import Article, Notice
-from briefexport.sandbox.images import image_notice, locate, sniff
+from briefexport.sandbox.images import ImageRef, image_notice, locate, sniff
 from briefexport.sandbox.policy import ResourcePolicy
 
 EMBEDDABLE = ("png", "jpeg", "gif")
@@ -41,7 +41,7 @@ class Picture:
     svg: bool
     width: int
     height: int
-    url: str
+    image: ImageRef
 
     def placed(self, width: int, height: int) -> tuple[Length, Length]:
         """Its size scaled down, never up, to fit ``width`` by ``height``."""
@@ -65,7 +65,7 @@ def load_picture(
     kind = sniff(data[:1024])
     try:
         if kind == "svg":
-            return Picture(data, True, *svg_size(data), image.url), None
+            return Picture(data, True, *svg_size(data), image), None
         with Image.open(io.BytesIO(data)) as raster:
             size = raster.size[0] * CSS_PIXEL, raster.size[1] * CSS_PIXEL
             if kind not in EMBEDDABLE:
@@ -75,7 +75,7 @@ def load_picture(
     except (OSError, ValueError, ElementTree.ParseError) as exc:
         problem = f"image '{src}' could not be drawn: {exc}"
         return None, image_notice(article, replace(image, problem=problem))
-    return Picture(data, False, *size, image.url), None
+    return Picture(data, False, *size, image), None
 
 
 def svg_size(data: bytes) -> tuple[int, int]:
@@ -119,7 +119,7 @@ def fallback_png(picture: Picture, width: Length, height: Length, policy: Resour
 
     png = PNGSurface.convert(
         bytestring=picture.data,
-        url=picture.url,
+        url=picture.image.url,
         output_width=pixels[0],
         output_height=pixels[1],
         url_fetcher=fetch,

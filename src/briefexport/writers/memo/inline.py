@@ -20,7 +20,7 @@ from briefexport.labels import labels
 from briefexport.model import Article, Notice
 from briefexport.render.html import safe_href
 from briefexport.render.text import plain_text
-from briefexport.sandbox.images import source_line
+from briefexport.sandbox.images import image_notice
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.wordml.hyperlinks import Hyperlink, add_hyperlink
@@ -175,9 +175,8 @@ class InlineRenderer:
         try:
             png = fallback_png(picture, width, tall, self.policy)
         except (ResourceError, OSError, ValueError) as exc:
-            src = str(node.attrs.get("src", ""))
-            problem = f"image '{src}' could not be drawn: {exc}"
-            self.notices.append(Notice(self.article.path, source_line(self.article, node), problem))
+            problem = f"image '{node.attrs.get('src', '')}' could not be drawn: {exc}"
+            self.notices.append(image_notice(self.article, replace(picture.image, problem=problem)))
             self.run(f"[{alt}]")
             return
         add_picture(self.run(""), png, picture.data, width, tall, alt)
