@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docx.shared import Inches, Pt
 from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
@@ -19,6 +20,7 @@ from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.wordml.fonts import obfuscate
 from briefexport.writers import writer
+from briefexport.writers.memo.tables import CHAR_WIDTH, column_widths
 from conftest import FIXTURES
 from test_memo import WP, W, libreoffice_pdf, nodes, pandoc, render, xml
 
@@ -290,3 +292,16 @@ def test_an_svg_referring_outside_the_article_is_left_out(write_source, settings
     assert "refused" in output.notices[0].message
     with zipfile.ZipFile(io.BytesIO(output.data)) as archive:
         assert not [n for n in archive.namelist() if n.startswith("word/media/")]
+
+
+def test_header_cells_take_at_most_two_lines_and_numbers_never_break():
+    rows = [
+        ["Country", "Population (m)", "Withdrawals (km³)", "Per capita (m³)"],
+        ["Kyrgyz Republic, a mountain state", "6.7", "7.7", "-1,149.5"],
+    ]
+    size, padding = 9.5, 4.0
+    widths = column_widths(rows, 4, Inches(5), size, padding)
+    room = [(width - 2 * Pt(padding)) / Pt(size * CHAR_WIDTH) for width in widths]
+    assert room[3] >= len("Per capita") and room[3] >= len("-1,149.5")  # not three lines
+    assert room[2] >= len("Withdrawals")
+    assert sum(widths) == Inches(5)

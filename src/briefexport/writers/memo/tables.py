@@ -21,15 +21,21 @@ CHAR_WIDTH = 0.62
 """A generous average character width, as a fraction of the font size."""
 NUMBER = re.compile(r"[-+−–]?[\d.,\s%]*\d[\d.,%]*")
 """A cell that is a number (1,234.5 or 41%): it never breaks across lines."""
-HEADING_LINES = 2
-"""A header cell may take this many lines before its column widens."""
+
+
+def two_lines(words: list[str]) -> int:
+    """The fewest characters a line needs for ``words`` to fit on two lines."""
+    return min(
+        (max(len(" ".join(words[:cut])), len(" ".join(words[cut:]))) for cut in range(len(words))),
+        default=1,
+    )
 
 
 def column_widths(
     rows: list[list[str]], columns: int, total: int, size: float, padding: float
 ) -> list[int]:
     """Column widths (EMU) summing to ``total``: each column gets room for its longest word
-    (a number is one word; a header cell may take two lines) at ``size`` points plus
+    (a number is one word; a header cell may take two lines, no more) at ``size`` points plus
     ``padding`` either side, and the rest goes to the columns holding the most text; words
     break only when the longest words alone overflow the table."""
     longest, text = [1] * columns, [1] * columns
@@ -38,14 +44,19 @@ def column_widths(
             words = [cell] if NUMBER.fullmatch(cell) else cell.split()
             need = max(map(len, words), default=1)
             if number == 0:
-                need = max(need, -(-len(cell) // HEADING_LINES))
+                need = max(need, two_lines(words))
             longest[index] = max(longest[index], need)
             text[index] = max(text[index], len(cell))
     floors = [Pt(size * CHAR_WIDTH * length + 2 * padding) for length in longest]
     spare = total - sum(floors)
     if spare < 0:
-        return [floor * total // sum(floors) for floor in floors]
-    return [floor + spare * share // sum(text) for floor, share in zip(floors, text, strict=True)]
+        widths = [floor * total // sum(floors) for floor in floors]
+    else:
+        widths = [
+            floor + spare * share // sum(text) for floor, share in zip(floors, text, strict=True)
+        ]
+    widths[-1] += total - sum(widths)  # what rounding down left over
+    return widths
 
 
 class TableRenderer(BlockRenderer):
