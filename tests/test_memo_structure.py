@@ -305,3 +305,11 @@ def test_header_cells_take_at_most_two_lines_and_numbers_never_break():
     assert room[3] >= len("Per capita") and room[3] >= len("-1,149.5")  # not three lines
     assert room[2] >= len("Withdrawals")
     assert sum(widths) == Inches(5)
+
+
+def test_lists_deeper_than_words_nine_levels_stay_on_the_last(write_source, settings, tmp_path):
+    nested = "".join("  " * depth + f"- level {depth}\n" for depth in range(10))
+    source = write_source(f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n{nested}")
+    path = render(read_article(source), settings, tmp_path / "m.docx")
+    levels = [int(v.get(f"{W}val")) for v in xml(path, "word/document.xml").iter(f"{W}ilvl")]
+    assert levels == [*range(9), 8]

@@ -32,6 +32,7 @@ from briefexport.writers.memo.styles import (
     BULLETS,
     CODE_INSET,
     INDENT,
+    LEVELS,
     LIST_LEVELS,
     QUOTE_INDENT,
     list_style,
@@ -230,7 +231,7 @@ class BlockRenderer(InlineRenderer):
         self.mark_open_item()
         if marker not in self.definitions:
             self.definitions[marker] = self.numbering.add_definition(LIST_LEVELS[marker])
-        level = len(self.lists)
+        level = min(len(self.lists), LEVELS - 1)  # Word has nine levels; deeper ones share the last
         num_id = self.numbering.add_list(self.definitions[marker], level, start)
         self.lists.append(ListState(kind, num_id, level))
         try:
