@@ -313,3 +313,18 @@ def test_lists_deeper_than_words_nine_levels_stay_on_the_last(write_source, sett
     path = render(read_article(source), settings, tmp_path / "m.docx")
     levels = [int(v.get(f"{W}val")) for v in xml(path, "word/document.xml").iter(f"{W}ilvl")]
     assert levels == [*range(9), 8]
+
+
+def test_pictures_in_notes_and_body_have_distinct_ids(write_source, settings, tmp_path):
+    Image.new("RGB", (4, 2), "#14325C").save(tmp_path / "dot.png")
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n![a](dot.png) and a note.[^1]\n\n"
+        "[^1]: ![b](dot.png)\n"
+    )
+    path = render(read_article(source), settings, tmp_path / "m.docx")
+    ids = [
+        d.get("id")
+        for member in ("word/document.xml", "word/footnotes.xml")
+        for d in xml(path, member).iter(f"{WP}docPr")
+    ]
+    assert len(ids) == 2 and len(set(ids)) == 2

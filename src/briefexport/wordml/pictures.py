@@ -4,9 +4,11 @@ beside a PNG that older readers show), as Word and Pandoc write them."""
 from __future__ import annotations
 
 import io
+from itertools import count
 
+from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.part import Part
+from docx.opc.part import Part, XmlPart
 from docx.oxml.ns import qn
 from docx.shared import Length
 from docx.text.run import Run
@@ -47,3 +49,13 @@ def add_picture(
     )
     extensions.append(extension)
     blip.append(extensions)
+
+
+def number_pictures(document: Document) -> None:
+    """Give every picture of every story (body, notes, headers) its own ``wp:docPr`` id:
+    python-docx counts per part, and Word wants them unique in the document."""
+    ids = count(1)
+    for part in document.part.package.iter_parts():
+        if isinstance(part, XmlPart):
+            for properties in part.element.iter(qn("wp:docPr")):
+                properties.set("id", str(next(ids)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.wordml.package import save
+from briefexport.wordml.pictures import number_pictures
 from briefexport.writers import Output
 from briefexport.writers.memo.fonts import embed_brand_fonts
 from briefexport.writers.memo.letterhead import MemoRenderer
@@ -31,6 +32,7 @@ class MemoWriter:
         document = base_document(settings)
         renderer = MemoRenderer(article, settings, document)
         renderer.write()
+        number_pictures(document)
         if settings.embed_fonts and renderer.brand.embed_fonts:
             embed_brand_fonts(document, renderer.brand)
         return Output(save(document, article.modified), notices=tuple(renderer.notices))
