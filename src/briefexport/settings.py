@@ -20,6 +20,10 @@ class Settings:
     profile: str = "default"
     strict: bool = False
     allow_remote: bool = False
+    time_budget: float = 60.0
+    """Seconds one output of one article may take to read and render (0: no limit)."""
+    memory_budget: int = 1500
+    """Megabytes of memory rendering one output may add to its process (0: no limit)."""
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:

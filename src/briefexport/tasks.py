@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,8 @@ DEFAULTS = {
     "strict": False,
     "allow_remote": False,
     "project": "",
+    "time_budget": 60,
+    "memory_budget": 1500,
 }
 
 COMMON_HELP = {
@@ -44,6 +47,8 @@ COMMON_HELP = {
     "force": "rebuild even what is up to date",
     "strict": "treat warnings (refused or missing resources, raw HTML) as errors",
     "allow_remote": "allow http(s) images, with a short timeout (off by default)",
+    "time_budget": "seconds one output of one article may take (default: 60)",
+    "memory_budget": "megabytes of memory one output of one article may take (default: 1500)",
     "project": "the project folder (templates, styles, brand); default: the current folder "
     "or the nearest above it, never the source's folder",
 }
@@ -79,13 +84,18 @@ def run_build(
     strict: bool,
     allow_remote: bool,
     project: str | None = None,
+    budgets: tuple[float, int] = (0, 0),
 ) -> None:
-    """Shared by build, pdf, memo and summary."""
+    """Shared by build, pdf, memo and summary; ``budgets`` are seconds and megabytes."""
     from briefexport.build.pipeline import build, discover
     from briefexport.commands.console import progress, report
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, strict, allow_remote, project)
+        settings = replace(
+            settings_from(c, paper, profile, strict, allow_remote, project),
+            time_budget=float(option(c, "time_budget", budgets[0])),
+            memory_budget=int(option(c, "memory_budget", budgets[1])),
+        )
         sources = discover(Path(option(c, "source", source)))
         with progress(len(sources)) as on_result:
             result = build(
@@ -116,10 +126,24 @@ def format_task(name: str, formats: Sequence[str] | None, doc: str) -> Any:
         strict: bool = False,
         allow_remote: bool = False,
         project: str | None = None,
+        time_budget: float = 0,
+        memory_budget: int = 0,
     ) -> None:
         chosen = formats or option(c, "formats", None)
+        budgets = (time_budget, memory_budget)
         run_build(
-            c, chosen, source, out, paper, profile, jobs, force, strict, allow_remote, project
+            c,
+            chosen,
+            source,
+            out,
+            paper,
+            profile,
+            jobs,
+            force,
+            strict,
+            allow_remote,
+            project,
+            budgets,
         )
 
     run.__name__ = run.__qualname__ = name

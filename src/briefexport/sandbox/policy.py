@@ -12,14 +12,14 @@ from __future__ import annotations
 import http.client
 import io
 import mimetypes
-import os
 import re
+import stat
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.request import (
     DataHandler,
     HTTPDefaultErrorHandler,
@@ -29,13 +29,13 @@ from urllib.request import (
     OpenerDirector,
     ProxyHandler,
     Request,
-    url2pathname,
 )
 from xml.parsers import expat
 
 from PIL import Image
 
 from briefexport.errors import ResourceError
+from briefexport.sandbox.files import KINDS, local_path, open_inside, read_capped, root_of
 
 if TYPE_CHECKING:
     from briefexport.model import Article
@@ -96,11 +96,14 @@ class ResourcePolicy:
             return f"the {scheme}: scheme is not allowed" if scheme else "not an address"
         try:
             path = local_path(url)
-            if not any(path.is_relative_to(root.resolve()) for root in self.roots):
+            if root_of(path, self.roots) is None:
                 return "outside the article's folder"
-            return None if path.is_file() else "no such file"
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            return "no such file"
         except (OSError, ValueError):
             return "not a valid file name"
+        return None if stat.S_ISREG(mode) else f"is {KINDS.get(stat.S_IFMT(mode), '?')}, not a file"
 
     def load(self, url: str) -> Resource:
         """An allowed resource with acceptable content; ResourceError says why not."""
@@ -113,7 +116,7 @@ class ResourcePolicy:
     def _load(self, url: str, seen: set[str]) -> Resource:
         if reason := self.refusal(url):
             raise ResourceError(reason)
-        resource = read_file(url) if scheme_of(url) == "file" else read_remote(url)
+        resource = self.read_file(url) if scheme_of(url) == "file" else read_remote(url)
         kind = sniff(resource.data[:1024])
         if kind == "svg":
             reason = self._svg_refusal(resource, seen)
@@ -122,6 +125,20 @@ class ResourcePolicy:
         if reason:
             raise ResourceError(reason)
         return resource
+
+    def read_file(self, url: str) -> Resource:
+        """A local file's bytes: opened once from its root down without following links, as a
+        regular file, its size checked on the handle; these bytes are the ones sniffed,
+        checked and embedded."""
+        path = local_path(url)
+        root = root_of(path, self.roots)
+        if root is None:  # it was inside when judged: a link changed since
+            raise ResourceError("outside the article's folder")
+        with open_inside(path, root) as stream:
+            data = read_capped(stream, RESOURCE_CAP)
+        kind = sniff(data[:1024])
+        content_type = IMAGE_TYPES.get(kind) or mimetypes.guess_type(path.name)[0]
+        return Resource(url, data, content_type or "application/octet-stream")
 
     def _svg_refusal(self, resource: Resource, seen: set[str]) -> str | None:
         """Why an SVG may not be drawn: entities, fonts, or a reference this policy refuses
@@ -176,29 +193,9 @@ def join(base: str, reference: str) -> str:
         return reference
 
 
-def local_path(url: str) -> Path:
-    """The real path of a file: URL, symlinks resolved so none can escape a root."""
-    return Path(url2pathname(unquote(urlsplit(url).path))).resolve()
-
-
 def shorten(text: str, limit: int = 80) -> str:
     """``text`` cut to ``limit`` characters for a message."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def read_file(url: str) -> Resource:
-    """A local file's bytes, read from its real path, refused above the size cap."""
-    path = local_path(url)
-    try:
-        with path.open("rb") as stream:
-            if os.fstat(stream.fileno()).st_size > RESOURCE_CAP:
-                raise ResourceError(f"over the {RESOURCE_CAP // 1_000_000} MB limit")
-            data = stream.read()
-    except OSError as exc:
-        raise ResourceError(f"cannot be read ({exc.strerror})") from None
-    kind = sniff(data[:1024])
-    content_type = IMAGE_TYPES.get(kind) or mimetypes.guess_type(path.name)[0]
-    return Resource(url, data, content_type or "application/octet-stream")
 
 
 def _opener() -> OpenerDirector:
