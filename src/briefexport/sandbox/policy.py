@@ -255,7 +255,7 @@ def sniff(head: bytes) -> str:
 def pixel_refusal(data: bytes) -> str | None:
     """Why a raster image may not be decoded: damaged, or more pixels than the cap."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore")  # corrupt EXIF, big images: judged here instead
         try:
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size

@@ -28,7 +28,6 @@ from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from markdown_it.tree import SyntaxTreeNode
-from PIL import Image
 
 from briefexport.brand import Brand, load_brand
 from briefexport.build.atomic import write_atomic
@@ -45,7 +44,7 @@ from briefexport.wordml.footnotes import add_footnote, clear_footnotes
 from briefexport.wordml.hyperlinks import Hyperlink, add_bookmark, add_hyperlink
 from briefexport.wordml.numbering import Level, Numbering, link_style, number_paragraph, style_list
 from briefexport.wordml.package import EPOCH_OF_ZIP, drop_leftovers, save
-from briefexport.wordml.pictures import set_alt_text
+from briefexport.wordml.pictures import set_alt_text, word_picture
 from briefexport.wordml.properties import Properties, set_properties
 from briefexport.wordml.styles import (
     Border,
@@ -73,7 +72,7 @@ GAP = 6.0
 after a table or a list is not glued to it."""
 MARGINS: dict[str, Length] = {"letter": Inches(1), "a4": Mm(25)}
 UNITS: dict[str, Callable[[float], Length]] = {"in": Inches, "mm": Mm}
-EMBEDDABLE = ("png", "jpeg", "gif")
+EMBEDDABLE = ("png", "jpeg", "gif", "webp")
 ALIGN = {
     "left": WD_PARAGRAPH_ALIGNMENT.LEFT,
     "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
@@ -727,16 +726,16 @@ class MemoRenderer:
             self.notices.append(image_notice(self.article, replace(image, problem=problem)))
             return None
         kind = sniff(data[:1024])
-        if kind == "webp":
-            with Image.open(io.BytesIO(data)) as picture:
-                converted = io.BytesIO()
-                picture.save(converted, "PNG")
-            return converted.getvalue()
         if kind not in EMBEDDABLE:
             problem = f"image '{src}' is {kind.upper() or 'not an image'}: Word cannot embed it"
             self.notices.append(image_notice(self.article, replace(image, problem=problem)))
             return None
-        return data
+        try:
+            return word_picture(data)
+        except ValueError as exc:
+            problem = f"image '{src}' refused: {exc}"
+            self.notices.append(image_notice(self.article, replace(image, problem=problem)))
+            return None
 
     def node_footnote_ref(self, node: SyntaxTreeNode) -> None:
         """A note's first call becomes a Word footnote; later calls repeat its number. Word
