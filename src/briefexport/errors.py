@@ -16,6 +16,12 @@ def shown(name: Path | str) -> str:
     return UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", str(name))
 
 
+def one_line(text: str, limit: int = 120) -> str:
+    """Text as one line of at most ``limit`` characters, for a message."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
 class BriefExportError(Exception):
     """Base class: a clean abort with a one-line message, never a traceback."""
 

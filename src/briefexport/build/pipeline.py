@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from briefexport import __version__
 from briefexport.build.atomic import write_atomic
-from briefexport.errors import BriefExportError, ResourceError, shown
+from briefexport.errors import BriefExportError, ResourceError, one_line, shown
 from briefexport.model import Article, Notice
 from briefexport.settings import Settings
 from briefexport.weasy.hyphenation import declared_language
@@ -208,8 +208,7 @@ class Recorded:
             and type(record.pages) is int
             and 0 <= record.pages < 1_000_000
             and all(
-                len(n) == 2 and type(n[0]) is int and isinstance(n[1], str)
-                for n in record.notices
+                len(n) == 2 and type(n[0]) is int and isinstance(n[1], str) for n in record.notices
             )
         ):
             raise ValueError("a field of the wrong type")
@@ -445,17 +444,11 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
         )
     except Exception as exc:  # a library's bug on hostile input must not cost the batch
         error = (
-            f"{where} could not be rendered: {type(exc).__name__}: {shorten(str(exc))} "
+            f"{where} could not be rendered: {type(exc).__name__}: {one_line(str(exc))} "
             "(a bug: please report it with the source)"
         )
     seconds = time.perf_counter() - started
     return Done(job.plan, job.format, output, data, notices, error, seconds, inputs)
-
-
-def shorten(text: str, limit: int = 120) -> str:
-    """One line of at most ``limit`` characters, for a message."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def jobs_of(plans: Sequence[Plan]) -> list[Job]:
@@ -477,9 +470,7 @@ def source_size(path: Path) -> int:
         return 0
 
 
-def finish(
-    plan: Plan, done: Sequence[Done], formats: Sequence[str], out: Path
-) -> ArticleResult:
+def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str], out: Path) -> ArticleResult:
     """Fold an article's finished jobs into its result, in the order the formats were asked,
     and write its outputs when every one of them rendered."""
     result = plan.result
