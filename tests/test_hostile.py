@@ -69,6 +69,10 @@ GENERATED: dict[str, Callable[[], str | bytes]] = {
     "footnote-longer-than-a-page.md": lambda: (
         HEAD + "A claim.[^1]\n\n[^1]: " + "A very long note. " * 1000 + "\n"
     ),
+    "url-too-long.md": lambda: (
+        HEAD.replace("---\n\n", "url: https://example.org/" + "a" * 2400 + "\n---\n\n", 1)
+        + "Body.\n"
+    ),
     "footnote-chain-500.md": lambda: (
         HEAD
         + "Body[^1] text.\n\n"

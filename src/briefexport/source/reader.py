@@ -356,7 +356,7 @@ class Validator:
             raise self.fail(key, f"'{'.'.join(key)}' is empty", "give it a value or remove the key")
         for pattern, what, hint in (
             (CONTROL, "a control character", "remove it"),
-            (NONCHARACTER, "a non-character", "remove it"),
+            (NONCHARACTER, "a surrogate or non-character", "remove it"),
             (BIDI_CONTROL, "a bidirectional control", "remove it: it can reorder what is shown"),
         ):
             if found := pattern.search(text):

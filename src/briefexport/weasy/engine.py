@@ -6,6 +6,7 @@ import hashlib
 import logging
 import re
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
@@ -148,7 +149,9 @@ def captured_warnings(article: Article, notices: list[Notice]) -> Iterator[None]
     previous = WEASYPRINT_LOG.propagate
     WEASYPRINT_LOG.propagate = False
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="PIL")  # corrupt EXIF: the sandbox judged it
+            yield
     except FatalURLFetchingError as exc:
         notice = handler.notice(str(exc))
         raise SourceError(
