@@ -328,7 +328,7 @@ def plan_article(
         key, record = recorded.get(name, ("", Recorded("")))
         inputs = [Path(path) for path in record.inputs]
         if (
-            key
+            key == f"{source.stem}/{source.stem}{REGISTRY[name].suffix}"  # a key names no path
             and (out / key).exists()
             and record.fingerprint == fingerprint(source, inputs, name, settings)
         ):
