@@ -13,7 +13,7 @@ from briefexport.model import Article, summary_notice
 from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
 from briefexport.sandbox.images import locate, source_line
-from briefexport.sandbox.policy import ResourcePolicy
+from briefexport.sandbox.policy import ResourcePolicy, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.writers.summary.size import (
@@ -133,8 +133,14 @@ def dead_link(href: str, folder: Path, anchors: set[str]) -> str:
         return (
             "" if not fragment or fragment in anchors else f"link to '#{fragment}': no such heading"
         )
-    target = (folder / unquote(parts.path)).resolve()
-    return "" if target.exists() else f"link to '{href}': no such file beside the source"
+    try:
+        target = (folder / unquote(parts.path)).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            return ""  # whether a file outside the article's folder exists is not check's to tell
+        exists = target.exists()
+    except (OSError, ValueError):
+        return f"link to '{shorten(href)}': not a valid file name"
+    return "" if exists else f"link to '{shorten(href)}': no such file beside the source"
 
 
 def lost_footnotes(article: Article) -> Iterator[Finding]:

@@ -38,6 +38,16 @@ FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
 
 
+class InMemoryResponse(URLFetcherResponse):  # type: ignore[misc]
+    """A response that names no file: given a ``file:`` URL, WeasyPrint would read a raster
+    image again by its path when writing the PDF (``LazyLocalImage``), after the sandbox
+    checked other bytes; a link flipped meanwhile would bring in what it points to."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
 class SandboxFetcher(URLFetcher):  # type: ignore[misc]
     """WeasyPrint's fetcher, serving only what the policy allows; strict makes a refusal fatal."""
 
@@ -53,7 +63,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
             if self.policy.strict:
                 raise FatalURLFetchingError(message) from None
             raise URLFetchingError(message) from None
-        return URLFetcherResponse(url, resource.data, {"Content-Type": resource.content_type})
+        return InMemoryResponse(url, resource.data, {"Content-Type": resource.content_type})
 
 
 def forget_images() -> None:
