@@ -298,6 +298,15 @@ def test_parsing_has_a_time_budget(write_source, monkeypatch):
     )
 
 
+def test_the_typographer_is_inside_the_parse_budget(write_source, monkeypatch):
+    """Smart quotes are a pass after the inline rules (quadratic on a run of quotes), so the
+    rules' own checks never see it: the timer must."""
+    monkeypatch.setattr(markdown, "PARSE_SECONDS", 0.3)
+    path = write_source(HEAD + "Fine.\n\n" + "''\"\"" * 25_000 + "\n")
+    with pytest.raises(SourceError, match=r"article\.md:11: parsing took over 0\.3 s"):
+        read_article(path)
+
+
 @pytest.mark.parametrize(
     "body",
     [
