@@ -93,14 +93,22 @@ def test_refused_resources_are_never_read_or_hashed(folder):
 def test_a_source_that_is_no_regular_file_fails_at_once(tmp_path, make, message):
     source = tmp_path / "article.md"
     make(source)
-    run = subprocess.run(
-        ["briefexport", "check", "--source", str(source), "--project", str(ROOT)],
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    project = ["--source", str(source), "--project", str(ROOT)]
+    check = subprocess.run(
+        ["briefexport", "check", *project], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert check.stdout == f"{source}:1: error: {message}\n"
+    out = ["--out", str(tmp_path / "out")]
+    build = subprocess.run(
+        ["briefexport", "build", *project, *out],
         capture_output=True,
         text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+        env=env,
     )
-    assert run.stdout == f"{source}:1: error: {message}\n"
+    assert build.returncode == 1
+    assert build.stderr.endswith(f"error: {source}:1: {message}\n")
 
 
 def test_check_does_not_tell_which_outside_files_exist(folder):
