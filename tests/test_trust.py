@@ -6,6 +6,7 @@ from where a source lies, and its templates render in Jinja's sandbox all the sa
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -44,8 +45,9 @@ def test_the_project_is_never_found_from_the_source(hostile_folder, tmp_path):
     elsewhere.mkdir()
     out = tmp_path / "out"
     command = ["briefexport", "pdf", "--source", str(hostile_folder / "article.md")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # this checkout, from any folder
     refused = subprocess.run(
-        [*command, "--out", str(out)], cwd=elsewhere, capture_output=True, text=True
+        [*command, "--out", str(out)], cwd=elsewhere, capture_output=True, text=True, env=env
     )
     assert refused.returncode == 1
     assert refused.stderr.startswith(
@@ -57,6 +59,7 @@ def test_the_project_is_never_found_from_the_source(hostile_folder, tmp_path):
         cwd=elsewhere,
         capture_output=True,
         text=True,
+        env=env,
     )
     assert built.returncode == 0, built.stderr
     text = subprocess.run(

@@ -19,7 +19,7 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from briefexport.errors import BriefExportError
+from briefexport.errors import BriefExportError, one_line
 
 if TYPE_CHECKING:
     from briefexport.settings import Settings
@@ -64,6 +64,10 @@ def clean_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         raise Exit(
             "interrupted: outputs written so far are complete; nothing is half-written", code=130
+        ) from None
+    except Exception as exc:  # the last net: one line, never a traceback
+        raise Exit(
+            f"error: {type(exc).__name__}: {one_line(str(exc))} (a bug: please report it)", code=1
         ) from None
 
 

@@ -15,7 +15,7 @@ from briefexport.render.text import plain_text
 from briefexport.sandbox.images import locate, source_line
 from briefexport.sandbox.policy import ResourcePolicy, shorten
 from briefexport.settings import Settings
-from briefexport.source.reader import read_article
+from briefexport.source.reader import read_article, source_text
 from briefexport.writers.summary.size import (
     FLOOR_PT,
     LIKELY_OVERFLOW,
@@ -151,7 +151,7 @@ def lost_footnotes(article: Article) -> Iterator[Finding]:
         if block.type == "footnote_block"
         for node in block.children
     }
-    text = article.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    text = source_text(article.path)
     for match in FOOTNOTE_DEFINITION.finditer(text):
         if match[1] not in used:
             line = text.count("\n", 0, match.start()) + 1

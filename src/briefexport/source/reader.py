@@ -160,6 +160,12 @@ def read_bytes(path: Path) -> bytes:
         raise SourceError(path, 1, f"cannot read: {exc.strerror}", "check permissions") from None
 
 
+def source_text(path: Path) -> str:
+    """The source's text as read again for a message's line (the same checks as the first
+    read: a file swapped for a pipe since is refused, not waited on)."""
+    return read_bytes(path).decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+
+
 def slug_of(path: Path) -> str:
     """The file's stem, which names its output folder and files, when it can do so safely."""
     slug = path.stem

@@ -31,6 +31,7 @@ from briefexport.model import Article, Notice
 from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
+from briefexport.source.reader import source_text
 from briefexport.weasy.templating import environment
 
 WEASYPRINT_LOG = logging.getLogger("weasyprint")
@@ -189,7 +190,7 @@ class _NoticeHandler(logging.Handler):
         glyph, anchor = MISSING_GLYPH.search(message), MISSING_ANCHOR.search(message)
         needle = glyph[1] if glyph else f"]({anchor[1]})" if anchor else ""
         if not line and needle:
-            source = self.article.path.read_text(encoding="utf-8", errors="replace")
+            source = source_text(self.article.path)
             found = source.find(needle)
             line = source.count("\n", 0, found) + 1 if found >= 0 else 0
         return Notice(self.article.path, line or 1, text.replace(self.folder, ""))
@@ -245,7 +246,7 @@ def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
     """One notice naming the characters of the source that the brand fonts lack, at the line
     of the first: the machine's fallback fonts set them, so the PDF varies between machines."""
     brand = load_brand(settings.brand_file)
-    source = article.path.read_text(encoding="utf-8", errors="replace")
+    source = source_text(article.path)
     missing = brand.uncovered(source)
     if not missing:
         return []
