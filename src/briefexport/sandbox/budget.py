@@ -76,8 +76,9 @@ def address_space() -> int:
 def memory_cap(extra: int) -> Iterator[None]:
     """Let the block map at most ``extra`` bytes beyond what the process maps already."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = address_space() + extra
-    if extra <= 0 or (hard != resource.RLIM_INFINITY and limit > hard):
+    now = address_space()
+    limit = now + extra
+    if extra <= 0 or not now or (hard != resource.RLIM_INFINITY and limit > hard):
         yield
         return
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
