@@ -147,6 +147,8 @@ def test_file_names_cannot_steer_outputs(tmp_path):
             f"{source / shown.get(name, name)}:1: the file name cannot name the outputs: "
             f"{NAMES[name]} (rename the file: letters, digits, '-' and '_' make the best names)"
         )
+    [finding] = check_source(source / "forged\nerror: x.md", Settings(project=ROOT))
+    assert "\n" not in str(finding)
     assert sorted(p.name for p in (tmp_path / "box").iterdir()) == ["out"]
     assert not [p for p in out.iterdir() if p.name != ".briefexport.lock"]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefexport.errors import SourceError
+from briefexport.errors import SourceError, shown
 from briefexport.model import Article, summary_notice
 from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
@@ -41,7 +41,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+        return f"{shown(self.path)}:{self.line}: {self.level}: {self.message}"
 
 
 def check_source(path: Path, settings: Settings) -> list[Finding]:
