@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -60,19 +61,23 @@ def test_clean_removes_the_output_folder(tmp_path):
 
 def test_the_console_script_works_from_any_folder(tmp_path):
     source = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # this checkout, from any folder
+    pdf = ["briefexport", "pdf", "--source", str(source)]
     run = subprocess.run(
-        ["briefexport", "pdf", "--source", str(source), "--out", str(tmp_path)],
+        [*pdf, "--out", str(tmp_path), "--project", str(ROOT)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        env=env,
     )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / source.stem / f"{source.stem}.pdf").exists()
     lost = subprocess.run(
-        ["briefexport", "pdf", "--source", str(tmp_path / "x.md")],
+        pdf,
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        env=env,
     )
     assert lost.returncode == 1
     assert lost.stderr.startswith("error: no briefexport project (styles/brand.yaml) in or above")

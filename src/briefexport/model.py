@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefexport.errors import shown
+
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 
@@ -53,7 +55,7 @@ class Notice:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: warning: {self.message}"
+        return f"{shown(self.path)}:{self.line}: warning: {self.message}"
 
 
 @dataclass(frozen=True)

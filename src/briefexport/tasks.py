@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from briefexport.errors import BriefExportError
+from briefexport.errors import BriefExportError, one_line
 
 if TYPE_CHECKING:
     from briefexport.settings import Settings
@@ -33,6 +34,9 @@ DEFAULTS = {
     "strict": False,
     "allow_remote": False,
     "no_embed_fonts": False,
+    "project": "",
+    "time_budget": 60,
+    "memory_budget": 1500,
 }
 
 COMMON_HELP = {
@@ -46,6 +50,10 @@ COMMON_HELP = {
     "allow_remote": "allow http(s) images, with a short timeout (off by default)",
     "no_embed_fonts": "leave the brand fonts out of the Word memo (smaller; it then needs them "
     "installed to look right)",
+    "time_budget": "seconds one output of one article may take (default: 60)",
+    "memory_budget": "megabytes of memory one output of one article may take (default: 1500)",
+    "project": "the project folder (templates, styles, brand); default: the current folder "
+    "or the nearest above it, never the source's folder",
 }
 
 
@@ -59,6 +67,10 @@ def clean_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         raise Exit(
             "interrupted: outputs written so far are complete; nothing is half-written", code=130
+        ) from None
+    except Exception as exc:  # the last net: one line, never a traceback
+        raise Exit(
+            f"error: {type(exc).__name__}: {one_line(str(exc))} (a bug: please report it)", code=1
         ) from None
 
 
@@ -78,14 +90,20 @@ def run_build(
     force: bool,
     strict: bool,
     allow_remote: bool,
+    project: str | None = None,
+    budgets: tuple[float, int] = (0, 0),
     no_embed_fonts: bool = False,
 ) -> None:
-    """Shared by build, pdf, memo and summary."""
+    """Shared by build, pdf, memo and summary; ``budgets`` are seconds and megabytes."""
     from briefexport.build.pipeline import build, discover
     from briefexport.commands.console import progress, report
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, strict, allow_remote, source, no_embed_fonts)
+        settings = replace(
+            settings_from(c, paper, profile, strict, allow_remote, project, no_embed_fonts),
+            time_budget=float(option(c, "time_budget", budgets[0])),
+            memory_budget=int(option(c, "memory_budget", budgets[1])),
+        )
         sources = discover(Path(option(c, "source", source)))
         with progress(len(sources)) as on_result:
             result = build(
@@ -115,13 +133,28 @@ def format_task(name: str, formats: Sequence[str] | None, doc: str) -> Any:
         force: bool = False,
         strict: bool = False,
         allow_remote: bool = False,
+        project: str | None = None,
+        time_budget: float = 0,
+        memory_budget: int = 0,
         no_embed_fonts: bool = False,
     ) -> None:
         chosen = formats or option(c, "formats", None)
+        budgets = (time_budget, memory_budget)
         run_build(
-            c, chosen, source, out, paper, profile, jobs, force, strict, allow_remote,
+            c,
+            chosen,
+            source,
+            out,
+            paper,
+            profile,
+            jobs,
+            force,
+            strict,
+            allow_remote,
+            project,
+            budgets,
             no_embed_fonts,
-        )  # fmt: skip
+        )
 
     run.__name__ = run.__qualname__ = name
     run.__doc__ = doc
@@ -142,15 +175,17 @@ def settings_from(
     profile: str | None = None,
     strict: bool = False,
     allow_remote: bool = False,
-    source: str | None = None,
+    project: str | None = None,
     no_embed_fonts: bool = False,
 ) -> Settings:
-    """Settings from flags, falling back to the configuration; the project is found from the
-    current folder or, failing that, from the source."""
+    """Settings from flags, falling back to the configuration; the project is ``--project``
+    or found from the current folder, never from a source's location (an article is not
+    trusted to bring templates)."""
     from briefexport.settings import Settings, find_project
 
+    chosen = option(c, "project", project)
     return Settings(
-        project=find_project(Path.cwd(), Path(option(c, "source", source))),
+        project=find_project(Path(chosen), exact=True) if chosen else find_project(Path.cwd()),
         paper=option(c, "paper", paper),
         profile=option(c, "profile", profile),
         strict=bool(option(c, "strict", strict)),
@@ -159,14 +194,22 @@ def settings_from(
     )
 
 
-@task(help={"source": COMMON_HELP["source"], "strict": "fail on warnings too"})
-def check(c: Context, source: str | None = None, strict: bool = False) -> None:
+@task(
+    help={
+        "source": COMMON_HELP["source"],
+        "strict": "fail on warnings too",
+        "project": COMMON_HELP["project"],
+    }
+)
+def check(
+    c: Context, source: str | None = None, strict: bool = False, project: str | None = None
+) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
     from briefexport.build.pipeline import discover
     from briefexport.commands.check import check_source
 
     with clean_errors():
-        settings = settings_from(c, source=source)
+        settings = settings_from(c, project=project)
         findings = [
             f
             for path in discover(Path(option(c, "source", source)))
@@ -187,6 +230,7 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
         "out": COMMON_HELP["out"],
         "profile": "also verify <slug>-press.pdf when press",
         "formats": "comma-separated formats to verify (default: the configured formats)",
+        "project": COMMON_HELP["project"],
     }
 )
 def verify(
@@ -195,6 +239,7 @@ def verify(
     out: str | None = None,
     profile: str | None = None,
     formats: str = "",
+    project: str | None = None,
 ) -> None:
     """Read every output back and prove nothing of the source was lost."""
     from briefexport.brand import load_brand
@@ -204,7 +249,7 @@ def verify(
 
     failures = 0
     with clean_errors():
-        settings = settings_from(c, profile=profile, source=source)
+        settings = settings_from(c, profile=profile, project=project)
         chosen = formats.split(",") if formats else list(option(c, "formats", None))
         chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
         organisation = load_brand(settings.brand_file).organisation
@@ -229,6 +274,7 @@ def verify(
         "out": COMMON_HELP["out"],
         "paper": COMMON_HELP["paper"],
         "profile": COMMON_HELP["profile"],
+        "project": COMMON_HELP["project"],
     }
 )
 def watch(
@@ -237,13 +283,14 @@ def watch(
     out: str | None = None,
     paper: str | None = None,
     profile: str | None = None,
+    project: str | None = None,
 ) -> None:
     """Rebuild on every change to sources, templates or styles, in one warm process."""
     from briefexport.commands.console import report
     from briefexport.commands.watch import watch as watch_forever
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, source=source)
+        settings = settings_from(c, paper, profile, project=project)
         watch_forever(
             Path(option(c, "source", source)),
             Path(option(c, "out", out)),
@@ -258,17 +305,22 @@ def watch(
         "title": "the article's title (the file is named by its slug)",
         "author": "the author's name (default: Author Name)",
         "source": "folder for the new file (default: source/)",
+        "project": COMMON_HELP["project"],
     }
 )
 def new(
-    c: Context, title: str = "", author: str = "Author Name", source: str | None = None
+    c: Context,
+    title: str = "",
+    author: str = "Author Name",
+    source: str | None = None,
+    project: str | None = None,
 ) -> None:
     """Scaffold a new source with the full front matter, commented; never overwrites."""
     from briefexport.brand import load_brand
     from briefexport.commands.scaffold import new_source
 
     with clean_errors():
-        publisher = load_brand(settings_from(c, source=source).brand_file).organisation
+        publisher = load_brand(settings_from(c, project=project).brand_file).organisation
         path = new_source(Path(option(c, "source", source)), title, author, publisher)
     print(path)
 

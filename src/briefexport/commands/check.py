@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefexport.errors import SourceError
+from briefexport.errors import SourceError, shown
 from briefexport.model import Article, summary_notice
 from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
 from briefexport.sandbox.images import locate, source_line
-from briefexport.sandbox.policy import ResourcePolicy
+from briefexport.sandbox.policy import ResourcePolicy, shorten
 from briefexport.settings import Settings
-from briefexport.source.reader import read_article
+from briefexport.source.reader import read_article, source_text
 from briefexport.writers.summary.size import (
     FLOOR_PT,
     LIKELY_OVERFLOW,
@@ -41,7 +41,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+        return f"{shown(self.path)}:{self.line}: {self.level}: {self.message}"
 
 
 def check_source(path: Path, settings: Settings) -> list[Finding]:
@@ -133,8 +133,14 @@ def dead_link(href: str, folder: Path, anchors: set[str]) -> str:
         return (
             "" if not fragment or fragment in anchors else f"link to '#{fragment}': no such heading"
         )
-    target = (folder / unquote(parts.path)).resolve()
-    return "" if target.exists() else f"link to '{href}': no such file beside the source"
+    try:
+        target = (folder / unquote(parts.path)).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            return ""  # whether a file outside the article's folder exists is not check's to tell
+        exists = target.exists()
+    except (OSError, ValueError):
+        return f"link to '{shorten(href)}': not a valid file name"
+    return "" if exists else f"link to '{shorten(href)}': no such file beside the source"
 
 
 def lost_footnotes(article: Article) -> Iterator[Finding]:
@@ -145,7 +151,7 @@ def lost_footnotes(article: Article) -> Iterator[Finding]:
         if block.type == "footnote_block"
         for node in block.children
     }
-    text = article.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    text = source_text(article.path)
     for match in FOOTNOTE_DEFINITION.finditer(text):
         if match[1] not in used:
             line = text.count("\n", 0, match.start()) + 1

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from briefexport.build.pipeline import ArticleResult, BuildReport, Progress
+from briefexport.errors import shown
 
 
 def is_terminal() -> bool:
@@ -17,9 +18,11 @@ def is_terminal() -> bool:
 def plain_line(result: ArticleResult) -> str:
     """One parseable line per article: status, source, outputs (or the error)."""
     if result.error:
-        return f"failed\t{result.source}\t{result.error}"
-    outputs = ", ".join(f"{o.path}{'' if o.built else ' (up to date)'}" for o in result.outputs)
-    return f"{result.status}\t{result.source}\t{outputs}\t{result.seconds:.2f}s"
+        return f"failed\t{shown(result.source)}\t{result.error}"
+    outputs = ", ".join(
+        f"{shown(o.path)}{'' if o.built else ' (up to date)'}" for o in result.outputs
+    )
+    return f"{result.status}\t{shown(result.source)}\t{outputs}\t{result.seconds:.2f}s"
 
 
 @contextmanager
@@ -47,6 +50,8 @@ def progress(total: int) -> Iterator[Progress]:
 
 def report(build: BuildReport) -> None:
     """Warnings, the results table (terminal only), then every error at the end."""
+    for warning in build.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for result in build.results:
         for notice in dict.fromkeys(result.notices):
             print(notice, file=sys.stderr)
@@ -60,7 +65,7 @@ def report(build: BuildReport) -> None:
             names = ", ".join(o.format for o in result.outputs)
             colour = {"failed": "red", "built": "green"}.get(result.status, "dim")
             table.add_row(
-                result.source.stem,
+                shown(result.source.stem),
                 names,
                 pages,
                 f"{result.seconds:.2f}",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import time
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
+
+from briefexport.sandbox.budget import deadline
 
 MAX_NESTING = 100
 PARSE_SECONDS = 20.0
@@ -57,6 +60,7 @@ def block_deadline(state: StateBlock, start: int, end: int, silent: bool) -> boo
     """A block rule that matches nothing and stops a parse that has run out of time."""
     if time.monotonic() > state.env.get("deadline", float("inf")):
         raise ParseTimeoutError(start)
+    state.env["line"] = start
     return False
 
 
@@ -73,8 +77,11 @@ def parse(text: str, lang: str = "en") -> SyntaxTreeNode:
 
     ParseTimeoutError when it takes longer than :data:`PARSE_SECONDS`.
     """
-    env = {"deadline": time.monotonic() + PARSE_SECONDS, "text": text}
-    return SyntaxTreeNode(parser(lang).parse(text, env))
+    env: dict[str, Any] = {"deadline": time.monotonic() + PARSE_SECONDS, "text": text, "line": 0}
+    # The rules' checks stop a slow parse at its paragraph; the timer also stops rules that
+    # never reach them (the typographer's quotes pass runs after the inline rules).
+    with deadline(PARSE_SECONDS * 1.1, lambda: ParseTimeoutError(env["line"])):
+        return SyntaxTreeNode(parser(lang).parse(text, env))
 
 
 MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]()<>#!|~{}&])")

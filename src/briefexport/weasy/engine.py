@@ -6,6 +6,7 @@ import hashlib
 import logging
 import re
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
@@ -30,11 +31,22 @@ from briefexport.model import Article, Notice
 from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
+from briefexport.source.reader import source_text
 from briefexport.weasy.templating import environment
 
 WEASYPRINT_LOG = logging.getLogger("weasyprint")
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
+
+
+class InMemoryResponse(URLFetcherResponse):  # type: ignore[misc]
+    """A response that names no file: given a ``file:`` URL, WeasyPrint would read a raster
+    image again by its path when writing the PDF (``LazyLocalImage``), after the sandbox
+    checked other bytes; a link flipped meanwhile would bring in what it points to."""
+
+    @property
+    def path(self) -> None:
+        return None
 
 
 class SandboxFetcher(URLFetcher):  # type: ignore[misc]
@@ -52,7 +64,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
             if self.policy.strict:
                 raise FatalURLFetchingError(message) from None
             raise URLFetchingError(message) from None
-        return URLFetcherResponse(url, resource.data, {"Content-Type": resource.content_type})
+        return InMemoryResponse(url, resource.data, {"Content-Type": resource.content_type})
 
 
 def forget_images() -> None:
@@ -148,7 +160,9 @@ def captured_warnings(article: Article, notices: list[Notice]) -> Iterator[None]
     previous = WEASYPRINT_LOG.propagate
     WEASYPRINT_LOG.propagate = False
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="PIL")  # corrupt EXIF: the sandbox judged it
+            yield
     except FatalURLFetchingError as exc:
         notice = handler.notice(str(exc))
         raise SourceError(
@@ -176,7 +190,7 @@ class _NoticeHandler(logging.Handler):
         glyph, anchor = MISSING_GLYPH.search(message), MISSING_ANCHOR.search(message)
         needle = glyph[1] if glyph else f"]({anchor[1]})" if anchor else ""
         if not line and needle:
-            source = self.article.path.read_text(encoding="utf-8", errors="replace")
+            source = source_text(self.article.path)
             found = source.find(needle)
             line = source.count("\n", 0, found) + 1 if found >= 0 else 0
         return Notice(self.article.path, line or 1, text.replace(self.folder, ""))
@@ -232,7 +246,7 @@ def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
     """One notice naming the characters of the source that the brand fonts lack, at the line
     of the first: the machine's fallback fonts set them, so the PDF varies between machines."""
     brand = load_brand(settings.brand_file)
-    source = article.path.read_text(encoding="utf-8", errors="replace")
+    source = source_text(article.path)
     missing = brand.uncovered(source)
     if not missing:
         return []

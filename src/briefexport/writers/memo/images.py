@@ -17,8 +17,8 @@ from briefexport.errors import ResourceError
 from briefexport.model import Article, Notice
 from briefexport.sandbox.images import ImageRef, image_notice, locate, sniff
 from briefexport.sandbox.policy import ResourcePolicy
+from briefexport.wordml.pictures import word_picture
 
-EMBEDDABLE = ("png", "jpeg", "gif")
 CSS_PIXEL = 9525
 """EMU in a CSS pixel (1/96 inch): WeasyPrint lays images out at 96 pixels an inch."""
 FALLBACK_DPI = 200
@@ -66,12 +66,9 @@ def load_picture(
     try:
         if kind == "svg":
             return Picture(data, True, *svg_size(data), image), None
+        data = word_picture(data)
         with Image.open(io.BytesIO(data)) as raster:
             size = raster.size[0] * CSS_PIXEL, raster.size[1] * CSS_PIXEL
-            if kind not in EMBEDDABLE:
-                converted = io.BytesIO()
-                raster.save(converted, "PNG")
-                data = converted.getvalue()
     except (OSError, ValueError, ElementTree.ParseError) as exc:
         problem = f"image '{src}' could not be drawn: {exc}"
         return None, image_notice(article, replace(image, problem=problem))
