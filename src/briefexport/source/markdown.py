@@ -12,6 +12,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
+from briefexport.source.citesyntax import citation_rule
+
 MAX_NESTING = 100
 PARSE_SECONDS = 20.0
 
@@ -33,6 +35,7 @@ def parser(lang: str = "en") -> MarkdownIt:
     md.options["maxNesting"] = MAX_NESTING  # the default, 20, silently drops what lies deeper
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     md.use(footnote_plugin)
+    md.inline.ruler.before("link", "citation", citation_rule)
     md.block.ruler.before("table", "deadline", block_deadline)
     md.inline.ruler.before("text", "deadline", inline_deadline)
     md.validateLink = accept_any_link  # type: ignore[method-assign]  # the writers decide: unsafe links become plain text
@@ -68,12 +71,13 @@ def inline_deadline(state: StateInline, silent: bool) -> bool:
     return False
 
 
-def parse(text: str, lang: str = "en") -> SyntaxTreeNode:
-    """Parse a Markdown body into a syntax tree; footnote definitions land in a footnote_block.
+def parse(text: str, lang: str = "en", citations: bool = False) -> SyntaxTreeNode:
+    """Parse a Markdown body into a syntax tree; footnote definitions land in a footnote_block;
+    with ``citations``, Pandoc's ``[@key]`` and ``@key`` become ``citation`` nodes.
 
     ParseTimeoutError when it takes longer than :data:`PARSE_SECONDS`.
     """
-    env = {"deadline": time.monotonic() + PARSE_SECONDS, "text": text}
+    env = {"deadline": time.monotonic() + PARSE_SECONDS, "text": text, "citations": citations}
     return SyntaxTreeNode(parser(lang).parse(text, env))
 
 
