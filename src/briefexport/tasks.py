@@ -199,7 +199,7 @@ def verify(
         chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
         organisation = load_brand(settings.brand_file).organisation
         for path in discover(Path(option(c, "source", source))):
-            article = read_article(path)
+            article = read_article(path, settings.styles)
             for finding in verify_article(
                 article, Path(option(c, "out", out)), chosen, article.publisher or organisation
             ):

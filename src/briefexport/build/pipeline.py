@@ -112,19 +112,21 @@ def file_hash(path: Path) -> str:
 
 
 def referenced_files(article: Article) -> list[Path]:
-    """Local files the body points at (images), resolved relative to the source."""
+    """Local files the article reads: its bibliography and citation style, and the images the
+    body points at (resolved relative to the source)."""
     base = article.folder.resolve().as_uri() + "/"
     sources = [
         str(node.attrs.get("src", "")) for node in article.body.walk() if node.type == "image"
     ]
     local = [src for src in sources if src and "://" not in src and not src.startswith("data:")]
+    cited = list(article.references.files) if article.references else []
     if not local:
-        return []
+        return cited
     from briefexport.sandbox.policy import (
         local_path,  # the resource sandbox's imports are heavy: only for images
     )
 
-    return [local_path(urljoin(base, src)) for src in local]
+    return cited + [local_path(urljoin(base, src)) for src in local]
 
 
 def fingerprint(source: Path, inputs: Sequence[Path], name: str, settings: Settings) -> str:
@@ -281,15 +283,15 @@ def plan_article(
     return plan
 
 
-def load(source: Path) -> Article:
-    """:func:`read_article`, remembered for the last few sources by path, modification time
+def load(source: Path, styles: Path | None = None) -> Article:
+    """:func:`read_article` (``styles`` holds the default citation style), remembered for the last few sources by path, modification time
     and size (like :func:`file_hash`), failures too: a worker rendering several outputs of
     one article parses it once."""
     try:
         stat = source.stat()
     except OSError:
-        return _load(source, 0, 0).read()
-    return _load(source, stat.st_mtime_ns, stat.st_size).read()
+        return _load(source, 0, 0, styles).read()
+    return _load(source, stat.st_mtime_ns, stat.st_size, styles).read()
 
 
 @dataclass(frozen=True)
@@ -307,13 +309,13 @@ class Loaded:
 
 
 @lru_cache(maxsize=8)
-def _load(source: Path, mtime: int, size: int) -> Loaded:
+def _load(source: Path, mtime: int, size: int, styles: Path | None) -> Loaded:
     from briefexport.source.reader import (
         read_article,  # YAML and markdown-it: not needed to find nothing stale
     )
 
     try:
-        return Loaded(read_article(source), None)
+        return Loaded(read_article(source, styles), None)
     except BriefExportError as exc:
         return Loaded(None, exc)
 
@@ -350,7 +352,7 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
     inputs: tuple[Path, ...] = ()
     output, data, error = None, b"", ""
     try:
-        article = load(job.source)
+        article = load(job.source, settings.styles)
         inputs = tuple(referenced_files(article))
         key = fingerprint(article.path, inputs, job.format, settings)
         produced = writer(job.format).render(article, settings)

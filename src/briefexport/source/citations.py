@@ -42,6 +42,7 @@ from briefexport.source.markdown import LANG_QUOTES, smarten
 DEFAULT_STYLE = "chicago-notes-bibliography.csl"
 STYLE_CLASS = re.compile(rb"<style\b[^>]*?\bclass=\"(note|in-text)\"")
 PUNCTUATION = re.compile(r"^[.,;:!?]+")
+CLOSING_QUOTES = ("”", "’")
 Json = dict[str, Any]
 
 
@@ -315,19 +316,26 @@ def splice(
         notes.append(note_tokens(first_id + len(notes), label, note["c"], site.line, lang))
     for token in tokens:
         if token.type == "inline" and any(id(c) in replacement for c in token.children or ()):
-            token.children = replaced(token.children or [], replacement)
+            token.children = replaced(token.children or [], replacement, lang in ("en", "en-US"))
     return with_notes(tokens, notes) if notes else tokens
 
 
-def replaced(children: list[Token], replacement: dict[int, list[Token]]) -> list[Token]:
+def replaced(
+    children: list[Token], replacement: dict[int, list[Token]], inside_quotes: bool
+) -> list[Token]:
     """Children with citations replaced; a note call moves after the punctuation that follows
-    it and the space before it goes, as Pandoc places notes (``notes-after-punctuation``)."""
+    it and the space before it goes, as Pandoc places notes (``notes-after-punctuation``); in
+    American English a comma or full stop so moved goes inside closing quotes."""
     out: list[Token] = []
     pending: list[Token] = []
     for child in children:
         if pending and child.type == "text" and (mark := PUNCTUATION.match(child.content)):
-            out.append(Token("text", "", 0, content=mark[0]))
             child.content = child.content[mark.end() :]
+            before = out[-1].content if out and out[-1].type == "text" else ""
+            if inside_quotes and before[-1:] in CLOSING_QUOTES and mark[0] in (",", "."):
+                out[-1].content = before[:-1] + mark[0] + before[-1]  # American usage
+            else:
+                out.append(Token("text", "", 0, content=mark[0]))
         out += pending
         pending = []
         if id(child) not in replacement:
@@ -335,6 +343,8 @@ def replaced(children: list[Token], replacement: dict[int, list[Token]]) -> list
             continue
         new = replacement[id(child)]
         if new and new[-1].type == "footnote_ref":
+            if len(new) == 1 and out and out[-1].type == "softbreak":
+                out.pop()
             if len(new) == 1 and out and out[-1].type == "text":
                 out[-1].content = out[-1].content.rstrip()
             out += new[:-1]

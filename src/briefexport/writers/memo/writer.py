@@ -144,6 +144,7 @@ def memo_styles(brand: Brand) -> tuple[Definable, ...]:
         ),
         StyleSpec("Quote", base="Body Text", left=INDENT * 1.5, right=INDENT, italic=True,
                   borders=(Border("left", colour("rule"), 1.5, 8),)),
+        StyleSpec("Bibliography", base="Body Text", left=INDENT * 1.5, hanging=INDENT * 1.5),
         StyleSpec("Source Code", font=font["mono"], size=size["small"], line=size["small"] * 1.3,
                   after=8, left=4, shading=colour("tint")),
         StyleSpec("Figure", before=6, after=2, keep_next=True, align=ALIGN["center"]),
@@ -546,6 +547,8 @@ class MemoRenderer:
         inline = node.children[0] if node.children else None
         if inline and len(inline.children) == 1 and inline.children[0].type == "image":
             self.figure(inline.children[0])
+        elif "csl-entry" in str(node.attrs.get("class", "")):  # set by the source stage
+            self.inline(self.paragraph("Bibliography"), node)
         else:
             self.inline(self.block_paragraph(), node)
 
