@@ -149,7 +149,7 @@ def derive_summary(body: SyntaxTreeNode) -> Summary:
         if node.type == "heading":
             in_section = True
             continue
-        if node.type != "paragraph":
+        if node.type != "paragraph" or "class" in node.attrs:  # a bibliography entry
             continue
         text = plain_text(node)
         if not lede:

@@ -284,9 +284,9 @@ def plan_article(
 
 
 def load(source: Path, styles: Path | None = None) -> Article:
-    """:func:`read_article` (``styles`` holds the default citation style), remembered for the last few sources by path, modification time
-    and size (like :func:`file_hash`), failures too: a worker rendering several outputs of
-    one article parses it once."""
+    """:func:`read_article` (``styles`` holds the default citation style), remembered for the
+    last few sources by path, modification time and size (like :func:`file_hash`), failures
+    too: a worker rendering several outputs of one article parses it once."""
     try:
         stat = source.stat()
     except OSError:

@@ -103,7 +103,9 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
         allow_remote=settings.allow_remote,
     )
     anchors = set(heading_anchors(article.body))
-    anchors |= {str(node.attrs["id"]) for node in article.body.walk() if "id" in node.attrs}
+    anchors |= {
+        str(n.attrs["id"]) for n in article.body.walk() if n.type == "paragraph" and "id" in n.attrs
+    }
     for node in article.body.walk():
         if node.type == "image":
             line = source_line(article, node)

@@ -113,7 +113,9 @@ class HtmlRenderer:
             return self.figure(inline.children[0])
         tight = node.hidden
         # only the source stage sets attributes (a bibliography entry's class and id)
-        attrs = "".join(f' {k}="{escape(node.attrs[k])}"' for k in ("id", "class") if k in node.attrs)
+        attrs = "".join(
+            f' {k}="{escape(node.attrs[k])}"' for k in ("id", "class") if k in node.attrs
+        )
         return self.children(node) if tight else f"<p{attrs}>{self.children(node)}</p>\n"
 
     def node_heading(self, node: SyntaxTreeNode) -> str:

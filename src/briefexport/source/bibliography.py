@@ -22,15 +22,50 @@ from briefexport.sandbox.policy import ResourcePolicy
 
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".bib": "biblatex", ".bibtex": "bibtex"}
 NAME_FIELDS = frozenset(
-    "author chair collection-editor compiler composer container-author contributor curator "
-    "director editor editorial-director executive-producer guest host illustrator interviewer "
-    "narrator organizer original-author performer producer recipient reviewed-author "
-    "script-writer series-creator translator".split()
+    [
+        "author",
+        "chair",
+        "collection-editor",
+        "compiler",
+        "composer",
+        "container-author",
+        "contributor",
+        "curator",
+        "director",
+        "editor",
+        "editorial-director",
+        "executive-producer",
+        "guest",
+        "host",
+        "illustrator",
+        "interviewer",
+        "narrator",
+        "organizer",
+        "original-author",
+        "performer",
+        "producer",
+        "recipient",
+        "reviewed-author",
+        "script-writer",
+        "series-creator",
+        "translator",
+    ]
 )
-DATE_FIELDS = frozenset("accessed available-date event-date issued original-date submitted".split())
+DATE_FIELDS = frozenset(
+    ["accessed", "available-date", "event-date", "issued", "original-date", "submitted"]
+)
 NAME_PARTS = frozenset(
-    "family given literal suffix dropping-particle non-dropping-particle "
-    "comma-suffix static-ordering parse-names".split()
+    [
+        "family",
+        "given",
+        "literal",
+        "suffix",
+        "dropping-particle",
+        "non-dropping-particle",
+        "comma-suffix",
+        "static-ordering",
+        "parse-names",
+    ]
 )
 MISSING_EXTRA = "pip install -e '.[citations]' (Pandoc's citeproc, from the pypandoc-binary wheel)"
 PANDOC_SECONDS = 30
@@ -183,7 +218,9 @@ def validate(path: Path, data: bytes, entries: Any) -> dict[str, dict[str, Any]]
         if key in found:
             raise SourceError(path, line, f"entry '{key}' appears twice", "keep one")
         if problem := entry_problem(entry):
-            raise SourceError(path, line, f"entry '{key}': {problem}", "see citeproc-js.readthedocs.io CSL JSON")
+            raise SourceError(
+                path, line, f"entry '{key}': {problem}", "see citeproc-js.readthedocs.io CSL JSON"
+            )
         found[key] = entry
     return found
 
@@ -201,14 +238,17 @@ def entry_problem(entry: dict[str, Any]) -> str:
         elif field in DATE_FIELDS:
             if not date_ok(value):
                 return f"'{field}' is not a date ({{date-parts: [[2024, 5, 1]]}})"
+            if isinstance(value, int):
+                entry[field] = str(value)  # a bare year, as YAML reads it: EDTF text for Pandoc
         elif isinstance(value, dict | list) and field not in ("custom", "note"):
             return f"'{field}' must be text or a number"
     return ""
 
 
 def date_ok(value: Any) -> bool:
-    """A CSL date: ``date-parts`` (one or two lists of up to three numbers) or ``raw``/``literal``."""
-    if isinstance(value, str | int):
+    """A CSL date: EDTF text, ``date-parts`` (one or two lists of up to three numbers), or
+    ``raw`` or ``literal`` text."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
         return True  # an EDTF date such as 2024-05-01 (Pandoc parses it)
     if not isinstance(value, dict):
         return False
@@ -221,7 +261,10 @@ def date_ok(value: Any) -> bool:
         and all(
             isinstance(part, list)
             and 1 <= len(part) <= 3
-            and all(isinstance(p, int) or (isinstance(p, str) and p.strip().lstrip("-").isdigit()) for p in part)
+            and all(
+                isinstance(p, int) or (isinstance(p, str) and p.strip().lstrip("-").isdigit())
+                for p in part
+            )
             for part in parts
         )
     )
