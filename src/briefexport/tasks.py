@@ -165,7 +165,7 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
     for finding in findings:
         print(finding)
     errors = sum(f.level == "error" for f in findings)
-    warnings = len(findings) - errors
+    warnings = sum(f.level == "warning" for f in findings)  # notices do not count
     print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
     if errors or (strict and warnings):
         raise Exit(code=1)

@@ -35,7 +35,7 @@ from briefexport.source.bibliography import (
     require_pandoc,
 )
 from briefexport.source.citesyntax import Citation, Cluster
-from briefexport.source.citetokens import Json, Site, splice, with_bibliography
+from briefexport.source.citetokens import Json, Site, splice, split_inlines, with_bibliography
 from briefexport.source.markdown import smarten
 
 DEFAULT_STYLE = "chicago-notes-bibliography.csl"
@@ -138,16 +138,7 @@ def citations(tokens: list[Token], lang: str) -> Walk:
     """Every citation in the order Pandoc must meet it: running text in order, and each footnote
     of the article where the renderers number it (a note called in a note comes right after
     it), holding the citations written in it."""
-    notes: dict[int, list[Token]] = {}
-    body: list[Token] = []
-    current: list[Token] | None = None
-    for token in tokens:
-        if token.type == "footnote_open":
-            current = notes.setdefault(int(token.meta["id"]), [])
-        elif token.type == "footnote_close":
-            current = None
-        elif token.type == "inline":
-            (body if current is None else current).append(token)
+    body, notes = split_inlines(tokens)
     walk = Walk()
     called: set[int] = set()
     queue: list[int] = []

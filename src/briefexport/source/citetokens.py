@@ -119,13 +119,63 @@ def paragraph(inlines: list[Token], line: int, attrs: dict[str, str] | None = No
 
 
 def with_notes(tokens: list[Token], notes: list[list[Token]]) -> list[Token]:
-    """The stream with the citation notes added to its footnote block (made if need be)."""
-    added = [t for note in notes for t in note]
-    for index, token in enumerate(tokens):
-        if token.type == "footnote_block_close":
-            return tokens[:index] + added + tokens[index:]
-    block = [Token("footnote_block_open", "", 1), *added, Token("footnote_block_close", "", -1)]
-    return tokens + block
+    """The stream with the citation notes added to its footnote block (made if need be), and
+    the block's notes in the order they are numbered, as readers of the outputs meet them."""
+    if not any(t.type == "footnote_block_open" for t in tokens):
+        tokens = [
+            *tokens,
+            Token("footnote_block_open", "", 1),
+            Token("footnote_block_close", "", -1),
+        ]
+    start = next(i for i, t in enumerate(tokens) if t.type == "footnote_block_open")
+    end = next(i for i, t in enumerate(tokens) if t.type == "footnote_block_close")
+    runs: dict[int, list[Token]] = {}
+    for token in tokens[start + 1 : end]:
+        if token.type == "footnote_open":
+            runs[int(token.meta["id"])] = []
+        runs[next(reversed(runs))].append(token)
+    for note in notes:
+        runs[int(note[0].meta["id"])] = note
+    head, tail = tokens[: start + 1], tokens[end:]
+    merged = [*head, *(t for run in runs.values() for t in run), *tail]
+    order = dict.fromkeys([*call_order(merged), *runs])
+    return [*head, *(t for number in order for t in runs[number]), *tail]
+
+
+def split_inlines(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """The inline tokens of running text, and those of each footnote by its id."""
+    notes: dict[int, list[Token]] = {}
+    body: list[Token] = []
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = notes.setdefault(int(token.meta["id"]), [])
+        elif token.type == "footnote_close":
+            current = None
+        elif token.type == "inline":
+            (body if current is None else current).append(token)
+    return body, notes
+
+
+def call_order(tokens: list[Token]) -> list[int]:
+    """Footnote ids in the order the renderers number them: by first call in running text, a
+    note called from a note right after the notes before it (``HtmlRenderer``)."""
+    body, notes = split_inlines(tokens)
+    order: list[int] = []
+    queue: list[int] = []
+
+    def scan(inlines: list[Token], in_text: bool) -> None:
+        for inline in inlines:
+            for child in inline.children or ():
+                number = int(child.meta.get("id", -1)) if child.type == "footnote_ref" else -1
+                if number in notes and number not in order and not child.meta.get("subId", 0):
+                    order.append(number)
+                    queue.append(number)
+                    while in_text and queue:
+                        scan(notes[queue.pop(0)], False)
+
+    scan(body, True)
+    return order
 
 
 def inline_tokens(inlines: list[Json], lang: str) -> list[Token]:
