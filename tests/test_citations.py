@@ -14,6 +14,7 @@ from typing import Any
 import pypandoc
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from briefexport.build.pipeline import referenced_files
 from briefexport.commands.check import check_source
@@ -378,3 +379,18 @@ def test_bracketed_citations(content, items):
 
 def test_nocite_keys():
     assert named_keys("@a, @b.c and [@*]") == ("a", "b.c", "*")
+
+
+def test_link_citations_point_at_entries_every_output_has(cited, tmp_path):
+    head = HEAD.replace("---\n\n", "link-citations: true\n---\n\n")
+    path = cited("Text [@cooley2012, 4] and [@hale2015].\n", head)
+    article = read_article(path, STYLES)
+    page = html_of(article)
+    targets = set(re.findall(r'href="#(ref-[^"]+)"', page))
+    assert targets == {"ref-cooley2012", "ref-hale2015"}
+    assert all(f'<p id="{t}" class="csl-entry">' in page for t in targets)
+    assert not [f for f in check_source(path, Settings(project=ROOT)) if "link" in f.message]
+    memo = tmp_path / "memo.docx"
+    memo.write_bytes(writer("memo").render(article, Settings(project=ROOT)).data)
+    marks = {b.get(qn("w:name")) for b in Document(str(memo)).element.iter(qn("w:bookmarkStart"))}
+    assert targets <= marks

@@ -548,7 +548,9 @@ class MemoRenderer:
         if inline and len(inline.children) == 1 and inline.children[0].type == "image":
             self.figure(inline.children[0])
         elif "csl-entry" in str(node.attrs.get("class", "")):  # set by the source stage
-            self.inline(self.paragraph("Bibliography"), node)
+            paragraph = self.paragraph("Bibliography")
+            self.inline(paragraph, node)
+            add_bookmark(paragraph, str(node.attrs["id"]), next(self.bookmark_ids))
         else:
             self.inline(self.block_paragraph(), node)
 
