@@ -31,22 +31,21 @@ COUNT = 100
 
 
 def cited_text(count: int = COUNT) -> str:
-    """The article with ``count`` citations after sentences of its body, keys in rotation."""
-    text = ARTICLE.read_text()
-    head, body = text.split("\n---\n", 1)
-    head += "\nbibliography: refs.json"
-    done = 0
-
-    def cite(match: re.Match[str]) -> str:
-        nonlocal done
-        if done >= count:
-            return match[0]
-        done += 1
-        return f" [@{KEYS[done % len(KEYS)]}, {done}]{match[0]}"
-
-    while done < count:
-        body = re.sub(r"(?<=[a-z])\.(?= [A-Z])", cite, body)
-    return f"{head}\n---\n{body}"
+    """The article with ``count`` citations spread evenly over the words of its paragraphs
+    (before a word's closing punctuation), keys in rotation, each with a page."""
+    head, body = ARTICLE.read_text().split("\n---\n", 1)
+    lines = body.split("\n")
+    words = [
+        (number, match)
+        for number, line in enumerate(lines)
+        if line.strip() and not line.lstrip().startswith(("#", "[^", "|", "!", ">"))
+        for match in re.finditer(r"[\w’']+(?=[.,;:]?(\s|$))", line)
+    ]
+    chosen = {words[i * len(words) // count] for i in range(count)}
+    for index, (number, match) in enumerate(sorted(chosen, key=lambda w: (w[0], -w[1].end()))):
+        line, end = lines[number], match.end()  # from each line's end: earlier places hold
+        lines[number] = f"{line[:end]} [@{KEYS[index % len(KEYS)]}, {index + 1}]{line[end:]}"
+    return f"{head}\nbibliography: refs.json\n---\n" + "\n".join(lines)
 
 
 def median(action: Callable[[], object], runs: int) -> tuple[float, float, float]:

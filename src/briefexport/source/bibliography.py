@@ -18,7 +18,6 @@ from typing import Any
 import yaml
 
 from briefexport.errors import ResourceError, SourceError
-from briefexport.sandbox.policy import ResourcePolicy
 
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".bib": "biblatex", ".bibtex": "bibtex"}
 NAME_FIELDS = frozenset(
@@ -106,6 +105,8 @@ def require_pandoc(source: Path, line: int) -> Path:
 
 def read_resource(source: Path, line: int, name: str, what: str) -> tuple[Path, bytes]:
     """A file named in the front matter, read through the sandbox: beside the source only."""
+    from briefexport.sandbox.policy import ResourcePolicy  # PIL and urllib: only when citing
+
     policy = ResourcePolicy(roots=(source.parent,))
     url = policy.resolve(name, source.parent)
     try:
