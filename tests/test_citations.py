@@ -394,3 +394,14 @@ def test_link_citations_point_at_entries_every_output_has(cited, tmp_path):
     memo.write_bytes(writer("memo").render(article, Settings(project=ROOT)).data)
     marks = {b.get(qn("w:name")) for b in Document(str(memo)).element.iter(qn("w:bookmarkStart"))}
     assert targets <= marks
+
+
+def test_a_broken_bibtex_entry_is_located_in_its_file(cited, tmp_path):
+    (tmp_path / "refs.bib").write_text(
+        "@book{a,\n  title = {X},\n  author = {Y, Z}\n  year = 2000}\n"
+    )
+    message = error(cited("Text [@a].\n", HEAD.replace("refs.json", "refs.bib")))
+    assert (
+        message
+        == f"{tmp_path / 'refs.bib'}:4: invalid biblatex: unexpected 'y' (check the entry there)"
+    )

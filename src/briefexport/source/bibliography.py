@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,8 @@ NAME_PARTS = frozenset(
 )
 MISSING_EXTRA = "pip install -e '.[citations]' (Pandoc's citeproc, from the pypandoc-binary wheel)"
 PANDOC_SECONDS = 30
+REMEMBERED = 16
+"""Parsed bibliography files kept per process, by a hash of their bytes."""
 
 
 class YamlLoader(yaml.SafeLoader):
@@ -155,6 +158,8 @@ def parsed(path: Path, data: bytes, kind: str) -> dict[str, dict[str, Any]]:
     """The file's entries by key, validated; cached by a hash of its bytes."""
     key = (hashlib.sha256(data).hexdigest(), kind)
     if key not in _PARSED:
+        if len(_PARSED) >= REMEMBERED:
+            del _PARSED[next(iter(_PARSED))]
         _PARSED[key] = validate(path, data, decode(path, data, kind))
     return _PARSED[key]
 
@@ -187,16 +192,23 @@ def bibtex(path: Path, text: str, kind: str) -> Any:
     """BibTeX or BibLaTeX converted to CSL JSON by Pandoc (as ``--bibliography`` would)."""
     binary = pandoc()
     assert binary is not None  # required by the caller
-    result = subprocess.run(
-        [str(binary), "-f", kind, "-t", "csljson"],
-        input=text.encode(),
-        capture_output=True,
-        timeout=PANDOC_SECONDS,
-        check=False,
-    )
-    if result.returncode:
-        message = result.stderr.decode(errors="replace").strip().splitlines() or ["failed"]
-        raise SourceError(path, 1, f"invalid {kind}: {message[0]}", "check the entry there")
+    try:
+        result = subprocess.run(
+            [str(binary), "-f", kind, "-t", "csljson"],
+            input=text.encode(),
+            capture_output=True,
+            timeout=PANDOC_SECONDS,
+            check=False,
+        )
+        failure = result.stderr.decode(errors="replace") if result.returncode else ""
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        failure = str(exc)
+    if failure:  # Pandoc says "Error at (line 4, column 2):" and then what it met
+        message = failure.strip().splitlines() or ["failed"]
+        where = re.search(r"\(line (\d+), column \d+\)", message[0])
+        detail = message[1].strip() if where and len(message) > 1 else message[0]
+        line = int(where[1]) if where else 1
+        raise SourceError(path, line, f"invalid {kind}: {detail}", "check the entry there")
     return json.loads(result.stdout)
 
 

@@ -111,7 +111,8 @@ def resolve(
         references = [library.entries[key] for key in library.entries if key in wanted]
         document = pandoc_document(walk, options, lang)
         rendered = run_pandoc(binary, document, references, style, path, options.lines[0])
-        note_style = bool(STYLE_CLASS.search(style[:4096]) and b'class="note"' in style[:4096])
+        style_class = STYLE_CLASS.search(style[:4096])
+        note_style = bool(style_class and style_class[1] == b"note")
         tokens = splice(tokens, walk.sites, rendered, note_style, lang)
         tokens = with_bibliography(tokens, rendered, note_style, lang)
     uncited = tuple(key for key in library.entries if key not in wanted)
@@ -249,6 +250,8 @@ def pandoc_document(walk: Walk, options: Options, lang: str) -> Json:
 
 
 _RUNS: dict[str, Json] = {}
+REMEMBERED = 8
+"""Pandoc answers kept per process: ``watch`` rebuilds after edits elsewhere without it."""
 
 
 def run_pandoc(
@@ -263,20 +266,26 @@ def run_pandoc(
             (Path(folder) / "refs.json").write_bytes(refs)
             (Path(folder) / "style.csl").write_bytes(style)
             files = [f"--csl={folder}/style.csl", f"--bibliography={folder}/refs.json"]
-            result = subprocess.run(
-                [str(binary), "-f", "json", "-t", "json", "--citeproc", *files],
-                input=doc,
-                capture_output=True,
-                timeout=PANDOC_SECONDS,
-                check=False,
-            )
-        if result.returncode:
-            message = result.stderr.decode(errors="replace").strip().splitlines() or ["failed"]
+            try:
+                result = subprocess.run(
+                    [str(binary), "-f", "json", "-t", "json", "--citeproc", *files],
+                    input=doc,
+                    capture_output=True,
+                    timeout=PANDOC_SECONDS,
+                    check=False,
+                )
+                failure = result.stderr.decode(errors="replace") if result.returncode else ""
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                failure = str(exc)
+        if failure:
+            message = failure.strip().splitlines() or ["failed"]
             raise SourceError(
                 path,
                 line,
                 f"Pandoc could not format the citations: {message[-1]}",
                 "check the style and the bibliography",
             )
+        if len(_RUNS) >= REMEMBERED:
+            del _RUNS[next(iter(_RUNS))]
         _RUNS[key] = json.loads(result.stdout)
     return _RUNS[key]
