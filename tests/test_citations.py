@@ -69,22 +69,17 @@ def pandoc_reference(source: Path, csl: Path) -> tuple[list[str], list[str]]:
         check=True,
     )
     doc = json.loads(result.stdout)
-    notes: list[str] = []
-
-    def collect(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Note":
-                notes.append(squash(stringify(node["c"])))
-            for value in node.values():
-                collect(value)
-        elif isinstance(node, list):
-            for value in node:
-                collect(value)
-
     refs = [b for b in doc["blocks"] if b["t"] == "Div" and b["c"][0][0] == "refs"]
-    collect([b for b in doc["blocks"] if b not in refs])
     entries = [squash(stringify(e)) for e in refs[0]["c"][1]] if refs else []
-    return notes, entries
+    return notes_in([b for b in doc["blocks"] if b not in refs]), entries
+
+
+def notes_in(node: Any) -> list[str]:
+    """The text of every note in Pandoc JSON, in document order."""
+    if isinstance(node, dict):
+        here = [squash(stringify(node["c"]))] if node.get("t") == "Note" else []
+        return here + notes_in(list(node.values()))
+    return [note for item in node for note in notes_in(item)] if isinstance(node, list) else []
 
 
 def squash(text: str) -> str:
@@ -203,20 +198,7 @@ def test_pdf_has_pandocs_notes_and_entries(outputs):
 def test_memo_has_pandocs_notes_and_entries_as_word_footnotes_and_styled_entries(outputs):
     notes, entries = pandoc_reference(HERE / "article.md", CHICAGO)
     doc = json.loads(pypandoc.convert_file(str(outputs["memo"]), "json", format="docx"))
-    read_notes: list[str] = []
-
-    def collect(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Note":
-                read_notes.append(squash(stringify(node["c"])))
-            for value in node.values():
-                collect(value)
-        elif isinstance(node, list):
-            for value in node:
-                collect(value)
-
-    collect(doc["blocks"])
-    assert read_notes == notes
+    assert notes_in(doc["blocks"]) == notes
     styled = [
         p.text for p in Document(str(outputs["memo"])).paragraphs if p.style.name == "Bibliography"
     ]
