@@ -59,6 +59,16 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class References:
+    """What an article's citations drew on: the bibliography files and the CSL style (outputs
+    depend on them), the entries never cited, and the line of ``bibliography:``."""
+
+    files: tuple[Path, ...]
+    uncited: tuple[str, ...] = ()
+    line: int = 1
+
+
+@dataclass(frozen=True)
 class Article:
     """One canonical source, parsed and validated."""
 
@@ -79,6 +89,7 @@ class Article:
     copyright: str = ""
     summary: Summary | None = None
     memo: Memo = field(default_factory=Memo)
+    references: References | None = None
     warnings: tuple[Notice, ...] = ()
     body_first_line: int = 1
     front_matter_lines: dict[tuple[str, ...], int] = field(default_factory=dict, compare=False)
@@ -140,7 +151,7 @@ def derive_summary(body: SyntaxTreeNode) -> Summary:
         if node.type == "heading":
             in_section = True
             continue
-        if node.type != "paragraph":
+        if node.type != "paragraph" or "class" in node.attrs:  # a bibliography entry
             continue
         text = plain_text(node)
         if not lede:

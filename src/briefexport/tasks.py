@@ -218,7 +218,7 @@ def check(
     for finding in findings:
         print(finding)
     errors = sum(f.level == "error" for f in findings)
-    warnings = len(findings) - errors
+    warnings = sum(f.level == "warning" for f in findings)  # notices do not count
     print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
     if errors or (strict and warnings):
         raise Exit(code=1)
@@ -254,7 +254,7 @@ def verify(
         chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
         organisation = load_brand(settings.brand_file).organisation
         for path in discover(Path(option(c, "source", source))):
-            article = read_article(path)
+            article = read_article(path, settings.styles)
             for finding in verify_article(
                 article, Path(option(c, "out", out)), chosen, article.publisher or organisation
             ):

@@ -132,14 +132,15 @@ def resource_roots(source: Path, settings: Settings) -> tuple[Path, ...]:
 
 
 def referenced_files(article: Article, settings: Settings) -> list[Path]:
-    """The local files the body's images name that the sandbox would open (inside the
-    article's folder or the project, regular files): what the manifest records and hashes.
-    A refused image is never read or hashed here; its reader reports it."""
+    """The local files the article reads that the sandbox would open (inside the article's
+    folder or the project, regular files): its bibliography and citation style (already read
+    through the sandbox) and the images the body names. What the manifest records and hashes;
+    a refused image is never read or hashed here, its reader reports it."""
     from briefexport.sandbox.files import local_path, root_of
 
     base = article.folder.resolve().as_uri() + "/"
     roots = resource_roots(article.path, settings)
-    found = []
+    found = list(article.references.files) if article.references else []
     for node in article.body.walk():
         src = str(node.attrs.get("src", "")) if node.type == "image" else ""
         if not src or src.startswith("data:"):
@@ -344,15 +345,15 @@ def plan_article(
     return plan
 
 
-def load(source: Path) -> Article:
-    """:func:`read_article`, remembered for the last few sources by path, modification time
-    and size (like :func:`file_hash`), failures too: a worker rendering several outputs of
-    one article parses it once."""
+def load(source: Path, styles: Path | None = None) -> Article:
+    """:func:`read_article` (``styles`` holds the default citation style), remembered for the
+    last few sources by path, modification time and size (like :func:`file_hash`), failures
+    too: a worker rendering several outputs of one article parses it once."""
     try:
         stat = source.stat()
     except OSError:
-        return _load(source, 0, 0).read()
-    return _load(source, stat.st_mtime_ns, stat.st_size).read()
+        return _load(source, 0, 0, styles).read()
+    return _load(source, stat.st_mtime_ns, stat.st_size, styles).read()
 
 
 @dataclass(frozen=True)
@@ -370,13 +371,13 @@ class Loaded:
 
 
 @lru_cache(maxsize=8)
-def _load(source: Path, mtime: int, size: int) -> Loaded:
+def _load(source: Path, mtime: int, size: int, styles: Path | None) -> Loaded:
     from briefexport.source.reader import (
         read_article,  # YAML and markdown-it: not needed to find nothing stale
     )
 
     try:
-        return Loaded(read_article(source), None)
+        return Loaded(read_article(source, styles), None)
     except BriefExportError as exc:
         return Loaded(None, exc)
 
@@ -421,7 +422,7 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
             budget.deadline(settings.time_budget, budget.BudgetExceeded),
             budget.memory_cap(settings.memory_budget * 1_000_000),
         ):
-            article = load(job.source)
+            article = load(job.source, settings.styles)
             inputs = tuple(referenced_files(article, settings))
             key = fingerprint(article.path, inputs, job.format, settings)
             produced = writer(job.format).render(article, settings)

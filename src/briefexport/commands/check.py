@@ -47,13 +47,14 @@ class Finding:
 def check_source(path: Path, settings: Settings) -> list[Finding]:
     """Every problem with one source; a source that does not validate yields just that error."""
     try:
-        article = read_article(path)
+        article = read_article(path, settings.styles)
     except SourceError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         return [Finding(exc.path, exc.line, "error", exc.message + hint)]
     findings = [Finding(n.path, n.line, "warning", n.message) for n in article.warnings]
     findings += list(summary_findings(article))
     findings += list(body_findings(article, settings))
+    findings += list(uncited(article))
     return sorted(findings, key=reading_order)
 
 
@@ -102,6 +103,9 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
         allow_remote=settings.allow_remote,
     )
     anchors = set(heading_anchors(article.body))
+    anchors |= {
+        str(n.attrs["id"]) for n in article.body.walk() if n.type == "paragraph" and "id" in n.attrs
+    }
     for node in article.body.walk():
         if node.type == "image":
             line = source_line(article, node)
@@ -121,6 +125,20 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
             if problem:
                 yield Finding(article.path, source_line(article, node), "error", problem)
     yield from lost_footnotes(article)
+
+
+def uncited(article: Article) -> Iterator[Finding]:
+    """Bibliography entries no citation and no ``nocite`` names: left out of the outputs."""
+    references = article.references
+    if references and references.uncited:
+        keys = ", ".join(references.uncited)
+        yield Finding(
+            article.path,
+            references.line,
+            "notice",
+            f"{len(references.uncited)} bibliography entries never cited, so not listed: {keys} "
+            "(cite them, or name them in 'nocite')",
+        )
 
 
 def dead_link(href: str, folder: Path, anchors: set[str]) -> str:

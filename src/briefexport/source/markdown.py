@@ -14,6 +14,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
 from briefexport.sandbox.budget import deadline
+from briefexport.source.citesyntax import citation_rule
 
 MAX_NESTING = 100
 PARSE_SECONDS = 20.0
@@ -36,6 +37,7 @@ def parser(lang: str = "en") -> MarkdownIt:
     md.options["maxNesting"] = MAX_NESTING  # the default, 20, silently drops what lies deeper
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     md.use(footnote_plugin)
+    md.inline.ruler.before("link", "citation", citation_rule)
     md.block.ruler.before("table", "deadline", block_deadline)
     md.inline.ruler.before("text", "deadline", inline_deadline)
     md.validateLink = accept_any_link  # type: ignore[method-assign]  # the writers decide: unsafe links become plain text
@@ -72,12 +74,18 @@ def inline_deadline(state: StateInline, silent: bool) -> bool:
     return False
 
 
-def parse(text: str, lang: str = "en") -> SyntaxTreeNode:
-    """Parse a Markdown body into a syntax tree; footnote definitions land in a footnote_block.
+def parse(text: str, lang: str = "en", citations: bool = False) -> SyntaxTreeNode:
+    """Parse a Markdown body into a syntax tree; footnote definitions land in a footnote_block;
+    with ``citations``, Pandoc's ``[@key]`` and ``@key`` become ``citation`` nodes.
 
     ParseTimeoutError when it takes longer than :data:`PARSE_SECONDS`.
     """
-    env: dict[str, Any] = {"deadline": time.monotonic() + PARSE_SECONDS, "text": text, "line": 0}
+    env: dict[str, Any] = {
+        "deadline": time.monotonic() + PARSE_SECONDS,
+        "text": text,
+        "line": 0,
+        "citations": citations,
+    }
     # The rules' checks stop a slow parse at its paragraph; the timer also stops rules that
     # never reach them (the typographer's quotes pass runs after the inline rules).
     with deadline(PARSE_SECONDS * 1.1, lambda: ParseTimeoutError(env["line"])):

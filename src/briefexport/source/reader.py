@@ -17,6 +17,8 @@ from markdown_it.tree import SyntaxTreeNode
 from briefexport.errors import ResourceError, SourceError
 from briefexport.model import Article, Author, Memo, Notice, Summary
 from briefexport.sandbox.files import open_regular, read_capped
+from briefexport.source import citations
+from briefexport.source.citesyntax import named_keys
 from briefexport.source.markdown import ParseTimeoutError, parse, smarten
 
 MAX_SOURCE_BYTES = 2_000_000
@@ -92,16 +94,18 @@ class FrontMatter:
     body_first_line: int
 
 
-def read_article(path: Path | str) -> Article:
-    """Read, parse and validate one source file into an :class:`Article`."""
+def read_article(path: Path | str, styles: Path | None = None) -> Article:
+    """Read, parse and validate one source file into an :class:`Article`; ``styles`` is the
+    project's styles folder, where the default citation style is."""
     path = Path(path)
     slug = slug_of(path)
     text = decode(path, read_bytes(path))
     front = split_front_matter(path, text)
     meta, lines = load_yaml(path, front)
     fields = Validator(path, lines, front.first_line - 1).article_fields(meta)
+    cite = citations.options(path, fields, lines)
     try:
-        body = parse(front.body, fields["lang"])
+        body = parse(front.body, fields["lang"], citations=cite is not None)
     except ParseTimeoutError as exc:
         raise SourceError(
             path,
@@ -109,6 +113,10 @@ def read_article(path: Path | str) -> Article:
             str(exc),
             "look near here for thousands of unmatched brackets or markers, or split the text",
         ) from None
+    if cite is not None:
+        body, fields["references"] = citations.resolve(
+            path, body, front.body_first_line, cite, fields["lang"], styles
+        )
     check_depth(path, body, front.body_first_line)
     check_notes_have_text(path, body, front)
     check_note_clusters(path, body, front.body_first_line)
@@ -482,6 +490,25 @@ class Validator:
             subject=joined.get("subject", ""),
         )
 
+    def files(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
+        """File names: one, or a list (kept as written, not made typographic)."""
+        if isinstance(value, list):
+            return tuple(self.string(item, (*key, str(i))) for i, item in enumerate(value))
+        return (self.string(value, key),)
+
+    def flag(self, value: Any, key: tuple[str, ...]) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, f"'{key[-1]}' must be true or false", "write true or false")
+        return value
+
+    def keys(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
+        """Citation keys, as ``nocite`` lists them: ``"@a, @b"``, ``"@*"`` or a list."""
+        text = " ".join(self.files(value, key))
+        found = named_keys(text)
+        if not found:
+            raise self.fail(key, f"'{key[-1]}' names no citation key", "write '@key' or '@*'")
+        return found
+
     def lang(self, value: Any, key: tuple[str, ...]) -> str:
         text = self.string(value, key)
         if not LANG_TAG.match(text):
@@ -553,6 +580,10 @@ FIELDS: dict[str, tuple[str, Convert]] = {
     "copyright": ("copyright", Validator.prose),
     "summary": ("summary", Validator.summary),
     "memo": ("memo", Validator.memo),
+    "bibliography": ("bibliography", Validator.files),
+    "csl": ("csl", Validator.string),
+    "link-citations": ("link_citations", Validator.flag),
+    "nocite": ("nocite", Validator.keys),
 }
 
 

@@ -176,6 +176,10 @@ class BlockRenderer(InlineRenderer):
         inline = node.children[0] if node.children else None
         if inline and len(inline.children) == 1 and inline.children[0].type == "image":
             self.figure(inline.children[0])
+        elif "csl-entry" in str(node.attrs.get("class", "")):  # set by the source stage
+            paragraph = self.block("Bibliography")
+            self.inline(paragraph, node)
+            add_bookmark(paragraph, str(node.attrs["id"]), next(self.bookmark_ids))
         else:
             self.inline(self.block(self.text_style()), node)
 

@@ -106,6 +106,7 @@ def memo_styles(brand: Brand) -> tuple[Definable, ...]:
         ),
         StyleSpec("Quote", base="Body Text", left=QUOTE_INDENT, right=INDENT, italic=True,
                   borders=(quote_border(brand),)),
+        StyleSpec("Bibliography", base="Body Text", left=INDENT * 1.5, hanging=INDENT * 1.5),
         StyleSpec("Source Code", font=font["mono"], size=size["small"], line=size["small"] * 1.3,
                   after=8, left=CODE_INSET, shading=colour("tint")),
         StyleSpec("Figure", before=6, after=2, keep_next=True, align=ALIGN["center"]),
