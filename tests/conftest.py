@@ -42,8 +42,9 @@ def write_source(tmp_path: Path):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's templates, styles and sources, safe to edit."""
-    for name in ("templates", "styles", "source"):
+    """A copy of the project (its brand and sources; templates and the rest of the styles come
+    from the package), safe to edit."""
+    for name in ("styles", "source"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
 

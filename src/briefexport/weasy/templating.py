@@ -1,4 +1,5 @@
-"""The Jinja2 environment: autoescaped, strict, loading only the project's templates."""
+"""The Jinja2 environment: autoescaped, strict, loading only the project's templates and the
+packaged defaults, file by file (the project's own file wins)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 
 @cache
-def environment(templates: Path) -> Environment:
-    """One environment per templates folder; source text is passed as data, never as a template."""
+def environment(templates: tuple[Path, ...]) -> Environment:
+    """One environment per list of template folders, searched in order; source text is passed
+    as data, never as a template."""
     return Environment(
-        loader=FileSystemLoader(templates),
+        loader=FileSystemLoader(list(templates)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
