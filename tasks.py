@@ -14,16 +14,17 @@ from briefexport.tasks import ns as briefexport_tasks
 @task(help={"args": "extra arguments for pytest, e.g. '-k memo -x'"})
 def test(c: Context, args: str = "") -> None:
     """Run the test suite."""
-    c.run(f"python -m pytest {args}", pty=False)
+    c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
 @task
 def lint(c: Context) -> None:
     """ruff (lint and format check) and mypy."""
-    c.run("ruff check src tests benchmarks tasks.py")
-    c.run("ruff format --check src tests benchmarks tasks.py")
-    c.run("mypy")
-    c.run("mypy --strict benchmarks/bench.py benchmarks/profile_noop.py benchmarks/bounds.py")
+    python = sys.executable  # this environment's tools, whatever is first on PATH
+    c.run(f"{python} -m ruff check src tests benchmarks tasks.py")
+    c.run(f"{python} -m ruff format --check src tests benchmarks tasks.py")
+    c.run(f"{python} -m mypy")
+    c.run(f"{python} -m mypy --strict benchmarks/bench.py benchmarks/profile_noop.py benchmarks/bounds.py")
 
 
 @task(
