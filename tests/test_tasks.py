@@ -62,7 +62,7 @@ def test_the_console_script_works_from_any_folder(tmp_path):
     source = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
     run = subprocess.run(
         ["briefexport", "pdf", "--source", str(source), "--out", str(tmp_path)],
-        cwd=tmp_path,
+        cwd=ROOT / "source",
         capture_output=True,
         text=True,
     )

@@ -89,17 +89,19 @@ def first_existing(folders: tuple[Path, ...], name: str) -> Path:
     return next((f / name for f in folders if (f / name).is_file()), folders[0] / name)
 
 
-def find_project(*starts: Path) -> Path:
-    """The nearest folder holding ``styles/brand.yaml``, looking up from each start in turn.
+def find_project(start: Path, *, exact: bool = False) -> Path:
+    """The project (the folder holding ``styles/brand.yaml``): ``start`` itself when ``exact``
+    (an explicit ``--project``), else the nearest folder at or above ``start``.
 
-    So ``briefexport build --source ~/institute/source/x.md`` works from any folder.
+    ``start`` is the current folder or the user's ``--project``, never a source's location:
+    the project's templates and styles are trusted, an article folder is not (README).
     """
-    for start in starts:
-        for folder in (start.resolve(), *start.resolve().parents):
-            if (folder / "styles" / "brand.yaml").is_file():
-                return folder
-    where = " or ".join(str(s) for s in starts)
+    folders = (start.resolve(),) if exact else (start.resolve(), *start.resolve().parents)
+    for folder in folders:
+        if (folder / "styles" / "brand.yaml").is_file():
+            return folder
+    where = f"in {start}" if exact else f"in or above {start}"
     raise ConfigError(
-        f"no briefexport project (styles/brand.yaml) in or above {where} "
-        "(run it inside a project, or give a --source inside one)"
+        f"no briefexport project (styles/brand.yaml) {where} "
+        "(run it inside a project, or name one with --project)"
     )

@@ -32,6 +32,7 @@ DEFAULTS = {
     "formats": ["pdf", "memo", "summary"],
     "strict": False,
     "allow_remote": False,
+    "project": "",
 }
 
 COMMON_HELP = {
@@ -43,6 +44,8 @@ COMMON_HELP = {
     "force": "rebuild even what is up to date",
     "strict": "treat warnings (refused or missing resources, raw HTML) as errors",
     "allow_remote": "allow http(s) images, with a short timeout (off by default)",
+    "project": "the project folder (templates, styles, brand); default: the current folder "
+    "or the nearest above it, never the source's folder",
 }
 
 
@@ -75,13 +78,14 @@ def run_build(
     force: bool,
     strict: bool,
     allow_remote: bool,
+    project: str | None = None,
 ) -> None:
     """Shared by build, pdf, memo and summary."""
     from briefexport.build.pipeline import build, discover
     from briefexport.commands.console import progress, report
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, strict, allow_remote, source)
+        settings = settings_from(c, paper, profile, strict, allow_remote, project)
         sources = discover(Path(option(c, "source", source)))
         with progress(len(sources)) as on_result:
             result = build(
@@ -111,9 +115,12 @@ def format_task(name: str, formats: Sequence[str] | None, doc: str) -> Any:
         force: bool = False,
         strict: bool = False,
         allow_remote: bool = False,
+        project: str | None = None,
     ) -> None:
         chosen = formats or option(c, "formats", None)
-        run_build(c, chosen, source, out, paper, profile, jobs, force, strict, allow_remote)
+        run_build(
+            c, chosen, source, out, paper, profile, jobs, force, strict, allow_remote, project
+        )
 
     run.__name__ = run.__qualname__ = name
     run.__doc__ = doc
@@ -134,14 +141,16 @@ def settings_from(
     profile: str | None = None,
     strict: bool = False,
     allow_remote: bool = False,
-    source: str | None = None,
+    project: str | None = None,
 ) -> Settings:
-    """Settings from flags, falling back to the configuration; the project is found from the
-    current folder or, failing that, from the source."""
+    """Settings from flags, falling back to the configuration; the project is ``--project``
+    or found from the current folder, never from a source's location (an article is not
+    trusted to bring templates)."""
     from briefexport.settings import Settings, find_project
 
+    chosen = option(c, "project", project)
     return Settings(
-        project=find_project(Path.cwd(), Path(option(c, "source", source))),
+        project=find_project(Path(chosen), exact=True) if chosen else find_project(Path.cwd()),
         paper=option(c, "paper", paper),
         profile=option(c, "profile", profile),
         strict=bool(option(c, "strict", strict)),
@@ -149,14 +158,22 @@ def settings_from(
     )
 
 
-@task(help={"source": COMMON_HELP["source"], "strict": "fail on warnings too"})
-def check(c: Context, source: str | None = None, strict: bool = False) -> None:
+@task(
+    help={
+        "source": COMMON_HELP["source"],
+        "strict": "fail on warnings too",
+        "project": COMMON_HELP["project"],
+    }
+)
+def check(
+    c: Context, source: str | None = None, strict: bool = False, project: str | None = None
+) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
     from briefexport.build.pipeline import discover
     from briefexport.commands.check import check_source
 
     with clean_errors():
-        settings = settings_from(c, source=source)
+        settings = settings_from(c, project=project)
         findings = [
             f
             for path in discover(Path(option(c, "source", source)))
@@ -177,6 +194,7 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
         "out": COMMON_HELP["out"],
         "profile": "also verify <slug>-press.pdf when press",
         "formats": "comma-separated formats to verify (default: the configured formats)",
+        "project": COMMON_HELP["project"],
     }
 )
 def verify(
@@ -185,6 +203,7 @@ def verify(
     out: str | None = None,
     profile: str | None = None,
     formats: str = "",
+    project: str | None = None,
 ) -> None:
     """Read every output back and prove nothing of the source was lost."""
     from briefexport.brand import load_brand
@@ -194,7 +213,7 @@ def verify(
 
     failures = 0
     with clean_errors():
-        settings = settings_from(c, profile=profile, source=source)
+        settings = settings_from(c, profile=profile, project=project)
         chosen = formats.split(",") if formats else list(option(c, "formats", None))
         chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
         organisation = load_brand(settings.brand_file).organisation
@@ -219,6 +238,7 @@ def verify(
         "out": COMMON_HELP["out"],
         "paper": COMMON_HELP["paper"],
         "profile": COMMON_HELP["profile"],
+        "project": COMMON_HELP["project"],
     }
 )
 def watch(
@@ -227,13 +247,14 @@ def watch(
     out: str | None = None,
     paper: str | None = None,
     profile: str | None = None,
+    project: str | None = None,
 ) -> None:
     """Rebuild on every change to sources, templates or styles, in one warm process."""
     from briefexport.commands.console import report
     from briefexport.commands.watch import watch as watch_forever
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, source=source)
+        settings = settings_from(c, paper, profile, project=project)
         watch_forever(
             Path(option(c, "source", source)),
             Path(option(c, "out", out)),
@@ -248,17 +269,22 @@ def watch(
         "title": "the article's title (the file is named by its slug)",
         "author": "the author's name (default: Author Name)",
         "source": "folder for the new file (default: source/)",
+        "project": COMMON_HELP["project"],
     }
 )
 def new(
-    c: Context, title: str = "", author: str = "Author Name", source: str | None = None
+    c: Context,
+    title: str = "",
+    author: str = "Author Name",
+    source: str | None = None,
+    project: str | None = None,
 ) -> None:
     """Scaffold a new source with the full front matter, commented; never overwrites."""
     from briefexport.brand import load_brand
     from briefexport.commands.scaffold import new_source
 
     with clean_errors():
-        publisher = load_brand(settings_from(c, source=source).brand_file).organisation
+        publisher = load_brand(settings_from(c, project=project).brand_file).organisation
         path = new_source(Path(option(c, "source", source)), title, author, publisher)
     print(path)
 
