@@ -306,7 +306,8 @@ def test_watch_rebuilds_after_an_edit_and_survives_a_bad_one(project: Path):
     reports = []
     stop = threading.Event()
     thread = threading.Thread(
-        target=watch, args=(project / "source", out, settings, PDF_ONLY, reports.append, stop)
+        target=watch,
+        args=(project / "source", out, settings, PDF_ONLY, 0, lambda r, _: reports.append(r), stop),
     )
     thread.start()
     try:
