@@ -47,7 +47,7 @@ def test_the_project_is_never_found_from_the_source(hostile_folder, tmp_path):
     refused = subprocess.run(
         [*command, "--out", str(out)], cwd=elsewhere, capture_output=True, text=True
     )
-    assert refused.returncode == 1
+    assert refused.returncode == 2  # no project: a usage error
     assert refused.stderr.startswith(
         f"error: no briefexport project (styles/brand.yaml) in or above {elsewhere}"
     )
