@@ -79,8 +79,13 @@ class BriefexportProgram(Program):
         super().update_config(merge)
 
     def parse_core(self, argv: list[str] | None) -> None:
+        """``briefexport TASK ... --help`` becomes ``briefexport --help TASK``, so a task's help
+        is shown even where Invoke's parser would take ``--help`` as a positional value."""
+        words = list(sys.argv if argv is None else argv)
+        if len(words) > 1 and not words[1].startswith("-") and {"--help", "-h"} & {*words[2:]}:
+            words = [words[0], "--help", words[1]]
         with usage_errors():
-            super().parse_core(argv)
+            super().parse_core(words)
 
     def parse_tasks(self) -> None:
         with usage_errors():
