@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,10 @@ from briefexport.source.reader import read_article
 ROOT = Path(__file__).resolve().parent.parent
 KAZAKHSTAN = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# The console scripts the tests run (briefexport) are this environment's, as if it were
+# activated: `.venv/bin/invoke test` runs the tests without putting .venv/bin on PATH.
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 @pytest.fixture(scope="session")
