@@ -16,10 +16,19 @@ from pypdf import PdfReader
 
 from briefexport import __version__
 from briefexport.brand import load_brand
-from briefexport.build.pipeline import build, discover
+from briefexport.build.pipeline import (
+    ArticleResult,
+    BuildReport,
+    OutputResult,
+    build,
+    discover,
+)
 from briefexport.cli import CORE, GROUPS, BriefexportProgram, main
+from briefexport.commands.console import plain_line, report, table
 from briefexport.commands.scaffold import init_project
+from briefexport.commands.watch import relevant, shown
 from briefexport.errors import BriefExportError
+from briefexport.model import Notice
 from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
 from briefexport.tasks import FLAGS, ns
@@ -210,3 +219,56 @@ def test_a_project_template_and_stylesheet_replace_the_packaged_ones(project: Pa
     assert "House imprint" in pdf.pages[-1].extract_text()
     shutil.rmtree(templates)
     assert settings.template("article.html.j2") == PACKAGED / "templates" / "article.html.j2"
+
+
+def results() -> BuildReport:
+    """A build of two articles: one rebuilt with a warning, one up to date with a warning."""
+    built = ArticleResult(
+        Path("source/a.md"),
+        [
+            OutputResult("pdf", Path("build/a/a.pdf"), "x", True, 8),
+            OutputResult("memo", Path("build/a/a-memo.docx"), "x", True),
+            OutputResult("summary", Path("build/a/a-summary.pdf"), "x", True, 1),
+        ],
+        [Notice(Path("source/a.md"), 3, "new trouble")],
+        seconds=2.4,
+    )
+    old = ArticleResult(
+        Path("source/b.md"),
+        [OutputResult("pdf", Path("build/b/b.pdf"), "y", False, 2)],
+        [Notice(Path("source/b.md"), 9, "old trouble")],
+    )
+    return BuildReport([built, old])
+
+
+def test_a_pipe_gets_one_compact_line_per_article():
+    built, old = results().results
+    assert plain_line(built) == (
+        "built       source/a.md -> build/a/: pdf (8 pages), memo, summary (1 page) in 2.4 s"
+    )
+    assert plain_line(old) == "up to date  source/b.md -> build/b/: pdf (2 pages)"
+
+
+def test_the_table_has_a_row_per_output_and_plain_page_counts(capsys):
+    table(results().results)
+    err = capsys.readouterr().err
+    assert re.search(r"article\s+┃ output\s+┃ file\s+┃ pages ┃ status\s+┃ seconds", err)
+    assert re.search(r"a\s+│ pdf\s+│ a\.pdf\s+│ 8\s+│ built", err)
+    assert re.search(r"│ memo\s+│ a-memo\.docx\s+│ -\s+│ built", err)
+    assert "/" not in err.replace("build/", "")
+
+
+def test_watch_reports_only_what_it_rebuilt(capsys):
+    report(results(), rebuilt_only=True)
+    err = capsys.readouterr().err
+    assert "source/a.md:3: warning: new trouble" in err and "old trouble" not in err
+    report(results())
+    assert "old trouble" in capsys.readouterr().err
+
+
+def test_watch_names_the_files_that_changed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    changed = relevant(
+        [str(tmp_path / "styles/b.css"), str(tmp_path / "source/.a.md.swp"), "/x/a.md~", "/y/z.md"]
+    )
+    assert [shown(p) for p in changed] == ["styles/b.css", "/y/z.md"]
