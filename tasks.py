@@ -24,9 +24,8 @@ def lint(c: Context) -> None:
     c.run(f"{python} -m ruff check src tests benchmarks tasks.py")
     c.run(f"{python} -m ruff format --check src tests benchmarks tasks.py")
     c.run(f"{python} -m mypy")
-    c.run(
-        f"{python} -m mypy --strict benchmarks/bench.py benchmarks/profile_noop.py benchmarks/bounds.py"
-    )
+    benchmarks = "benchmarks/bench.py benchmarks/profile_noop.py benchmarks/bounds.py"
+    c.run(f"{python} -m mypy --strict {benchmarks}")
 
 
 @task(
