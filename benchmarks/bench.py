@@ -374,7 +374,9 @@ def warm_probe(folder: Path, out: Path) -> Probe:
     reports: list[BuildReport] = []
     [source] = folder.glob("*.md")
     formats = ["pdf", "memo", "summary"]
-    session = Rebuilds(folder, out, Settings(project=ROOT), formats, reports.append)
+    session = Rebuilds(
+        folder, out, Settings(project=ROOT), formats, 0, lambda report, _: reports.append(report)
+    )
     session.run()
 
     def once() -> float:

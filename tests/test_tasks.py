@@ -48,9 +48,13 @@ def test_doctor_prints_the_fix_for_what_is_missing(tmp_path):
 def test_doctor_notes_brand_fonts_memo_readers_lack(monkeypatch):
     import briefexport.commands.doctor as doctor
 
-    monkeypatch.setattr(doctor.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "DejaVu Sans\n"))
+    monkeypatch.setattr(
+        doctor.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "DejaVu Sans\n")
+    )
     notes = [line for level, line in diagnose(ROOT) if level == "note"]
-    assert any(n.startswith("brand fonts not installed here: PT Mono, PT Sans, PT Serif;") for n in notes)
+    assert any(
+        n.startswith("brand fonts not installed here: PT Mono, PT Sans, PT Serif;") for n in notes
+    )
 
 
 def test_configuration_from_invoke_yaml(project: Path):
@@ -61,7 +65,10 @@ def test_configuration_from_invoke_yaml(project: Path):
     assert (project / "elsewhere" / "kazakhstan-crisis-central-asia-policy-reboot").is_dir()
     line = run.stdout.strip()
     assert line.startswith("built       source/kazakhstan-crisis-central-asia-policy-reboot.md")
-    assert re.search(r" -> elsewhere/kazakhstan-crisis-central-asia-policy-reboot/: pdf \(\d+ pages\) in \d+\.\d s$", line)
+    assert re.search(
+        r" -> elsewhere/kazakhstan-crisis-central-asia-policy-reboot/: pdf \(\d+ pages\) in \d+\.\d s$",
+        line,
+    )
 
 
 def test_bad_flags_and_sources_give_one_clean_line(tmp_path):
