@@ -272,3 +272,14 @@ def test_watch_names_the_files_that_changed(tmp_path, monkeypatch):
         [str(tmp_path / "styles/b.css"), str(tmp_path / "source/.a.md.swp"), "/x/a.md~", "/y/z.md"]
     )
     assert [shown(p) for p in changed] == ["styles/b.css", "/y/z.md"]
+
+
+def test_the_console_script_reads_the_project_invoke_yaml(project: Path):
+    (project / "invoke.yaml").write_text("briefexport:\n  out: elsewhere\n  formats: [memo]\n")
+    inside = project / "source"
+    command = ["briefexport", "build", "--source", "."]  # paths are relative to the cwd
+    run = subprocess.run(command, cwd=inside, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert [p.name for p in (inside / "elsewhere").glob("*/*")] == [
+        "kazakhstan-crisis-central-asia-policy-reboot-memo.docx"
+    ]
