@@ -51,6 +51,7 @@ def project(tmp_path: Path) -> Path:
     from the package), safe to edit."""
     for name in ("styles", "source"):
         shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "templates").mkdir()  # empty: every template is the packaged one
     return tmp_path
 
 

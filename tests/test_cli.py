@@ -3,6 +3,7 @@ project's own templates and styles over the packaged ones."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -14,7 +15,7 @@ import jsonschema
 import pytest
 from pypdf import PdfReader
 
-from briefexport import __version__
+from briefexport import __version__, cli
 from briefexport.brand import load_brand
 from briefexport.build.pipeline import (
     ArticleResult,
@@ -37,6 +38,13 @@ from briefexport.writers.pdf import PdfWriter
 from conftest import KAZAKHSTAN, ROOT
 
 INVOKE_ONLY = ("--dry", "--hide", "--echo", "--pty", "--warn-only", "--prompt-for-sudo-password")
+
+
+@pytest.fixture(autouse=True)
+def fresh_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the collection for the console script: Invoke pops a task's help texts as it
+    builds its parser, which would leave other tests none to read."""
+    monkeypatch.setattr(cli, "ns", copy.deepcopy(ns))
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -71,7 +79,7 @@ def test_version_names_briefexport(capsys):
 def test_each_task_help_shows_its_own_flags(capsys, name):
     status, out, _ = run_main(capsys, name, "--help")
     assert status == 0 and out.startswith(f"Usage: briefexport {name} [--options]")
-    flags = {f"--{arg.name.replace('_', '-')}" for arg in ns[name].get_arguments()}
+    flags = {f"--{arg.name.replace('_', '-')}" for arg in cli.ns[name].get_arguments()}
     assert options(out) == flags
     assert "Available tasks" not in out and "--core-opts" not in out
 
@@ -103,13 +111,13 @@ def test_flags_mean_the_same_everywhere_and_none_is_short():
 
 def test_each_task_takes_the_flags_that_apply():
     def flags(name: str) -> set[str]:
-        return {arg.name for arg in ns[name].get_arguments()}
+        return {arg.name for arg in cli.ns[name].get_arguments()}
 
     assert {"jobs", "strict", "allow_remote", "paper", "profile"} <= flags("watch")
     assert "profile" not in flags("memo") and "profile" not in flags("summary")
     assert flags("build") == flags("pdf") == set(FLAGS)
     assert flags("init") == {"folder", "name"}
-    assert [arg.name for arg in ns["init"].get_arguments() if arg.positional] == ["folder"]
+    assert [arg.name for arg in cli.ns["init"].get_arguments() if arg.positional] == ["folder"]
 
 
 @pytest.mark.parametrize("argv", [["build", "--nope"], ["nope"], ["--dry", "build"]])
@@ -194,7 +202,6 @@ def test_init_writes_a_project_that_names_the_institute(tmp_path: Path):
 
 def test_a_project_template_and_stylesheet_replace_the_packaged_ones(project: Path):
     templates = project / "templates"
-    templates.mkdir()
     article = (PACKAGED / "templates" / "article.html.j2").read_text(encoding="utf-8")
     (templates / "article.html.j2").write_text(
         article.replace("</body>", '<p class="house">House imprint</p></body>', 1)
