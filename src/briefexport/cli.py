@@ -63,9 +63,12 @@ class BriefexportProgram(Program):
 
     def list_flat(self) -> None:
         """Tasks in groups, each with the first line of its docstring."""
-        for group, names in GROUPS.items():
-            print(f"{group.capitalize()}:")
-            self.print_columns([(name, self.collection[name].__doc__) for name in names])
+        grouped = {name for names in GROUPS.values() for name in names}
+        others = tuple(sorted(set(self.collection.task_names) - grouped))
+        for group, names in (*GROUPS.items(), ("other", others)):
+            if names:
+                print(f"{group.capitalize()}:")
+                self.print_columns([(name, self.collection[name].__doc__) for name in names])
 
     def update_config(self, merge: bool = True) -> None:
         """Invoke's steps, then the nearest ``invoke.yaml`` at or above the current folder
