@@ -4,6 +4,7 @@ exits 2 on a usage error."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -109,7 +110,13 @@ def usage_errors() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The ``briefexport`` console script."""
-    BriefexportProgram(
-        namespace=ns, name="briefexport", binary="briefexport", version=__version__
-    ).run(list(argv) if argv is not None else sys.argv)
+    """The ``briefexport`` console script; a reader that stops reading (``| head``) ends it
+    quietly, as the Python documentation's SIGPIPE recipe does."""
+    try:
+        BriefexportProgram(
+            namespace=ns, name="briefexport", binary="briefexport", version=__version__
+        ).run(list(argv) if argv is not None else sys.argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
