@@ -22,7 +22,7 @@ from briefexport.errors import SourceError
 from briefexport.model import Article
 from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import ResourcePolicy
-from briefexport.settings import Settings
+from briefexport.settings import PACKAGED, Settings
 from briefexport.source import bibliography
 from briefexport.source.citesyntax import Citation, bracketed, named_keys
 from briefexport.source.reader import read_article
@@ -31,7 +31,7 @@ from conftest import FIXTURES, ROOT
 
 HERE = FIXTURES / "citations"
 STYLES = ROOT / "styles"
-CHICAGO = STYLES / "chicago-notes-bibliography.csl"
+CHICAGO = PACKAGED / "styles" / "chicago-notes-bibliography.csl"
 HEAD = "---\ntitle: T\ndate: 2024-01-01\nauthor: A\nbibliography: refs.json\n---\n\n"
 
 

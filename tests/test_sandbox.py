@@ -22,7 +22,7 @@ from briefexport.errors import ResourceError, SourceError
 from briefexport.model import Notice
 from briefexport.sandbox import policy as fetch
 from briefexport.sandbox.policy import ResourcePolicy
-from briefexport.settings import Settings
+from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy.engine import css_string, layout, stylesheets, write_pdf
 from briefexport.writers import writer
@@ -113,8 +113,8 @@ def test_allowed_resources(policy, folder):
     assert policy.read(policy.resolve("good.png", folder)).startswith(b"\x89PNG")
     assert policy.read(policy.resolve("inner.svg", folder)).startswith(b"<svg")
     assert policy.read("data:text/plain,hello") == b"hello"
-    project = ResourcePolicy(roots=(ROOT / "styles",))
-    assert project.read((ROOT / "styles" / "fonts" / "PTSerif-Regular.ttf").as_uri())
+    project = ResourcePolicy(roots=(PACKAGED / "styles",))
+    assert project.read((PACKAGED / "styles" / "fonts" / "PTSerif-Regular.ttf").as_uri())
 
 
 CONTENT = [
@@ -407,7 +407,7 @@ def test_attachments_embed_nothing(article_in, settings):
 
 
 def test_templates_cannot_create_attachments():
-    for template in (ROOT / "templates").glob("*.j2"):
+    for template in (PACKAGED / "templates").glob("*.j2"):
         assert "attachment" not in template.read_text(encoding="utf-8"), template.name
 
 

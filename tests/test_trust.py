@@ -15,7 +15,7 @@ import pytest
 from jinja2.exceptions import SecurityError
 
 from briefexport.errors import ConfigError
-from briefexport.settings import find_project
+from briefexport.settings import PACKAGED, find_project
 from briefexport.weasy.templating import environment
 from conftest import KAZAKHSTAN, ROOT
 
@@ -27,7 +27,7 @@ def hostile_folder(tmp_path: Path) -> Path:
     """An article folder that brings its own brand and a template that runs a shell command."""
     folder = tmp_path / "incoming"
     shutil.copytree(ROOT / "styles", folder / "styles")
-    shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copytree(PACKAGED / "templates", folder / "templates")
     for template in (folder / "templates").glob("*.j2"):
         template.write_text(EXPLOIT + template.read_text(encoding="utf-8"), encoding="utf-8")
     shutil.copy(KAZAKHSTAN, folder / "article.md")
@@ -35,7 +35,7 @@ def hostile_folder(tmp_path: Path) -> Path:
 
 
 def test_a_template_cannot_reach_python_internals(hostile_folder):
-    template = environment(hostile_folder / "templates").from_string(EXPLOIT)
+    template = environment((hostile_folder / "templates",)).from_string(EXPLOIT)
     with pytest.raises(SecurityError):
         template.render()
 
@@ -49,7 +49,7 @@ def test_the_project_is_never_found_from_the_source(hostile_folder, tmp_path):
     refused = subprocess.run(
         [*command, "--out", str(out)], cwd=elsewhere, capture_output=True, text=True, env=env
     )
-    assert refused.returncode == 1
+    assert refused.returncode == 2  # no project: a usage error
     assert refused.stderr.startswith(
         f"error: no briefexport project (styles/brand.yaml) in or above {elsewhere}"
     )

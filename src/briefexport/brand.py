@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from briefexport.errors import ConfigError
+from briefexport.settings import PACKAGED, first_existing
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -92,7 +93,8 @@ def visible(character: str) -> bool:
 
 
 def load_brand(path: Path) -> Brand:
-    """Read and check ``styles/brand.yaml``; font files are resolved beside it.
+    """Read and check ``styles/brand.yaml``; font files are resolved beside it, else among the
+    packaged fonts.
 
     Cached per modification time, so a warm process (``invoke watch``) sees a rebrand.
     """
@@ -119,7 +121,7 @@ def _load_brand(path: Path, stamp: int) -> Brand:
                 str(f["family"]),
                 int(f["weight"]),
                 str(f["style"]),
-                (path.parent / f["file"]).resolve(),
+                first_existing((path.parent, PACKAGED / "styles"), f["file"]).resolve(),
             )
             for f in data.get("font-files", ())
         )

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from briefexport.errors import ConfigError
 
+PACKAGED = Path(__file__).resolve().parent / "defaults"
+"""The default ``templates/`` and ``styles/`` (and fonts) shipped in the package."""
 PAPERS = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
 PROFILES = ("default", "press")
 
@@ -36,18 +38,36 @@ class Settings:
 
     @property
     def templates(self) -> Path:
-        """The Jinja2 templates folder."""
+        """The project's own Jinja2 templates folder (it may be absent)."""
         return self.project / "templates"
 
     @property
     def styles(self) -> Path:
-        """The stylesheets, brand file and fonts."""
+        """The project's own stylesheets, brand file and fonts (it may be absent)."""
         return self.project / "styles"
+
+    @property
+    def template_dirs(self) -> tuple[Path, Path]:
+        """Where templates are looked up: the project's first, then the packaged defaults."""
+        return self.templates, PACKAGED / "templates"
+
+    @property
+    def style_dirs(self) -> tuple[Path, Path]:
+        """Where stylesheets and fonts are looked up: the project's, then the packaged ones."""
+        return self.styles, PACKAGED / "styles"
+
+    def template(self, name: str) -> Path:
+        """A template file: the project's own when it has one, else the packaged default."""
+        return first_existing(self.template_dirs, name)
+
+    def style(self, name: str) -> Path:
+        """A file under styles/: the project's own when it has one, else the packaged default."""
+        return first_existing(self.style_dirs, name)
 
     @property
     def brand_file(self) -> Path:
         """The one brand file every format reads."""
-        return self.styles / "brand.yaml"
+        return self.style("brand.yaml")
 
     @property
     def reference_docx(self) -> Path:
@@ -68,6 +88,11 @@ class Settings:
             "allow_remote": self.allow_remote,
             "embed_fonts": self.embed_fonts,
         }
+
+
+def first_existing(folders: tuple[Path, ...], name: str) -> Path:
+    """``folder/name`` in the first folder that has it (the first folder's when none has)."""
+    return next((f / name for f in folders if (f / name).is_file()), folders[0] / name)
 
 
 def find_project(start: Path, *, exact: bool = False) -> Path:

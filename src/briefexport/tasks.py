@@ -6,9 +6,10 @@ script runs the same one, so ``invoke build`` and ``briefexport build`` are the 
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,7 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from briefexport.errors import BriefExportError, one_line
+from briefexport.errors import BriefExportError, ConfigError, one_line
 
 if TYPE_CHECKING:
     from briefexport.settings import Settings
@@ -39,7 +40,7 @@ DEFAULTS = {
     "memory_budget": 1500,
 }
 
-COMMON_HELP = {
+FLAGS = {
     "source": "a source file or a folder of them (default: source/)",
     "out": "output folder; each article goes to OUT/<slug>/ (default: build/)",
     "paper": "letter (default) or a4",
@@ -54,14 +55,35 @@ COMMON_HELP = {
     "memory_budget": "megabytes of memory one output of one article may take (default: 1500)",
     "project": "the project folder (templates, styles, brand); default: the current folder "
     "or the nearest above it, never the source's folder",
+    "json": "print one JSON object per output on stdout (JSON Lines), for machines",
 }
+"""Every shared flag has one meaning, and one help text, in every task that takes it."""
+
+USAGE = 2
+"""Exit status for a usage or configuration error (an article that fails gives 1)."""
+
+
+def command(positional: Sequence[str] = (), **own: str) -> Callable[[Any], Any]:
+    """A task with help for every flag (shared flags keep their shared text) and no short
+    flags: Invoke would derive them from each task's own flags, so ``-p`` would mean
+    ``--paper`` in one task and ``--profile`` in another."""
+
+    def wrap(body: Any) -> Any:
+        names = [name for name in inspect.signature(body).parameters if name != "c"]
+        helps = {name: own.get(name) or FLAGS[name] for name in names}
+        return task(help=helps, positional=list(positional), auto_shortflags=False)(body)
+
+    return wrap
 
 
 @contextmanager
 def clean_errors() -> Iterator[None]:
-    """Library errors become one line on stderr and a non-zero exit, never a traceback."""
+    """Library errors become one line on stderr and a non-zero exit, never a traceback:
+    2 for bad settings, 1 for anything else."""
     try:
         yield
+    except ConfigError as exc:
+        raise Exit(f"error: {exc}", code=USAGE) from None
     except BriefExportError as exc:
         raise Exit(f"error: {exc}", code=1) from None
     except KeyboardInterrupt:
@@ -79,40 +101,34 @@ def option(c: Context, name: str, value: Any) -> Any:
     return value if value not in (None, "", 0, False) else c.config.briefexport[name]
 
 
-def run_build(
-    c: Context,
-    formats: Sequence[str],
-    source: str | None,
-    out: str | None,
-    paper: str | None,
-    profile: str | None,
-    jobs: int,
-    force: bool,
-    strict: bool,
-    allow_remote: bool,
-    project: str | None = None,
-    budgets: tuple[float, int] = (0, 0),
-    no_embed_fonts: bool = False,
-) -> None:
-    """Shared by build, pdf, memo and summary; ``budgets`` are seconds and megabytes."""
+def run_build(c: Context, formats: Sequence[str], flags: dict[str, Any]) -> None:
+    """Shared by build, pdf, memo and summary."""
     from briefexport.build.pipeline import build, discover
     from briefexport.commands.console import progress, report
 
     with clean_errors():
         settings = replace(
-            settings_from(c, paper, profile, strict, allow_remote, project, no_embed_fonts),
-            time_budget=float(option(c, "time_budget", budgets[0])),
-            memory_budget=int(option(c, "memory_budget", budgets[1])),
+            settings_from(
+                c,
+                flags["paper"],
+                flags["profile"],
+                flags["strict"],
+                flags["allow_remote"],
+                flags["project"],
+                flags["no_embed_fonts"],
+            ),
+            time_budget=float(option(c, "time_budget", flags["time_budget"])),
+            memory_budget=int(option(c, "memory_budget", flags["memory_budget"])),
         )
-        sources = discover(Path(option(c, "source", source)))
-        with progress(len(sources)) as on_result:
+        sources = discover(Path(option(c, "source", flags["source"])))
+        with progress(len(sources), flags["json"]) as on_result:
             result = build(
                 sources,
-                Path(option(c, "out", out)),
+                Path(option(c, "out", flags["out"])),
                 settings,
                 formats,
-                force=force,
-                jobs=int(option(c, "jobs", jobs)),
+                force=flags["force"],
+                jobs=int(option(c, "jobs", flags["jobs"])),
                 on_result=on_result,
             )
         report(result)
@@ -120,8 +136,11 @@ def run_build(
         raise Exit(code=1)
 
 
-def format_task(name: str, formats: Sequence[str] | None, doc: str) -> Any:
-    """A build task limited to some formats (all configured formats when None)."""
+def format_task(
+    name: str, formats: Sequence[str] | None, doc: str, without: tuple[str, ...] = ()
+) -> Any:
+    """A build task limited to some formats (all configured formats when None), taking every
+    build flag but those ``without`` (a flag that cannot change its outputs)."""
 
     def run(
         c: Context,
@@ -137,36 +156,34 @@ def format_task(name: str, formats: Sequence[str] | None, doc: str) -> Any:
         time_budget: float = 0,
         memory_budget: int = 0,
         no_embed_fonts: bool = False,
+        json: bool = False,
     ) -> None:
-        chosen = formats or option(c, "formats", None)
-        budgets = (time_budget, memory_budget)
-        run_build(
-            c,
-            chosen,
-            source,
-            out,
-            paper,
-            profile,
-            jobs,
-            force,
-            strict,
-            allow_remote,
-            project,
-            budgets,
-            no_embed_fonts,
-        )
+        flags = {name: value for name, value in locals().items() if name in FLAGS}
+        run_build(c, formats or option(c, "formats", None), flags)
 
+    signature = inspect.signature(run)
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for p in signature.parameters.values() if p.name not in without]
+    )
     run.__name__ = run.__qualname__ = name
     run.__doc__ = doc
-    return task(help=COMMON_HELP)(run)
+    return command()(run)
 
 
 build = format_task("build", None, "Build every article: PDF, Word memo and one-page summary.")
 pdf = format_task(
-    "pdf", ["pdf"], "Build the print-ready PDF (and the press PDF with --profile press)."
+    "pdf",
+    ["pdf"],
+    "Build the print-ready PDF (and the press PDF with --profile press).",
+    ("no_embed_fonts",),
 )
-memo = format_task("memo", ["memo"], "Build only the editable Word memo.")
-summary = format_task("summary", ["summary"], "Build only the one-page executive summary.")
+memo = format_task("memo", ["memo"], "Build only the editable Word memo.", ("profile",))
+summary = format_task(
+    "summary",
+    ["summary"],
+    "Build only the one-page executive summary.",
+    ("profile", "no_embed_fonts"),
+)
 
 
 def settings_from(
@@ -194,22 +211,20 @@ def settings_from(
     )
 
 
-@task(
-    help={
-        "source": COMMON_HELP["source"],
-        "strict": "fail on warnings too",
-        "project": COMMON_HELP["project"],
-    }
-)
+@command(strict="fail on warnings too")
 def check(
-    c: Context, source: str | None = None, strict: bool = False, project: str | None = None
+    c: Context,
+    source: str | None = None,
+    strict: bool = False,
+    allow_remote: bool = False,
+    project: str | None = None,
 ) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
     from briefexport.build.pipeline import discover
     from briefexport.commands.check import check_source
 
     with clean_errors():
-        settings = settings_from(c, project=project)
+        settings = settings_from(c, allow_remote=allow_remote, project=project)
         findings = [
             f
             for path in discover(Path(option(c, "source", source)))
@@ -224,14 +239,9 @@ def check(
         raise Exit(code=1)
 
 
-@task(
-    help={
-        "source": COMMON_HELP["source"],
-        "out": COMMON_HELP["out"],
-        "profile": "also verify <slug>-press.pdf when press",
-        "formats": "comma-separated formats to verify (default: the configured formats)",
-        "project": COMMON_HELP["project"],
-    }
+@command(
+    profile="also verify <slug>-press.pdf when press",
+    formats="comma-separated formats to verify (default: the configured formats)",
 )
 def verify(
     c: Context,
@@ -268,45 +278,36 @@ def verify(
         raise Exit(f"{failures} outputs lost content or failed a check", code=1)
 
 
-@task(
-    help={
-        "source": COMMON_HELP["source"],
-        "out": COMMON_HELP["out"],
-        "paper": COMMON_HELP["paper"],
-        "profile": COMMON_HELP["profile"],
-        "project": COMMON_HELP["project"],
-    }
-)
+@command()
 def watch(
     c: Context,
     source: str | None = None,
     out: str | None = None,
     paper: str | None = None,
     profile: str | None = None,
+    jobs: int = 0,
+    strict: bool = False,
+    allow_remote: bool = False,
     project: str | None = None,
 ) -> None:
     """Rebuild on every change to sources, templates or styles, in one warm process."""
-    from briefexport.commands.console import report
     from briefexport.commands.watch import watch as watch_forever
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, project=project)
+        settings = settings_from(c, paper, profile, strict, allow_remote, project)
         watch_forever(
             Path(option(c, "source", source)),
             Path(option(c, "out", out)),
             settings,
             option(c, "formats", None),
-            report,
+            int(option(c, "jobs", jobs)),
         )
 
 
-@task(
-    help={
-        "title": "the article's title (the file is named by its slug)",
-        "author": "the author's name (default: Author Name)",
-        "source": "folder for the new file (default: source/)",
-        "project": COMMON_HELP["project"],
-    }
+@command(
+    title="the article's title (the file is named by its slug)",
+    author="the author's name (default: Author Name)",
+    source="the folder of sources to add it to (default: source/)",
 )
 def new(
     c: Context,
@@ -325,55 +326,63 @@ def new(
     print(path)
 
 
-@task(help={"force": "overwrite an existing templates/memo-reference.docx"})
-def reference_docx(c: Context, force: bool = False) -> None:
+@command(
+    positional=["folder"],
+    folder="the new project's folder, created if need be (default: the current folder)",
+    name='the institute\'s name, for the brand and the README (default: "Your Institute")',
+)
+def init(c: Context, folder: str | None = None, name: str = "Your Institute") -> None:
+    """Start a new project: a sample article, the brand, settings and a README; never overwrites."""
+    from briefexport.commands.scaffold import init_project
+
+    with clean_errors():
+        written = init_project(Path(folder or "."), name)
+    for path in written:
+        print(path)
+    print(f"next: cd {folder or '.'} && briefexport build", file=sys.stderr)
+
+
+@command(force="regenerate it even if templates/memo-reference.docx exists")
+def reference_docx(c: Context, force: bool = False, project: str | None = None) -> None:
     """Write the brand's Word styles to templates/memo-reference.docx for a designer to restyle."""
     from briefexport.writers.memo.writer import write_reference_docx
 
     with clean_errors():
-        settings = settings_from(c)
+        settings = settings_from(c, project=project)
         target = settings.reference_docx
         if target.exists() and not force:
             raise Exit(
                 f"error: {target} exists; its styles already win (--force to regenerate)", code=1
             )
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_reference_docx(settings, target)
     print(target)
 
 
-@task(help={"out": "output folder to remove (default: build/)"})
+@command(out="output folder to remove (default: build/)")
 def clean(c: Context, out: str | None = None) -> None:
     """Remove the output folder."""
     target = Path(option(c, "out", out))
     if target.resolve() in (Path.cwd().resolve(), Path.home().resolve(), Path("/")):
-        raise Exit(f"error: refusing to remove {target}", code=1)
+        raise Exit(f"error: refusing to remove {target}", code=USAGE)
     shutil.rmtree(target, ignore_errors=True)
     print(f"removed {target}")
 
 
-@task
-def doctor(c: Context) -> None:
-    """Check the system libraries and fonts the build needs; print the command that fixes each."""
+@command(project="the project to check (default: the current folder or the nearest above it)")
+def doctor(c: Context, project: str | None = None) -> None:
+    """Check what the build and the tests need; print the exact command that fixes each gap."""
     from briefexport.commands.doctor import diagnose
 
     problems = 0
-    for ok, line in diagnose(Path.cwd()):
-        print(("ok     " if ok else "MISSING ") + line)
-        problems += not ok
+    for level, line in diagnose(Path(option(c, "project", project) or Path.cwd())):
+        print(f"{level:<8}{line}")
+        problems += level == "MISSING"
     if problems:
         raise Exit(code=1)
 
 
-ns = Collection(build, pdf, memo, summary, check, verify, watch, new, reference_docx, clean, doctor)
+ns = Collection(
+    build, pdf, memo, summary, watch, check, verify, new, init, reference_docx, clean, doctor
+)
 ns.configure({"briefexport": DEFAULTS})
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """The ``briefexport`` console script: this collection under invoke's Program."""
-    from invoke.program import Program
-
-    from briefexport import __version__
-
-    Program(namespace=ns, name="briefexport", binary="briefexport", version=__version__).run(
-        list(argv) if argv is not None else sys.argv
-    )

@@ -99,7 +99,7 @@ def summary_findings(article: Article) -> Iterator[Finding]:
 def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
     """Images (alt text, existence, format), dead relative links and anchors, lost footnotes."""
     policy = ResourcePolicy(
-        roots=(article.folder, settings.templates, settings.styles),
+        roots=(article.folder, *settings.template_dirs, *settings.style_dirs),
         allow_remote=settings.allow_remote,
     )
     anchors = set(heading_anchors(article.body))

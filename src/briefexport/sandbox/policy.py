@@ -177,7 +177,7 @@ class ResourcePolicy:
 def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
     """The sandbox for one article: its own folder plus the project's templates and styles."""
     return ResourcePolicy(
-        roots=(article.folder, settings.templates, settings.styles),
+        roots=(article.folder, *settings.template_dirs, *settings.style_dirs),
         allow_remote=settings.allow_remote,
         strict=settings.strict,
     )

@@ -27,6 +27,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
 from briefexport.model import References
+from briefexport.settings import PACKAGED, first_existing
 from briefexport.source.bibliography import (
     PANDOC_SECONDS,
     Library,
@@ -121,11 +122,13 @@ def resolve(
 
 
 def read_style(path: Path, options: Options, styles: Path | None) -> tuple[Path, bytes]:
-    """The ``csl:`` file beside the source, or the project's default style."""
+    """The ``csl:`` file beside the source, or the default style: the project's own
+    ``styles/`` first, then the packaged one."""
     if options.csl:
         return read_resource(path, options.csl_line, options.csl, "style")
-    default = styles / DEFAULT_STYLE if styles else None
-    if default is None or not default.is_file():
+    packaged = PACKAGED / "styles"
+    default = first_existing((styles, packaged) if styles else (packaged,), DEFAULT_STYLE)
+    if not default.is_file():
         raise SourceError(
             path,
             options.lines[0],

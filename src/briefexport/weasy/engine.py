@@ -75,7 +75,7 @@ def forget_images() -> None:
 def stylesheets(settings: Settings, names: tuple[str, ...]) -> tuple[CSS, ...]:
     """Parsed stylesheets (brand properties, page size, then the named files), cached per
     modification time of the files so a warm process picks up edits."""
-    files = (settings.brand_file, *(settings.styles / name for name in names))
+    files = (settings.brand_file, *(settings.style(name) for name in names))
     stamps = tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in files)
     return _stylesheets(settings, names, stamps)
 
@@ -86,18 +86,18 @@ def _stylesheets(
 ) -> tuple[CSS, ...]:
     brand = load_brand(settings.brand_file)
     width, height = settings.page_size
-    fetcher = SandboxFetcher(ResourcePolicy(roots=(settings.styles,)))
+    fetcher = SandboxFetcher(ResourcePolicy(roots=settings.style_dirs))
     sheets = [
         CSS(
             string=brand.css(),
             font_config=FONTS,
             url_fetcher=fetcher,
-            base_url=settings.styles.as_uri() + "/",
+            base_url=settings.brand_file.parent.as_uri() + "/",
         ),
         CSS(string=f"@page {{ size: {width} {height}; }}", font_config=FONTS),
     ]
     sheets += [
-        CSS(filename=str(settings.styles / name), font_config=FONTS, url_fetcher=fetcher)
+        CSS(filename=str(settings.style(name)), font_config=FONTS, url_fetcher=fetcher)
         for name in names
     ]
     return tuple(sheets)
@@ -148,7 +148,7 @@ def template_context(
 
 def render_html(template: str, context: dict[str, object], settings: Settings) -> str:
     """A template rendered to an HTML string."""
-    return environment(settings.templates).get_template(template).render(context)
+    return environment(settings.template_dirs).get_template(template).render(context)
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""The Jinja2 environment: sandboxed, autoescaped, strict, loading only the project's templates.
+"""The Jinja2 environment: sandboxed, autoescaped, strict, loading only the project's templates
+and the packaged defaults, file by file (the project's own file wins).
 
 The project is trusted and found apart from any article (see ``settings.find_project``); the
 sandbox holds even so, so a template cannot reach Python internals (``x.__init__.__globals__``).
@@ -14,10 +15,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 
 @cache
-def environment(templates: Path) -> Environment:
-    """One environment per templates folder; source text is passed as data, never as a template."""
+def environment(templates: tuple[Path, ...]) -> Environment:
+    """One environment per list of template folders, searched in order; source text is passed
+    as data, never as a template."""
     return SandboxedEnvironment(
-        loader=FileSystemLoader(templates),
+        loader=FileSystemLoader(list(templates)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
