@@ -19,13 +19,13 @@ import pytest
 from docx.shared import Inches, Mm, RGBColor
 from lxml import etree
 
+from briefexport.commands.memoread import verify_memo
 from briefexport.commands.verify import (
     Block,
     Finding,
     letters,
     missing_in_order,
     source_blocks,
-    verify_memo,
 )
 from briefexport.model import Article
 from briefexport.settings import Settings
