@@ -206,7 +206,7 @@ def verify(
                 failures += not finding.ok
                 print(f"{'ok' if finding.ok else 'FAIL'}\t{finding.path}")
                 for block in finding.missing:
-                    print(f"  missing {block.kind}: {block.text[:70]}")
+                    print(f"  {path}:{block.line}: missing {block.kind}: {block.text[:70]}")
                 for problem in finding.problems:
                     print(f"  {problem}")
     if failures:

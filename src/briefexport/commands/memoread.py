@@ -13,7 +13,9 @@ from briefexport.commands.verify import (
     Block,
     Finding,
     ListItem,
+    end_blocks,
     image_problems,
+    key_line,
     list_items,
     missing_in_order,
     source_blocks,
@@ -69,15 +71,23 @@ def header_blocks(article: Article) -> list[Block]:
 
     words, memo = labels(article.lang), article.memo
     fields = (
-        ("to", memo.to),
-        ("from", memo.sender or article.author_names),
-        ("cc", memo.cc),
-        ("date", article.date_long),
-        ("subject", memo.subject or article.title),
+        ("to", memo.to, ("memo", "to")),
+        (
+            "from",
+            memo.sender or article.author_names,
+            ("memo", "from") if memo.sender else ("author",),
+        ),
+        ("cc", memo.cc, ("memo", "cc")),
+        ("date", article.date_long, ("date",)),
+        (
+            "subject",
+            memo.subject or article.title,
+            ("memo", "subject") if memo.subject else ("title",),
+        ),
     )
     return [
-        Block(f"memo {key}", f"{words[key]} {value}", article.front_matter_lines.get(("memo",), 1))
-        for key, value in fields
+        Block(f"memo {key}", f"{words[key]} {value}", key_line(article, *where))
+        for key, value, where in fields
         if value
     ]
 
@@ -90,15 +100,6 @@ def memo_summary(article: Article) -> tuple[list[Block], list[Block]]:
     blocks = summary_blocks(article)
     closing = [b for b in blocks if b.kind == "recommendation"]
     return [b for b in blocks if b.kind != "recommendation"], closing
-
-
-def end_blocks(article: Article) -> list[Block]:
-    """The authors' bios and the copyright line."""
-    lines = article.front_matter_lines
-    blocks = [Block("bio", a.bio, lines.get(("author",), 1)) for a in article.authors if a.bio]
-    if article.copyright:
-        blocks.append(Block("copyright", article.copyright, lines.get(("copyright",), 1)))
-    return blocks
 
 
 def numbered_paragraphs(document: Any) -> list[Numbered]:

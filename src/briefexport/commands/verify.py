@@ -284,14 +284,8 @@ def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -
     classify(pages, furniture)
     body, _ = source_blocks(article)
     notes = source_notes(article)
-    head = [Block("title", article.title, article.front_matter_lines.get(("title",), 1))]
-    tail = [
-        Block("bio", a.bio, article.front_matter_lines.get(("author",), 1))
-        for a in article.authors
-        if a.bio
-    ]
-    if article.copyright:
-        tail.append(Block("copyright", article.copyright, _key_line(article, "copyright")))
+    head = [Block("title", article.title, key_line(article, "title"))]
+    tail = end_blocks(article)
     text = "".join(page.text("body") for page in pages)
     finding.missing += missing_in_order([*head, *body, *tail], text)
     note_problems(notes, pages, finding)
@@ -302,14 +296,30 @@ def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -
         finding.problems += check(path)
 
 
-def _key_line(article: Article, *key: str) -> int:
-    return article.front_matter_lines.get(key, 1)
+def key_line(article: Article, *key: str) -> int:
+    """The file line of a front matter key path, or of its nearest parent that has one."""
+    lines = article.front_matter_lines
+    return next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
+
+
+def end_blocks(article: Article) -> list[Block]:
+    """The authors' bios and the copyright line."""
+    blocks = [
+        Block("bio", author.bio, key_line(article, "author", str(index), "bio"))
+        for index, author in enumerate(article.authors)
+        if author.bio
+    ]
+    if article.copyright:
+        blocks.append(Block("copyright", article.copyright, key_line(article, "copyright")))
+    return blocks
 
 
 def note_problems(notes: list[Block], pages: list[Page], finding: Finding) -> None:
     """Each note found at the foot of a page, word for word, numbered in call order, on the
-    page of its first call."""
+    page of its first call (or first on the next page: a note that cannot fit is carried
+    over, as typesetters do)."""
     printed = [(page.number, n, text) for page in pages for n, text in page.notes()]
+    opening = {page.notes()[0][0]: page.number for page in pages if page.notes()}
     first_call: dict[int, int] = {}
     body_calls: list[int] = []
     for page in pages:
@@ -335,9 +345,10 @@ def note_problems(notes: list[Block], pages: list[Page], finding: Finding) -> No
         if find_block(note, text, 0) < 0:
             finding.missing.append(note)
         call = first_call.get(number)
+        carried = call is not None and where == call + 1 and opening.get(number) == where
         if call is None:
             finding.problems.append(f"line {note.line}: note {number} has no call in the text")
-        elif call != where:
+        elif call != where and not carried:
             finding.problems.append(
                 f"line {note.line}: note {number} is printed on page {where}, "
                 f"its call on page {call}"
@@ -435,14 +446,14 @@ def verify_summary(article: Article, path: Path, finding: Finding, publisher: st
 def summary_blocks(article: Article) -> list[Block]:
     """The summary's items, each at its line in the front matter (line 1 when derived)."""
     summary = article.effective_summary
-    line = _key_line(article, "summary", "bottom-line")
+    line = key_line(article, "summary", "bottom-line")
     blocks = [Block("bottom line", summary.bottom_line, line)]
     for key, kind, items in (
         ("key-points", "key point", summary.key_points),
         ("recommendations", "recommendation", summary.recommendations),
     ):
         blocks += [
-            Block(kind, item, _key_line(article, "summary", key, str(index)))
+            Block(kind, item, key_line(article, "summary", key, str(index)))
             for index, item in enumerate(items)
         ]
     return blocks
