@@ -156,7 +156,9 @@ def test_far_too_long_fails_with_one_clear_line_and_keeps_the_old_summary(tmp_pa
     assert re.fullmatch(
         rf"{re.escape(str(source))}:{summary_key_line(source)}: summary overflows one page by \d{{3}}% at the 9 pt floor "
         r"\(shorten summary\.key-points: 1,589 words, summary\.recommendations: 980 words, "
-        r"summary\.bottom-line: 72 words\)",
+        r"summary\.bottom-line: 72 words; the PDF and memo are written without it, and "
+        rf"'invoke pdf --source {re.escape(str(source))} memo --source {re.escape(str(source))}' "
+        r"builds just those\)",
         report.failed[0].error,
     ), report.failed[0].error
     assert summary.read_bytes() == previous
@@ -180,8 +182,8 @@ def test_without_summary_the_page_is_derived_with_a_warning(settings):
     assert letters("The Ferghana Valley’s water disputes are no longer") in text
     assert letters("Recommendations") not in text
     assert [str(n) for n in output.notices] == [
-        f"{DERIVED}:1: warning: no summary in the front matter; "
-        "derived from the lede and section openings"
+        f"{DERIVED}:1: warning: no summary in the front matter; the one-pager's is derived "
+        "from the opening and 3 section leads (write summary: in the front matter to choose)"
     ]
     assert output.notices[0] == summary_notice(article)
 

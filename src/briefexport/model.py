@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ class Summary:
     key_points: tuple[str, ...] = ()
     recommendations: tuple[str, ...] = ()
     derived: bool = False
+    omitted: int = 0
+    """Section leads a derived summary left out to fit its page."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class Article:
 
     @property
     def effective_summary(self) -> Summary:
-        """The authored summary, or one derived from the lede and the section openings."""
+        """The authored summary, or one derived from the opening and the section leads."""
         return self.summary or derive_summary(self.body)
 
     @property
@@ -127,35 +130,110 @@ class Article:
         return long_date(self.date, self.lang)
 
 
-def derive_summary(body: SyntaxTreeNode) -> Summary:
-    """Lede as bottom line, first sentence of each section as key points."""
-    from briefexport.render.text import first_sentence, plain_text
+BOTTOM_LINE_WORDS = 60
+KEY_POINT_WORDS = 40
+"""A derived summary's limits (``check`` asks the same of an authored one): with at most
+:data:`KEY_POINTS` points, it fits the one-pager well above the 9 pt floor by construction."""
+KEY_POINTS = 6
+SIGN_OFF = re.compile(
+    r"^(?:(?:we|i)(?: will|'ll| shall| look forward| hope to)|thank you|thanks|for more|contact)\b",
+    re.IGNORECASE,
+)
 
-    lede = ""
-    points: list[str] = []
-    in_section = False
-    for node in body.children:
+
+def derive_summary(body: SyntaxTreeNode) -> Summary:
+    """The opening's first sentences (up to 60 words) as bottom line; as key points, the first
+    sentence of each section's lead paragraph, up to six of at most 40 words each. Never a
+    heading, a figure, a line that only introduces what follows, or a closing sign-off."""
+    from briefexport.render.text import first_sentence
+
+    leads: list[str] = []
+    opening = ""
+    after_heading = False
+    prose = [n for n in body.children if n.type in ("heading", "paragraph")]
+    paragraphs = [n for n in prose if n.type == "paragraph" and _is_prose(n)]
+    for node in prose:
         if node.type == "heading":
-            in_section = True
+            after_heading = True
             continue
-        if node.type != "paragraph":
+        if node not in paragraphs:
             continue
-        text = plain_text(node)
-        if not lede:
-            lede = text
-            in_section = False
-        elif in_section:
-            points.append(first_sentence(text))
-            in_section = False
-    return Summary(bottom_line=lede, key_points=tuple(points), derived=True)
+        text = _text(node)
+        if not opening:
+            opening = text
+        elif after_heading and not _closing(node, paragraphs, text):
+            leads.append(first_sentence(text))
+        after_heading = False
+    if not opening:  # no running text at all: the first paragraph that is not a figure
+        first = next((n for n in prose if n.type == "paragraph" and _text(n)), None)
+        opening = _text(first) if first and not _is_figure(first) else ""
+    fitting = [lead for lead in leads if len(lead.split()) <= KEY_POINT_WORDS]
+    points = tuple(fitting[:KEY_POINTS])
+    return Summary(_opening(opening), points, derived=True, omitted=len(leads) - len(points))
+
+
+def _text(node: SyntaxTreeNode) -> str:
+    from briefexport.render.text import plain_text
+
+    return plain_text(node)
+
+
+def _is_figure(node: SyntaxTreeNode) -> bool:
+    inline = node.children[0] if node.children else None
+    return bool(inline and len(inline.children) == 1 and inline.children[0].type == "image")
+
+
+def _is_prose(node: SyntaxTreeNode) -> bool:
+    """A paragraph of running text: not a figure, not a bold line standing in for a heading,
+    not a short line that introduces a list or table."""
+    inline = node.children[0] if node.children else None
+    parts = [c for c in inline.children if c.type != "text" or c.content.strip()] if inline else []
+    if not parts or (len(parts) == 1 and parts[0].type != "text"):
+        return False  # a figure, or a bold or linked line alone
+    text = _text(node)
+    return len(text.split()) >= 4 and not text.endswith(":")
+
+
+def _closing(node: SyntaxTreeNode, paragraphs: list[SyntaxTreeNode], text: str) -> bool:
+    """A sign-off: a sentence of thanks or promise, or a one-sentence last paragraph."""
+    from briefexport.render.text import first_sentence
+
+    last = node is paragraphs[-1] and first_sentence(text) == text
+    return last or bool(SIGN_OFF.match(text))
+
+
+def _opening(text: str) -> str:
+    """The opening's first sentences, up to BOTTOM_LINE_WORDS words (a longer first sentence
+    is cut at a word)."""
+    from briefexport.render.text import first_sentence
+
+    taken: list[str] = []
+    rest = text
+    while rest:
+        sentence = first_sentence(rest)
+        if taken and len(" ".join([*taken, sentence]).split()) > BOTTOM_LINE_WORDS:
+            break
+        taken.append(sentence)
+        rest = rest[len(sentence) :].strip()
+    words = " ".join(taken).split()
+    return (
+        " ".join(words)
+        if len(words) <= BOTTOM_LINE_WORDS
+        else (" ".join(words[:BOTTOM_LINE_WORDS]) + " …")
+    )
 
 
 def summary_notice(article: Article) -> Notice | None:
     """The warning for a source without an authored summary (the one-pager derives one)."""
     if article.summary is not None:
         return None
+    derived = article.effective_summary
+    points = len(derived.key_points)
+    leads = f" and {points} section lead{'' if points == 1 else 's'}" if points else ""
+    left = f"; {derived.omitted} more left out so it fits one page" if derived.omitted else ""
     return Notice(
         article.path,
         1,
-        "no summary in the front matter; derived from the lede and section openings",
+        f"no summary in the front matter; the one-pager's is derived from the opening"
+        f"{leads}{left} (write summary: in the front matter to choose)",
     )

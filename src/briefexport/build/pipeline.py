@@ -394,7 +394,9 @@ def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str]) -> ArticleR
         result.seconds += item.seconds
         result.error = result.error or item.error
         result.inputs = result.inputs or item.inputs
-    if not result.error:  # an article's outputs are written together or not at all
+    # An article's outputs are written together or not at all, except that a summary too long
+    # for its page does not hold back the PDF and memo that rendered (its error says so).
+    if not any(item.error for item in ordered if item.format != "summary"):
         for item in ordered:
             if item.output:
                 write_atomic(item.output.path, item.data)

@@ -176,7 +176,9 @@ def overflow_error(article: Article, trial: Fit) -> LayoutError:
     line = summary_line(article)
     return LayoutError(
         f"{article.path}:{line}: summary overflows one page by {over}% at the "
-        f"{FLOOR_PT:g} pt floor ({shorten_hint(article.effective_summary)})"
+        f"{FLOOR_PT:g} pt floor ({shorten_hint(article.effective_summary)}; "
+        f"the PDF and memo are written without it, and "
+        f"'invoke pdf --source {article.path} memo --source {article.path}' builds just those)"
     )
 
 
