@@ -156,9 +156,9 @@ def test_far_too_long_fails_with_one_clear_line_and_keeps_the_old_summary(tmp_pa
     assert re.fullmatch(
         rf"{re.escape(str(source))}:{summary_key_line(source)}: summary overflows one page by \d{{3}}% at the 9 pt floor "
         r"\(shorten summary\.key-points: 1,589 words, summary\.recommendations: 980 words, "
-        r"summary\.bottom-line: 72 words; the PDF and memo are written without it, and "
+        r"summary\.bottom-line: 72 words; "
         rf"'invoke pdf --source {re.escape(str(source))} memo --source {re.escape(str(source))}' "
-        r"builds just those\)",
+        r"builds the PDF and memo without it\)",
         report.failed[0].error,
     ), report.failed[0].error
     assert summary.read_bytes() == previous
@@ -171,7 +171,7 @@ def test_overflow_measures_against_the_floor(write_source, settings):
         SummaryWriter().fit(read_article(source), settings)
     found = re.search(r"by (\d+)%", str(caught.value))
     assert found, caught.value
-    assert 300 <= int(found[1]) <= 600  # about 2,600 words where about 500 fit
+    assert 250 <= int(found[1]) <= 600  # about 2,600 words where about 600 fit
 
 
 def test_without_summary_the_page_is_derived_with_a_warning(settings):

@@ -237,3 +237,29 @@ def summary_notice(article: Article) -> Notice | None:
         f"no summary in the front matter; the one-pager's is derived from the opening"
         f"{leads}{left} (write summary: in the front matter to choose)",
     )
+
+
+MOST_ITEMS = 6
+"""Key points and recommendations a one-pager is designed for (three to six)."""
+
+
+def item_count_notices(article: Article) -> list[Notice]:
+    """A warning for each authored list longer than :data:`MOST_ITEMS`, at its key's line."""
+    if article.summary is None:
+        return []
+    notices = []
+    for key, name, items in (
+        ("key-points", "key points", article.summary.key_points),
+        ("recommendations", "recommendations", article.summary.recommendations),
+    ):
+        if len(items) > MOST_ITEMS:
+            line = article.front_matter_lines.get(("summary", key), 1)
+            notices.append(
+                Notice(
+                    article.path,
+                    line,
+                    f"summary has {len(items)} {name} (keep {MOST_ITEMS} or fewer: a reader "
+                    "takes in a few at a glance)",
+                )
+            )
+    return notices
