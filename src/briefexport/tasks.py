@@ -78,11 +78,12 @@ def run_build(
 ) -> None:
     """Shared by build, pdf, memo and summary."""
     from briefexport.build.pipeline import build, discover
-    from briefexport.commands.console import progress, report
+    from briefexport.commands.console import progress, report, skipped_notice
 
     with clean_errors():
         settings = settings_from(c, paper, profile, strict, allow_remote, source)
         sources = discover(Path(option(c, "source", source)))
+        skipped_notice(Path(option(c, "source", source)))
         with progress(len(sources)) as on_result:
             result = build(
                 sources,
@@ -154,9 +155,11 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
     from briefexport.build.pipeline import discover
     from briefexport.commands.check import check_source
+    from briefexport.commands.console import plural, skipped_notice
 
     with clean_errors():
         settings = settings_from(c, source=source)
+        skipped_notice(Path(option(c, "source", source)))
         findings = [
             f
             for path in discover(Path(option(c, "source", source)))
@@ -166,7 +169,7 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
         print(finding)
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
-    print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
+    print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
     if errors or (strict and warnings):
         raise Exit(code=1)
 
@@ -210,7 +213,8 @@ def verify(
                 for problem in finding.problems:
                     print(f"  {problem}")
     if failures:
-        raise Exit(f"{failures} outputs lost content or failed a check", code=1)
+        lost = "output lost" if failures == 1 else "outputs lost"
+        raise Exit(f"{failures} {lost} content or failed a check", code=1)
 
 
 @task(

@@ -5,8 +5,26 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from briefexport.build.pipeline import ArticleResult, BuildReport, Progress
+from briefexport.build.pipeline import ArticleResult, BuildReport, Progress, not_sources
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 error", "2 errors", "1 article failed"-style counts: the word is its singular."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def skipped_notice(source: Path) -> None:
+    """One line naming the files of a source folder that are not Markdown sources."""
+    others = not_sources(source)
+    if others:
+        names = ", ".join(p.name for p in others[:8]) + (", …" if len(others) > 8 else "")
+        print(
+            f"notice: {source}: {plural(len(others), 'file')} skipped, not Markdown ({names}); "
+            "sources are .md or .markdown files",
+            file=sys.stderr,
+        )
 
 
 def is_terminal() -> bool:
@@ -70,7 +88,8 @@ def report(build: BuildReport) -> None:
     built = sum(o.built for r in build.results for o in r.outputs)
     skipped = sum(not o.built for r in build.results for o in r.outputs)
     print(
-        f"{built} outputs written, {skipped} up to date, {len(build.failed)} articles failed",
+        f"{plural(built, 'output')} written, {skipped:,} up to date, "
+        f"{plural(len(build.failed), 'article')} failed",
         file=sys.stderr,
     )
     for result in build.failed:

@@ -15,7 +15,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
 from briefexport.model import Article, Author, Memo, Notice, Summary
-from briefexport.source.markdown import ParseTimeoutError, parse, smarten
+from briefexport.source.markdown import ParseTimeoutError, parse, raw_html_lines, smarten
 
 MAX_SOURCE_BYTES = 2_000_000
 MAX_FRONT_MATTER = 50_000
@@ -26,7 +26,6 @@ MAX_NEARBY_NOTES = 15
 NEARBY = 400
 REQUIRED = ("title", "date", "author")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*\b[^<>]*|!--[^<>]*)>")
 DANGLING_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 CONTAINERS = ("bullet_list", "ordered_list", "blockquote")
@@ -91,7 +90,15 @@ def read_article(path: Path | str) -> Article:
         ) from None
     check_depth(path, body, front.body_first_line)
     check_note_clusters(path, body, front.body_first_line)
-    notices = scan_body(path, body, front.body_first_line)
+    raw_html = tuple(
+        Notice(
+            path, front.body_first_line + line, "raw HTML is not rendered; it is printed as text"
+        )
+        for line in raw_html_lines(front.body)
+    )
+    notices = tuple(
+        sorted(scan_body(path, body, front.body_first_line) + raw_html, key=lambda n: n.line)
+    )
     if not body.children or all(n.type == "footnote_block" for n in body.children):
         raise SourceError(
             path,
@@ -130,12 +137,48 @@ def read_bytes(path: Path) -> bytes:
         raise SourceError(path, 1, f"cannot read: {exc.strerror}", "check permissions") from None
 
 
+FOREIGN = {
+    ".docx": "a Word document",
+    ".doc": "a Word document",
+    ".odt": "an OpenDocument text",
+    ".rtf": "a rich-text document",
+    ".pdf": "a PDF",
+    ".html": "an HTML page",
+    ".htm": "an HTML page",
+}
+
+
+def foreign_kind(path: Path, data: bytes) -> str:
+    """What a file that is not Markdown is, from its name or first bytes; '' for text."""
+    head = data[:512].lstrip().lower()
+    if path.suffix.lower() in FOREIGN:
+        return FOREIGN[path.suffix.lower()]
+    if head.startswith(b"%pdf"):
+        return FOREIGN[".pdf"]
+    if head.startswith(b"pk\x03\x04"):
+        return "a zipped document (Word or OpenDocument, say)"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return FOREIGN[".html"]
+    if head.startswith(b"{\\rtf"):
+        return FOREIGN[".rtf"]
+    return ""
+
+
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 text (a BOM is dropped), with CRLF and CR line endings made LF, and no control
     characters but tabs and line breaks."""
     if not data.strip():
         raise SourceError(
             path, 1, "the file is empty", "start with front matter: title, date, author"
+        )
+    if kind := foreign_kind(path, data):
+        raise SourceError(
+            path,
+            1,
+            f"this is {kind}, not a Markdown source",
+            "sources are Markdown with YAML front matter: convert it, e.g. "
+            f"'pandoc {path.name} -t commonmark_x -o {path.stem}.md', then add title, date "
+            "and author",
         )
     try:
         text = data.decode("utf-8-sig")
@@ -560,8 +603,6 @@ def scan_body(path: Path, body: SyntaxTreeNode, first_line: int) -> tuple[Notice
             continue
         line = first_line + node.map[0]
         text = "".join(child.content for child in node.walk() if child.type == "text")
-        if RAW_HTML.search(text):
-            notices.append(Notice(path, line, "raw HTML is not rendered; it is printed as text"))
         for match in DANGLING_NOTE.finditer(text):
             notices.append(
                 Notice(path, line, f"footnote [^{match[1]}] has no definition; printed as text")
