@@ -109,9 +109,27 @@ def read_pages(path: Path) -> list[Page]:
 
     pages = []
     for number, page in enumerate(PdfReader(path).pages, start=1):
+        two_byte_codes(page)
         runs = page_runs(page)
         pages.append(Page(number, runs, group_lines(runs)))
     return pages
+
+
+def two_byte_codes(page: Any) -> None:
+    """Tell pypdf that a font whose encoding is an embedded CMap over two-byte codes (as
+    WeasyPrint writes once a font has more than 256 glyphs) reads two bytes a character:
+    pypdf reads such codes one byte at a time. Text maps to Unicode by code (ToUnicode), so
+    Identity-H reads it right; only this in-memory copy changes."""
+    from pypdf.generic import NameObject
+
+    fonts = page.get("/Resources", {}).get("/Font", {})
+    for reference in fonts.values():
+        font = reference.get_object()
+        encoding = font.get("/Encoding")
+        if font.get("/Subtype") != "/Type0" or not hasattr(encoding, "get_data"):
+            continue
+        if b"<0000> <ffff>" in encoding.get_object().get_data().lower():
+            font[NameObject("/Encoding")] = NameObject("/Identity-H")
 
 
 def page_runs(page: Any) -> list[Run]:
@@ -162,16 +180,21 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
         lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
         left = min((r.x for line in lines for r in line.runs), default=0.0)
         start = _note_area_start(lines, left)
+        number = 0
         for index, line in enumerate(lines):
             in_notes = start is not None and index >= start
             for run in line.runs:
                 if run.kind != "body":
                     continue
+                marker = NOTE_MARKER.match(run.text) if run is line.first else None
                 if CALL.match(run.text.strip()) and _is_call(run, line, normal):
                     run.kind = "note-call" if in_notes else "call"
                 elif in_notes:
-                    first = run is line.first and NOTE_MARKER.match(run.text)
-                    run.kind = "note-marker" if first else "note"
+                    # after the page's first note, a marker is the next number: a line of a
+                    # note may well open with "2009. "
+                    opens = marker and (not number or int(marker[1]) == number + 1)
+                    number = int(marker[1]) if marker and opens else number
+                    run.kind = "note-marker" if opens else "note"
                 elif run is line.first and LIST_MARKER.match(run.text) and len(line.runs) > 1:
                     run.kind = "marker"
 

@@ -11,6 +11,7 @@ Every finding names the source line it is about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -466,7 +467,8 @@ def pdf_structure_problems(path: Path) -> list[str]:
 
     reader = PdfReader(path)
     root: Any = reader.trailer["/Root"]
-    problems = []
+    problems: list[str] = []
+    boxes: set[str] = set()
     if "/StructTreeRoot" not in root or not root.get("/MarkInfo", {}).get("/Marked"):
         problems.append("not tagged (no structure tree): screen readers cannot read it")
     for number, page in enumerate(reader.pages, start=1):
@@ -481,4 +483,35 @@ def pdf_structure_problems(path: Path) -> list[str]:
             embedded = bool({"/FontFile", "/FontFile2", "/FontFile3"} & set(files))
             if not embedded and font.get("/Subtype") != "/Type3":
                 problems.append(f"font {font.get('/BaseFont', name)} on page {number} not embedded")
+            boxes.update(empty_boxes(font))
+    if boxes:
+        shown = "".join(sorted(boxes)[:12]) + ("…" if len(boxes) > 12 else "")
+        problems.append(
+            f"{len(boxes)} characters print as empty boxes, no font having them ({shown}): "
+            "install a font that covers them (invoke doctor)"
+        )
     return problems
+
+
+CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")
+UNICODE_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+<([0-9a-fA-F]+)>")
+
+
+def empty_boxes(font: Any) -> set[str]:
+    """The characters a font draws with its .notdef glyph (CID 0): WeasyPrint's encoding CMap
+    sends a character no font has there, and only its ToUnicode entry keeps the text."""
+    encoding, to_unicode = font.get("/Encoding"), font.get("/ToUnicode")
+    if not hasattr(encoding, "get_object") or to_unicode is None:
+        return set()
+    encoding = encoding.get_object()
+    if not hasattr(encoding, "get_data"):
+        return set()
+    codes = {c for c, cid in CID_CHAR.findall(encoding.get_data()) if cid == b"0" and int(c, 16)}
+    if not codes:
+        return set()
+    text = to_unicode.get_object().get_data()
+    return {
+        bytes.fromhex(u.decode()).decode("utf-16-be", "replace")
+        for c, u in UNICODE_CHAR.findall(text)
+        if c in codes
+    }
