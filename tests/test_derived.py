@@ -88,3 +88,47 @@ def test_an_authored_summary_too_long_keeps_the_pdf_and_memo(tmp_path: Path):
     assert "summary overflows one page" in failed.error
     assert f"'invoke pdf --source {source} memo --source {source}'" in failed.error
     assert sorted(p.name for p in (out / "brief").iterdir()) == ["brief-memo.docx", "brief.pdf"]
+
+
+MARKDOWN_SUMMARY = """---
+title: Markdown in the Summary
+date: 2024-05-01
+author: Jane Doe
+summary:
+  bottom-line: "The council's *new* plan, with [AFPC](https://www.afpc.org) and `HS 8542`."
+  key-points:
+    - "A **bold** claim about [the corridor](https://example.org/corridor)."
+    - "A link that must stay text: [x](javascript:alert(1))."
+  recommendations:
+    - "Publish the _tables_ every quarter."
+---
+
+The body.
+"""
+
+
+def test_summary_fields_accept_inline_markdown_in_all_three_outputs(tmp_path: Path):
+    import docx
+    from pypdf import PdfReader
+
+    from briefexport.commands.verify import verify_article
+
+    source = tmp_path / "md.md"
+    source.write_text(MARKDOWN_SUMMARY, encoding="utf-8")
+    out = tmp_path / "out"
+    assert build([source], out, Settings(project=ROOT), jobs=1).ok
+    article = read_article(source)
+    for finding in verify_article(article, out, ["pdf", "memo", "summary"], "AFPC"):
+        assert finding.ok, (finding.path.name, finding.missing, finding.problems)
+    summary = PdfReader(out / "md" / "md-summary.pdf")
+    text = summary.pages[0].extract_text()
+    assert "The council’s new plan, with AFPC and HS 8542." in " ".join(text.split())
+    assert not {"*", "`", "[", "javascript"} & set(text.split()) and "](" not in text
+    links = [a.get_object()["/A"]["/URI"] for a in summary.pages[0]["/Annots"]]
+    assert "https://www.afpc.org" in links and not any("javascript" in u for u in links)
+    memo = docx.Document(str(out / "md" / "md-memo.docx"))
+    [bottom] = [p for p in memo.paragraphs if p.text.startswith("The council")]
+    assert bottom.text == "The council’s new plan, with AFPC and HS 8542."
+    assert [r.text for r in bottom.runs if r.italic] == ["new"]
+    [point] = [p for p in memo.paragraphs if p.text.startswith("A ")][:1]
+    assert [r.text for r in point.runs if r.bold] == ["bold"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,20 @@ class Summary:
     derived: bool = False
     omitted: int = 0
     """Section leads a derived summary left out to fit its page."""
+
+    def plain(self, lang: str = "en") -> Summary:
+        """The summary as a reader sees it: each field's inline Markdown reduced to its text."""
+        from briefexport.render.text import markdown_plain
+
+        def text(item: str) -> str:
+            return markdown_plain(item, lang)
+
+        return replace(
+            self,
+            bottom_line=text(self.bottom_line),
+            key_points=tuple(map(text, self.key_points)),
+            recommendations=tuple(map(text, self.recommendations)),
+        )
 
 
 @dataclass(frozen=True)
@@ -168,8 +182,16 @@ def derive_summary(body: SyntaxTreeNode) -> Summary:
         first = next((n for n in prose if n.type == "paragraph" and _text(n)), None)
         opening = _text(first) if first and not _is_figure(first) else ""
     fitting = [lead for lead in leads if len(lead.split()) <= KEY_POINT_WORDS]
-    points = tuple(fitting[:KEY_POINTS])
-    return Summary(_opening(opening), points, derived=True, omitted=len(leads) - len(points))
+    points = tuple(map(_escaped, fitting[:KEY_POINTS]))
+    bottom_line = _escaped(_opening(opening))
+    return Summary(bottom_line, points, derived=True, omitted=len(leads) - len(points))
+
+
+def _escaped(text: str) -> str:
+    """Plain text as the Markdown that reads back as it (summary fields are Markdown)."""
+    from briefexport.source.markdown import MARKDOWN_SYNTAX
+
+    return MARKDOWN_SYNTAX.sub(r"\\\1", text)
 
 
 def _text(node: SyntaxTreeNode) -> str:

@@ -446,7 +446,7 @@ def verify_summary(article: Article, path: Path, finding: Finding, publisher: st
 
 def summary_blocks(article: Article) -> list[Block]:
     """The summary's items, each at its line in the front matter (line 1 when derived)."""
-    summary = article.effective_summary
+    summary = article.effective_summary.plain(article.lang)
     line = key_line(article, "summary", "bottom-line")
     blocks = [Block("bottom line", summary.bottom_line, line)]
     for key, kind, items in (

@@ -355,16 +355,18 @@ class Validator:
             )
         return text
 
-    def strings(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
+    def strings(self, value: Any, key: tuple[str, ...], markdown: bool = False) -> tuple[str, ...]:
+        """A list of prose, or of inline Markdown (kept as written) with ``markdown``."""
+        read = self.string if markdown else self.prose
         if isinstance(value, str):
-            return (self.prose(value, key),)
+            return (read(value, key),)
         if not isinstance(value, list):
             raise self.fail(
                 key,
                 f"'{'.'.join(key)}' must be a list of text, not {describe(value)}",
                 "write [a, b] or one '- item' per line",
             )
-        return tuple(self.prose(item, (*key, str(i))) for i, item in enumerate(value))
+        return tuple(read(item, (*key, str(i))) for i, item in enumerate(value))
 
     def date(self, value: Any, key: tuple[str, ...]) -> dt.date:
         if isinstance(value, dt.datetime):
@@ -420,17 +422,17 @@ class Validator:
         self.check_keys(
             data, ("bottom-line", "key-points", "recommendations"), key, required=("bottom-line",)
         )
-        return Summary(
-            bottom_line=self.prose(data["bottom-line"], (*key, "bottom-line")),
-            key_points=self.list_or_empty(data, "key-points", key),
-            recommendations=self.list_or_empty(data, "recommendations", key),
+        return Summary(  # inline Markdown, smartened when it is parsed
+            bottom_line=self.string(data["bottom-line"], (*key, "bottom-line")),
+            key_points=self.list_or_empty(data, "key-points", key, markdown=True),
+            recommendations=self.list_or_empty(data, "recommendations", key, markdown=True),
         )
 
     def list_or_empty(
-        self, data: dict[str, Any], name: str, prefix: tuple[str, ...]
+        self, data: dict[str, Any], name: str, prefix: tuple[str, ...], markdown: bool = False
     ) -> tuple[str, ...]:
         value = data.get(name)
-        return () if value is None else self.strings(value, (*prefix, name))
+        return () if value is None else self.strings(value, (*prefix, name), markdown)
 
     def memo(self, value: Any, key: tuple[str, ...]) -> Memo:
         data = self.mapping(value, key)

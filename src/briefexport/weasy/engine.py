@@ -124,7 +124,7 @@ def template_context(
     brand: Brand = load_brand(settings.brand_file)
     return {
         "article": article,
-        "summary": article.effective_summary,
+        "summary": article.effective_summary.plain(article.lang),
         "settings": settings,
         "brand": brand,
         "labels": labels(article.lang),

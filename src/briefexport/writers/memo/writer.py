@@ -36,7 +36,7 @@ from briefexport.errors import ResourceError
 from briefexport.labels import labels
 from briefexport.model import Article, Notice
 from briefexport.render.html import WIDE_TABLE_COLUMNS, heading_anchors, heading_shift, safe_href
-from briefexport.render.text import plain_text
+from briefexport.render.text import markdown_inline, plain_text
 from briefexport.sandbox.images import ImageRef, image_notice, locate, sniff
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
@@ -421,11 +421,11 @@ class MemoRenderer:
             self.lists.pop()
 
     def items(self, kind: str, texts: tuple[str, ...]) -> None:
-        """A list of plain-text items (key points, recommendations)."""
+        """A list of inline-Markdown items (key points, recommendations)."""
         with self.listing(kind):
             for text in texts:
                 self.lists[-1].fresh = True
-                self.block_paragraph().add_run(text)
+                self.inline(self.block_paragraph(), markdown_inline(text, self.article.lang))
 
     # -- page, header and the parts around the body ------------------------------------
 
@@ -474,7 +474,8 @@ class MemoRenderer:
         if summary is None:
             return
         self.paragraph("Heading 1", self.words["bottom_line"])
-        self.paragraph("Bottom Line", summary.bottom_line)
+        bottom_line = markdown_inline(summary.bottom_line, self.article.lang)
+        self.inline(self.paragraph("Bottom Line"), bottom_line)
         if summary.key_points:
             self.paragraph("Heading 2", self.words["key_points"])
             self.items("Bullet", summary.key_points)
@@ -507,7 +508,7 @@ class MemoRenderer:
                 title=article.title,
                 authors=tuple(author.name for author in article.authors),
                 subject=article.memo.subject or article.title,
-                description=article.effective_summary.bottom_line,
+                description=article.effective_summary.plain(article.lang).bottom_line,
                 keywords=article.keywords,
                 categories=article.categories,
                 language=language,

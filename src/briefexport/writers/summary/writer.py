@@ -77,6 +77,7 @@ class SummaryWriter:
         context["qr"] = qr_svg(article.url, alt, load_brand(settings.brand_file).colours["text"])
         context["dense"] = estimated_fill(article) >= DENSE
         context["columns"] = columns
+        context["markup"] = summary_markup(article, settings)
         return render_html(self.format.template, context, settings)
 
     def fit(self, article: Article, settings: Settings) -> Fit:
@@ -113,6 +114,26 @@ class SummaryWriter:
         notices += fallback_font_notices(article, settings)
         data = write_pdf(fit.document, article, self.variant, notices)
         return Output(data, 1, tuple(notices))
+
+
+def summary_markup(article: Article, settings: Settings) -> dict[str, object]:
+    """Each summary field's inline Markdown as safe HTML, rendered as the body is (links
+    only to http(s), mailto and anchors; raw HTML stays text)."""
+    from briefexport.render.html import HtmlRenderer
+    from briefexport.render.text import markdown_inline
+    from briefexport.sandbox.policy import policy_for
+
+    renderer = HtmlRenderer(article, policy_for(article, settings))
+    summary = article.effective_summary
+
+    def html(text: str) -> Markup:
+        return renderer.render(markdown_inline(text, article.lang))
+
+    return {
+        "bottom_line": html(summary.bottom_line),
+        "key_points": [html(point) for point in summary.key_points],
+        "recommendations": [html(item) for item in summary.recommendations],
+    }
 
 
 def search(attempt: Callable[[float], Fit], guess: float, article: Article) -> Fit:
