@@ -63,7 +63,7 @@ def test_dead_anchor_is_reported_at_the_line_of_its_link(write_source):
         HEAD + "summary:\n  bottom-line: B\n---\n\n# Background\n\nSee the\nnext section, "
         "[Background](#background-3),\nfor more.\n\n# Background\n\nText.\n"
     )
-    assert findings(path) == ["12: error: link to '#background-3': no such heading"]
+    assert findings(path) == ["12: warning: link to '#background-3': no such heading"]
 
 
 def test_long_items_are_reported_at_their_lines_in_numeric_order(write_source):

@@ -413,6 +413,7 @@ def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str]) -> ArticleR
         result.seconds += item.seconds
         result.error = result.error or item.error
         result.inputs = result.inputs or item.inputs
+    result.notices.sort(key=lambda notice: notice.line)  # in reading order, as check lists them
     # An article's outputs are written together or not at all, except that a summary too long
     # for its page does not hold back the PDF and memo that rendered (its error says so).
     if not any(item.error for item in ordered if item.format != "summary"):

@@ -179,6 +179,8 @@ class _NoticeHandler(logging.Handler):
             source = self.article.path.read_text(encoding="utf-8", errors="replace")
             found = source.find(needle)
             line = source.count("\n", 0, found) + 1 if found >= 0 else 0
+        if anchor:  # in our words, as check says it
+            text = f"link to '{anchor[1]}': no such heading"
         return Notice(self.article.path, line or 1, text.replace(self.folder, ""))
 
     def emit(self, record: logging.LogRecord) -> None:
