@@ -88,6 +88,10 @@ class Page:
                 notes[-1] = (notes[-1][0], notes[-1][1] + letters(run.text))
         return notes
 
+    def numbers(self) -> list[int]:
+        """The numbers of the notes at the foot of this page, top to bottom."""
+        return [number for number, _ in self.notes()]
+
     def calls(self, kind: str = "call") -> list[int]:
         """The note numbers called in the body of this page, in reading order."""
         return [int(r.text) for r in self.runs if r.kind == kind]

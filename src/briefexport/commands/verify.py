@@ -317,10 +317,9 @@ def end_blocks(article: Article) -> list[Block]:
 
 def note_problems(notes: list[Block], pages: list[Page], finding: Finding) -> None:
     """Each note found at the foot of a page, word for word, numbered in call order, on the
-    page of its first call (or first on the next page: a note that cannot fit is carried
-    over, as typesetters do)."""
+    page of its first call (or, when it cannot fit, leading the next page's notes, as
+    typesetters carry notes over; never further)."""
     printed = [(page.number, n, text) for page in pages for n, text in page.notes()]
-    opening = {page.notes()[0][0]: page.number for page in pages if page.notes()}
     first_call: dict[int, int] = {}
     body_calls: list[int] = []
     for page in pages:
@@ -331,6 +330,12 @@ def note_problems(notes: list[Block], pages: list[Page], finding: Finding) -> No
     for page in pages:
         for number in page.calls("note-call"):
             first_call.setdefault(number, page.number)
+    carried: set[int] = set()  # notes leading a page's notes, called on the page before
+    for page in pages:
+        for number in page.numbers():
+            if first_call.get(number) != page.number - 1:
+                break
+            carried.add(number)
     numbers = [n for _, n, _ in printed]
     if numbers != sorted(numbers) or body_calls != sorted(body_calls):
         finding.problems.append(
@@ -346,10 +351,9 @@ def note_problems(notes: list[Block], pages: list[Page], finding: Finding) -> No
         if find_block(note, text, 0) < 0:
             finding.missing.append(note)
         call = first_call.get(number)
-        carried = call is not None and where == call + 1 and opening.get(number) == where
         if call is None:
             finding.problems.append(f"line {note.line}: note {number} has no call in the text")
-        elif call != where and not carried:
+        elif call != where and not (number in carried and where == call + 1):
             finding.problems.append(
                 f"line {note.line}: note {number} is printed on page {where}, "
                 f"its call on page {call}"
