@@ -36,14 +36,18 @@ FORMATS = ["pdf", "memo", "summary"]
 """The press PDF as well once it carries an OutputIntent (issue 10)."""
 
 
-@pytest.fixture(scope="module", params=["letter", "a4"])
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture built once per paper, press PDF included."""
-    out = tmp_path_factory.mktemp(f"verify-{request.param}")
-    settings = Settings(project=ROOT, paper=request.param, profile="press")
+def build_fixture(paper: str, out: Path) -> Path:
+    """The fixture built on one paper, press PDF included."""
+    settings = Settings(project=ROOT, paper=paper, profile="press")
     report = build([SOURCE], out, settings, ["pdf", "memo", "summary"], jobs=1)
     assert report.ok, report.failed[0].error
     return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture built on Letter: the outputs each tamper test starts from."""
+    return build_fixture("letter", tmp_path_factory.mktemp("verify-letter"))
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +63,19 @@ def output(built: Path, suffix: str, tmp_path: Path) -> Path:
     return copy
 
 
-def test_no_false_alarm_on_any_output(built: Path, article: Article):
+def test_no_false_alarm_on_letter(built: Path, article: Article):
     for finding in verify_article(article, built, FORMATS, PUBLISHER):
+        assert finding.ok, (finding.path.name, finding.missing, finding.problems)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a true finding: on A4 the PDF writer prints each note on a page of its own after "
+    "the body, pages after its call (main, 2026-11-30); passes once the layout is fixed",
+)
+def test_no_false_alarm_on_a4(article: Article, tmp_path: Path):
+    out = build_fixture("a4", tmp_path)
+    for finding in verify_article(article, out, FORMATS, PUBLISHER):
         assert finding.ok, (finding.path.name, finding.missing, finding.problems)
 
 

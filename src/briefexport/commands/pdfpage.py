@@ -181,9 +181,20 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
     normal = body_size(pages)
     for page, items in zip(pages, furniture, strict=True):
         _mark_furniture(page, items)
+    called = max(
+        (
+            int(r.text)
+            for p in pages
+            for line in p.lines
+            for r in line.runs
+            if r.kind == "body" and CALL.match(r.text.strip()) and _is_call(r, line, normal)
+        ),
+        default=0,
+    )
+    for page in pages:
         lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
         left = min((r.x for line in lines for r in line.runs), default=0.0)
-        start = _note_area_start(lines, left)
+        start = _note_area_start(lines, left, called)
         number = 0
         for index, line in enumerate(lines):
             in_notes = start is not None and index >= start
@@ -212,16 +223,18 @@ def _mark_furniture(page: Page, items: list[str]) -> None:
                 run.kind = "furniture"
 
 
-def _note_area_start(lines: list[Line], left: float) -> int | None:
-    """The first line that opens with a note's marker at the left margin, from which every
-    line down to the foot of the page is set no larger than the bottom line (the notes'
-    size); None when the page has no notes."""
+def _note_area_start(lines: list[Line], left: float, called: int) -> int | None:
+    """The first line that opens with a note's marker at the left margin (the number of a
+    note some call names, not a year that wrapped to a line's start), from which every line
+    down to the foot of the page is set no larger than the bottom line (the notes' size);
+    None when the page has no notes."""
     start = None
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
         if line.size > lines[-1].size + 0.05:
             break
-        if NOTE_MARKER.match(line.first.text) and abs(line.first.x - left) < 1:
+        marker = NOTE_MARKER.match(line.first.text)
+        if marker and abs(line.first.x - left) < 1 and 1 <= int(marker[1]) <= called:
             start = index
     return start
 
