@@ -6,6 +6,7 @@ script runs the same one, so ``invoke build`` and ``briefexport build`` are the 
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
@@ -174,6 +175,15 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
         raise Exit(code=1)
 
 
+LINE_PREFIX = re.compile(r"^line (\d+): ")
+
+
+def located(problem: str, source: Path) -> str:
+    """A verify problem about "line N" as ``source:N: ...``, like every other finding."""
+    match = LINE_PREFIX.match(problem)
+    return f"{source}:{match[1]}: {problem[match.end() :]}" if match else problem
+
+
 @task(
     help={
         "source": COMMON_HELP["source"],
@@ -210,8 +220,8 @@ def verify(
                 print(f"{'ok' if finding.ok else 'FAIL'}\t{finding.path}")
                 for block in finding.missing:
                     print(f"  {path}:{block.line}: missing {block.kind}: {block.text[:70]}")
-                for problem in finding.problems:
-                    print(f"  {problem}")
+                for problem in finding.problems:  # "line N: ..." names a line of the source
+                    print(f"  {located(problem, path)}")
     if failures:
         lost = "output lost" if failures == 1 else "outputs lost"
         raise Exit(f"{failures} {lost} content or failed a check", code=1)
