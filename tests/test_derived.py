@@ -47,10 +47,12 @@ def test_derived_summary_takes_what_fits_and_says_so(write_source):
     )
 
 
-def test_never_a_sign_off_a_heading_line_or_a_figure(write_source):
+def test_never_a_sign_off_a_heading_line_a_field_a_name_or_a_figure(write_source):
     article = read_article(
         write_source(
-            FRONT + "![A chart](chart.png)\n\nThe opening says what matters most here.\n\n"
+            FRONT + "![A chart](chart.png)\n\n**Subject:** The plan for the corridor ports.\n\n"
+            "Anne Example\\\nDirector of Research, Corridor Studies Program\n\n"
+            "The opening says what matters most here.\n\n"
             "## Findings\n\n**A bold line standing in for a heading**\n\n"
             "The finding that matters comes first. Then detail.\n\n"
             "## Outlook\n\nWe look forward to your comments on the draft, as always."

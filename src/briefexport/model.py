@@ -149,8 +149,10 @@ KEY_POINT_WORDS = 40
 """A derived summary's limits (``check`` asks the same of an authored one): with at most
 :data:`KEY_POINTS` points, it fits the one-pager well above the 9 pt floor by construction."""
 KEY_POINTS = 6
+SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 SIGN_OFF = re.compile(
-    r"^(?:(?:we|i)(?: will|'ll| shall| look forward| hope to)|thank you|thanks|for more|contact)\b",
+    r"^(?:(?:we|i)(?: will|'ll| shall| look forward| hope to)|thank you|thanks|for more|contact"
+    r"|if \w+ (?:have|has) (?:any )?questions|please (?:contact|direct|send))\b",
     re.IGNORECASE,
 )
 
@@ -206,14 +208,18 @@ def _is_figure(node: SyntaxTreeNode) -> bool:
 
 
 def _is_prose(node: SyntaxTreeNode) -> bool:
-    """A paragraph of running text: not a figure, not a bold line standing in for a heading,
-    not a short line that introduces a list or table."""
+    """A paragraph of running text: at least six words (or twenty characters of a script
+    written without spaces) ending a sentence; not a figure, a bold line standing in for a
+    heading, a labelled field, a name and title, or a line introducing a list."""
     inline = node.children[0] if node.children else None
     parts = [c for c in inline.children if c.type != "text" or c.content.strip()] if inline else []
     if not parts or (len(parts) == 1 and parts[0].type != "text"):
         return False  # a figure, or a bold or linked line alone
+    if parts[0].type == "strong" and _text(parts[0]).endswith(":"):
+        return False  # a labelled field: "**Subject:** ..."
     text = _text(node)
-    return len(text.split()) >= 4 and not text.endswith(":")
+    long_enough = len(text.split()) >= 6 or (len(text) >= 20 and " " not in text.strip())
+    return long_enough and bool(SENTENCE_END.search(text))  # not a name, title or lead-in
 
 
 def _closing(node: SyntaxTreeNode, paragraphs: list[SyntaxTreeNode], text: str) -> bool:
