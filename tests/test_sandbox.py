@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import http.server
 import io
+import itertools
 import re
 import struct
 import threading
@@ -13,6 +14,7 @@ import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -21,7 +23,7 @@ from PIL import Image
 from briefexport.errors import ResourceError, SourceError
 from briefexport.model import Notice
 from briefexport.sandbox import policy as fetch
-from briefexport.sandbox.policy import ResourcePolicy
+from briefexport.sandbox.policy import Resource, ResourcePolicy
 from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy.engine import css_string, layout, stylesheets, write_pdf
@@ -136,15 +138,14 @@ def test_size_cap(policy, folder, monkeypatch):
         policy.read((folder / "good.png").as_uri())
 
 
-def test_entity_bomb_is_refused_in_bounded_time_and_memory(policy, folder):
+def test_entity_bomb_is_refused_at_its_first_declaration(policy, folder):
+    """Refused at ``lol0``, the first declaration, so no entity is ever expanded (the time
+    this takes is a bound of ``benchmarks/bounds.py --only hostile``)."""
     tracemalloc.start()
-    started = time.perf_counter()
-    with pytest.raises(ResourceError):
+    with pytest.raises(ResourceError, match=r"^SVG declares the XML entity 'lol0'"):
         policy.read((folder / "bomb.svg").as_uri())
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert elapsed < 0.5
     assert peak < 5_000_000
 
 
@@ -215,15 +216,23 @@ def use_bomb(levels: int = 12) -> str:
     ],
     ids=["self", "mutual", "use bomb", "use loop", "nesting", "fan-out with repeats"],
 )
-def test_svgs_that_would_draw_forever_are_refused(policy, folder, files, reason):
+def test_svgs_that_would_draw_forever_are_refused(policy, folder, monkeypatch, files, reason):
     for name, inner in files.items():
         (folder / name).write_text(svg(inner))
     (folder / "c.svg").write_text(svg("<rect/>"))
     first = next(iter(files))
-    started = time.perf_counter()
+    opened: list[str] = []
+    read_file = ResourcePolicy.read_file
+
+    def counted(self: ResourcePolicy, url: str) -> Resource:
+        opened.append(url)
+        return read_file(self, url)
+
+    monkeypatch.setattr(ResourcePolicy, "read_file", counted)
     with pytest.raises(ResourceError, match=re.escape(reason)):
         policy.read((folder / first).as_uri())
-    assert time.perf_counter() - started < 2
+    # Refused after a bounded number of reads, however far the drawing would go.
+    assert len(opened) <= fetch.SVG_RESOURCES + 1
 
 
 def test_svg_images_must_be_images_within_the_pixel_cap(policy, folder):
@@ -310,24 +319,31 @@ def test_remote_when_allowed(server, folder):
         ("/redirect", "could not be fetched .*302"),
         ("/gzip", "a compressed response"),
         ("/slow", "could not be fetched .*timed out"),
-        ("/drip", "took over 1 s"),
     ],
 )
 def test_remote_refusals(server, folder, monkeypatch, path, reason):
     monkeypatch.setattr(fetch, "REMOTE_TIMEOUT", 0.3)
     remote = ResourcePolicy(roots=(folder,), allow_remote=True)
-    started = time.perf_counter()
     with pytest.raises(ResourceError, match=reason):
         remote.read(server(path))
-    assert time.perf_counter() - started < 1.5
 
 
-def test_unused_local_port_fails_fast(folder, unused_port):
+def test_a_remote_drip_is_cut_off_at_the_deadline(server, folder, monkeypatch):
+    """The deadline (twice the timeout) is checked at every chunk: with a clock that moves a
+    second per reading, the drip of 40 one-byte chunks ends at the third."""
+    seconds = itertools.count(1)
+    monkeypatch.setattr(fetch, "time", SimpleNamespace(monotonic=lambda: float(next(seconds))))
+    monkeypatch.setattr(fetch, "REMOTE_TIMEOUT", 1.0)
     remote = ResourcePolicy(roots=(folder,), allow_remote=True)
-    started = time.perf_counter()
-    with pytest.raises(ResourceError, match="could not be fetched"):
+    with pytest.raises(ResourceError, match=r"^took over 2 s$"):
+        remote.read(server("/drip"))
+    assert next(seconds) - 1 == 1 + 3  # readings: the deadline set, then one check per chunk
+
+
+def test_unused_local_port_is_refused_not_waited_for(folder, unused_port):
+    remote = ResourcePolicy(roots=(folder,), allow_remote=True)
+    with pytest.raises(ResourceError, match=r"could not be fetched .*Connection refused"):
         remote.read(f"http://127.0.0.1:{unused_port}/x.png")
-    assert time.perf_counter() - started < 1
 
 
 @pytest.fixture
@@ -436,9 +452,7 @@ def test_hostile_source_leaks_nothing_and_does_not_hang(
 ):
     article = article_in(HOSTILE_BODY.replace("{port}", str(unused_port)))
     settings = Settings(project=ROOT, allow_remote=allow_remote)
-    started = time.perf_counter()
     output = writer("pdf").render(article, settings)
-    assert time.perf_counter() - started < 20
     content = pdf_content(output.data)
     assert SECRET.encode() not in content and b"root:x:0:0" not in content
     assert b"(file:" not in content and b"javascript" not in content
