@@ -6,6 +6,7 @@ script runs the same one, so ``invoke build`` and ``briefexport build`` are the 
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
@@ -94,6 +95,7 @@ def run_build(
                 on_result=on_result,
             )
         report(result)
+    gc.freeze()  # the command ends here: spare the interpreter's final collection (0.1-0.4 s)
     if not result.ok:
         raise Exit(code=1)
 

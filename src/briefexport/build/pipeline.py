@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from briefexport.weasy.hyphenation import declared_language
 from briefexport.writers import REGISTRY, lookup, output_path, writer
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
 MANIFEST = ".briefexport-manifest.json"
@@ -451,48 +452,52 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
         warm_up((job.format for job in work), settings)
         yield from (render_job(job, out, settings) for job in work)
         return
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("fork")
-    early = prepare(work, out, settings, context)
-    yield from early
-    started = {(done.plan, done.format) for done in early}
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ExitStack() as stack:
+        early = prepare(work, out, settings, context, stack)
+        started = {early[future] for future in early}
+        gc.freeze()  # what the workers inherit stays shared: no collection touches it
+        pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
         futures = [
             pool.submit(render_job, job, out, settings)
             for job in work
             if (job.plan, job.format) not in started
         ]
-        yield from (future.result() for future in as_completed(futures))
+        gc.unfreeze()  # the workers have forked (at the first submit); a watch process lives on
+        yield from (future.result() for future in as_completed([*early, *futures]))
 
 
-def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseContext) -> list[Done]:
+def prepare(
+    work: Sequence[Job], out: Path, settings: Settings, context: BaseContext, stack: ExitStack
+) -> dict[Future[Done], tuple[int, str]]:
     """Load what the workers share before forking them, and keep the other core busy meanwhile.
 
     This process imports WeasyPrint and parses the stylesheets (registering the brand's fonts);
     meanwhile a helper process parses the hyphenation patterns of the articles' languages (see
     :mod:`.hyphenation`), then renders jobs that need no WeasyPrint (memos) until the import
-    is done; their outcomes are returned. The workers fork after both, so the helper is gone
-    before they start. A process that has WeasyPrint already (``watch``) skips all this.
+    is done. The workers fork once the patterns are installed, without waiting for the helper
+    to finish the job it is on: its futures are returned, keyed by job, and ``stack`` shuts
+    it down. A process that has WeasyPrint already (``watch``) skips all this.
     """
     laid_out = {job.format for job in work if REGISTRY[job.format].template}
     if not laid_out or "weasyprint" in sys.modules:
-        return []
+        return {}
     from concurrent.futures import ProcessPoolExecutor
 
     from briefexport.weasy import hyphenation
 
     languages = sorted({job.language for job in work if job.format in laid_out})
     light = [job for job in work if job.format not in laid_out]
-    with ProcessPoolExecutor(1, mp_context=context) as helper:
-        parsed = helper.submit(hyphenation.parse, languages)
-        early = [helper.submit(render_job, job, out, settings) for job in light]
-        warm_up(laid_out, settings)
-        for future in early:
-            future.cancel()  # those not yet started go to the workers
-        hyphenation.install(parsed.result())
-        return [future.result() for future in early if not future.cancelled()]
+    helper = stack.enter_context(ProcessPoolExecutor(1, mp_context=context))
+    parsed = helper.submit(hyphenation.parse, languages)
+    early = {helper.submit(render_job, job, out, settings): (job.plan, job.format) for job in light}
+    warm_up(laid_out, settings)
+    hyphenation.install(parsed.result())
+    return {future: job for future, job in early.items() if not future.cancel()}
 
 
 def warm_up(formats: Iterable[str], settings: Settings) -> None:
