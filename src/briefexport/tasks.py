@@ -80,18 +80,28 @@ def run_build(
     """Shared by build, pdf, memo and summary."""
     from briefexport.build.pipeline import build, discover
     from briefexport.commands.console import progress, report
+    from briefexport.commands.serve import handed_over
 
     with clean_errors():
         settings = settings_from(c, paper, profile, strict, allow_remote, source)
         sources = discover(Path(option(c, "source", source)))
+        target, workers = Path(option(c, "out", out)), int(option(c, "jobs", jobs))
         with progress(len(sources)) as on_result:
-            result = build(
+            result = handed_over(
+                Path(option(c, "source", source)),
+                target,
+                settings,
+                list(formats),
+                force=force,
+                jobs=workers,
+                on_result=on_result,
+            ) or build(
                 sources,
-                Path(option(c, "out", out)),
+                target,
                 settings,
                 formats,
                 force=force,
-                jobs=int(option(c, "jobs", jobs)),
+                jobs=workers,
                 on_result=on_result,
             )
         report(result)
@@ -304,7 +314,19 @@ def doctor(c: Context) -> None:
         raise Exit(code=1)
 
 
-ns = Collection(build, pdf, memo, summary, check, verify, watch, new, reference_docx, clean, doctor)
+@task(help={"out": COMMON_HELP["out"]})
+def serve(c: Context, out: str | None = None) -> None:
+    """Keep a warm build process for OUT: `invoke build` hands its work to it (Unix socket)."""
+    from briefexport.commands.serve import serve as serve_forever
+
+    with clean_errors():
+        settings = settings_from(c)
+        serve_forever(Path(option(c, "out", out)), settings.project, option(c, "formats", None))
+
+
+ns = Collection(
+    build, pdf, memo, summary, check, verify, watch, serve, new, reference_docx, clean, doctor
+)
 ns.configure({"briefexport": DEFAULTS})
 
 
