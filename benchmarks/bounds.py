@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from bench import Writer, invoke, run
+from probes import Writer, invoke, run
 from pypdf import PdfReader
 
 LIMIT = 1024**3
