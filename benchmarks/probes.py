@@ -430,12 +430,12 @@ def daemon_probe(folder: Path, out: Path, log: Path) -> Probe:
     command = invoke("build", "--source", source, "--out", out)
 
     def once() -> float:
-        served = log.read_text().count("built ")
+        served = log.read_text().count("served: ")
         started = time.perf_counter()
         edit(source)
         run(command)
         seconds = time.perf_counter() - started
-        if log.read_text().count("built ") != served + 1:
+        if log.read_text().count("served: ") != served + 1:
             raise SystemExit(f"the daemon did not serve the build:\n{log.read_text()}")
         return seconds
 

@@ -24,6 +24,7 @@ import signal
 import socket
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,13 +123,24 @@ def delegate(request: Request, on_result: Callable[[dict[str, Any]], None]) -> A
 
 
 class Daemon:
-    """The server: one build at a time, each from this warm process."""
+    """The server: one build at a time, each from this warm process.
+
+    Like ``invoke watch``, it also rebuilds on every change to a source folder it has built
+    from, so a build asked for just after an edit often finds its work done or under way; the
+    outputs rebuilt so are reported to the next request as built.
+    """
 
     def __init__(self, out: Path, project: Path) -> None:
         self.path = socket_path(out)
         self.project = project
         self.stamp = code_stamp(project)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.lock = threading.Lock()
+        self.requests: dict[str, Request] = {}
+        self.rebuilt: dict[str, list[Any]] = {}
+        """Outputs rebuilt after a change and not yet reported, by path."""
+        self.stop = threading.Event()
+        self.refresh = threading.Event()
 
     def bind(self) -> None:
         """Listen at the socket path, created 0600; a live daemon there is an error, a dead
@@ -140,6 +152,7 @@ class Daemon:
             probe = connect(self.path)
             if probe is not None:
                 probe.close()
+                self.listener.close()
                 raise BriefExportError(f"{self.path}: a daemon already serves this folder")
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
@@ -147,14 +160,18 @@ class Daemon:
         try:
             self.listener.bind(str(self.path))
         except OSError as exc:
-            raise BriefExportError(f"{self.path}: cannot listen here ({exc.strerror})") from None
+            self.listener.close()
+            raise BriefExportError(f"{self.path}: cannot listen here ({exc})") from None
         finally:
             os.umask(mask)
         self.path.chmod(0o600)
         self.listener.listen(8)
 
     def close(self) -> None:
-        """Stop listening and remove the socket (if it is still ours)."""
+        """Stop listening and watching, and remove the socket (if it is still ours)."""
+        self.stop.set()
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes a thread blocked in accept()
         self.listener.close()
         with contextlib.suppress(OSError):
             self.path.unlink()
@@ -162,17 +179,32 @@ class Daemon:
     def serve(self, warm: Callable[[], None]) -> None:
         """Warm up, then answer requests until stopped or until the code changes."""
         warm()
+        threading.Thread(target=self.watch, daemon=True).start()
         print(f"serving {self.path.parent} at {self.path.name} (Ctrl-C to stop)", file=sys.stderr)
         while True:
-            connection, _ = self.listener.accept()
-            with connection, connection.makefile("rwb") as stream:
-                if self.answer(stream) == "restart":
-                    return
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                if self.stop.is_set():
+                    return  # closed
+                raise
+            with connection:
+                stream = connection.makefile("rwb")
+                try:
+                    outcome = self.answer(stream)
+                finally:
+                    with contextlib.suppress(OSError):  # a client gone away
+                        stream.close()
+            if outcome == "restart":
+                return
 
     def answer(self, stream: Any) -> str:
         """Read one request from ``stream`` and answer it; returns what happened."""
+        line = stream.readline()
+        if not line:
+            return "probed"  # a connection that asks nothing: a client checking we are alive
         try:
-            message = json.loads(stream.readline())
+            message = json.loads(line)
             request = Request(**message["build"])
             protocol, stamp = message["protocol"], message["stamp"]
         except (ValueError, TypeError, KeyError):
@@ -183,8 +215,90 @@ class Daemon:
             return reply(stream, {"restart": "the daemon's code, templates or styles changed"})
         if stamp != self.stamp or Path(request.out).resolve() != self.path.parent:
             return reply(stream, {"mismatch": "another installation, project or folder"})
-        reply(stream, {"done": run(request, lambda result: reply(stream, {"result": result}))})
-        return "built"
+        with self.lock:
+            done = run(request, lambda result: reply(stream, {"result": self.reported(result)}))
+            for result in done.get("results", ()):
+                self.reported(result)
+                for output in result["outputs"]:
+                    self.rebuilt.pop(output[1], None)
+        reply(stream, {"done": done})
+        self.remember(request)
+        log("served", request, done)
+        return "served"
+
+    def reported(self, result: dict[str, Any]) -> dict[str, Any]:
+        """``result`` with the outputs this daemon rebuilt after a change, since the last
+        request, reported as built (the same fingerprint: the same bytes)."""
+        for output in result["outputs"]:
+            if not output[3] and self.rebuilt.get(output[1], [None] * 3)[2] == output[2]:
+                output[3] = True
+        return result
+
+    def remember(self, request: Request) -> None:
+        """Rebuild ``request`` whenever its sources change (``--force`` left out)."""
+        key = json.dumps({**request.__dict__, "force": False}, sort_keys=True)
+        if key not in self.requests:
+            self.requests[key] = Request(**{**request.__dict__, "force": False})
+            self.refresh.set()
+
+    def watch(self) -> None:
+        """Until stopped: rebuild the remembered requests after each change to their sources."""
+        from watchfiles import watch
+
+        from briefexport.commands.watch import relevant
+
+        until = Either(self.stop, self.refresh)
+        while not self.stop.is_set():
+            self.refresh.clear()
+            folders = {folder(Path(r.source)) for r in self.requests.values()}
+            if not folders:
+                self.refresh.wait(1)
+                continue
+            for changes in watch(*folders, stop_event=until, debounce=50, step=20):
+                paths = [p for _, p in changes if self.path.parent not in Path(p).parents]
+                if relevant(paths):
+                    self.rebuild()
+
+    def rebuild(self) -> None:
+        """Build every remembered request now; nothing when the code changed (the next
+        request restarts the daemon)."""
+        with self.lock:
+            if code_stamp(self.project) != self.stamp:
+                return
+            for request in list(self.requests.values()):
+                done = run(request, lambda result: None)
+                for result in done.get("results", ()):
+                    for output in result["outputs"]:
+                        if output[3]:
+                            self.rebuilt[output[1]] = output
+                log("rebuilt after a change", request, done)
+
+
+class Either:
+    """An event set when either of two is (watchfiles' ``stop_event``)."""
+
+    def __init__(self, first: threading.Event, second: threading.Event) -> None:
+        self.events = (first, second)
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
+
+
+def folder(source: Path) -> Path:
+    """The folder to watch for a source file or folder."""
+    return source if source.is_dir() else source.parent
+
+
+def log(what: str, request: Request, done: dict[str, Any]) -> None:
+    """One line on the daemon's stderr per build."""
+    outputs = [o for r in done.get("results", ()) for o in r["outputs"]]
+    error = f": {done['error']}" if "error" in done else ""
+    print(
+        f"{what}: {sum(o[3] for o in outputs)} of {len(outputs)} outputs built from "
+        f"{request.source}{error}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def reply(stream: Any, answer: dict[str, Any]) -> str:
@@ -256,18 +370,21 @@ def result_from_json(data: dict[str, Any]) -> Any:
 
 
 def warm(project: Path, formats: list[str]) -> None:
-    """Load everything a build of ``formats`` loads: WeasyPrint, stylesheets and fonts, the
-    English hyphenation patterns, the memo writer."""
-    from briefexport.build.pipeline import warm_up
+    """Render every format once, here, from a scaffolded source (``invoke new``): WeasyPrint,
+    the fonts, the stylesheets, the templates, the hyphenation patterns and python-docx are
+    loaded before the first request, and every build's workers fork from this process."""
+    import tempfile
+
+    from briefexport.commands.scaffold import new_source
     from briefexport.settings import Settings
+    from briefexport.source.reader import read_article
     from briefexport.writers import writer
 
-    warm_up(formats, Settings(project))
-    for name in formats:
-        writer(name)
-    import pyphen
-
-    pyphen.Pyphen(lang="en")
+    settings = Settings(project)
+    with tempfile.TemporaryDirectory(prefix="briefexport-serve-") as folder:
+        article = read_article(new_source(Path(folder), "Warm-up", "Author", "Publisher"))
+        for name in formats:
+            writer(name).render(article, settings)
 
 
 @contextlib.contextmanager
