@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import briefexport.commands.serve as serve
+import briefexport.commands.handover as handover
 from briefexport.build.pipeline import ArticleResult, build, discover
-from briefexport.commands.serve import Daemon, connect, handed_over, socket_path
+from briefexport.commands.handover import connect, handed_over, socket_path
+from briefexport.commands.serve import Daemon
 from briefexport.errors import BriefExportError
 from briefexport.settings import Settings
 
@@ -94,7 +95,7 @@ def test_a_daemon_whose_styles_changed_hands_the_build_back_and_restarts(
 
 
 def test_a_client_of_other_code_is_not_served(project: Path, daemon: threading.Thread, monkeypatch):
-    monkeypatch.setattr(serve, "code_stamp", lambda project: "another installation")
+    monkeypatch.setattr(handover, "code_stamp", lambda project: "another installation")
     assert ask(project)[0] is None
 
 

@@ -80,7 +80,7 @@ def run_build(
     """Shared by build, pdf, memo and summary."""
     from briefexport.build.pipeline import build, discover
     from briefexport.commands.console import progress, report
-    from briefexport.commands.serve import handed_over
+    from briefexport.commands.handover import handed_over
 
     with clean_errors():
         settings = settings_from(c, paper, profile, strict, allow_remote, source)
