@@ -213,6 +213,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--save", action="store_true", help="write benchmarks/results/ and the README's table"
     )
     parser.add_argument("--batch", type=int, default=BATCH, help=f"articles in the batch ({BATCH})")
+    parser.add_argument(
+        "--batch-pairs", type=int, help="pairs of batch builds (default --pairs; printed)"
+    )
     parser.add_argument("--stages", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stages:
@@ -221,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.pairs < 1 or (args.save and (args.pairs < HEADLINE_PAIRS or args.batch != BATCH)):
         parser.error(f"a saved result needs at least {HEADLINE_PAIRS} pairs and the full batch")
     started, load = time.monotonic(), os.getloadavg()
-    rows = measure(args.pairs, args.batch)
+    rows = measure(args.pairs, args.batch, args.batch_pairs or args.pairs)
     header = [
         f"briefexport benchmark, {datetime.now():%Y-%m-%d %H:%M}: {args.pairs} pairs in turn; "
         "each figure median [min, max]; each ratio the median [min, max] of per-pair ratios",
@@ -244,7 +247,7 @@ def progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def measure(pairs: int, articles: int) -> list[Row]:
+def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
     """Every figure of the table, in one run of the bench."""
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
@@ -318,7 +321,7 @@ def measure(pairs: int, articles: int) -> list[Row]:
         command = invoke("build", "--force", "--jobs", jobs, "--source", batch_source, "--out", out)
         return lambda: run(command).seconds
 
-    batch = in_turn(pairs, {"jobs 1": batch_build(1), "jobs 2": batch_build(2)})
+    batch = in_turn(batch_pairs, {"jobs 1": batch_build(1), "jobs 2": batch_build(2)})
     batch_pages = probes.pdf_pages(WORK / "batch" / "out1")
 
     progress("peak memory of cold builds, article and report")
@@ -406,6 +409,8 @@ def measure(pairs: int, articles: int) -> list[Row]:
             f"batch {articles} articles, --jobs 2",
             batch["jobs 2"],
             targets=(Target(batch.ratio("jobs 1", "jobs 2"), 1.8, "speed-up", at_least=True),),
+            note=f"{batch_pairs} pairs"
+            + (" (fewer than a headline's 7)" if batch_pairs < 7 else ""),
             load=batch.load,
         ),
         Row(
