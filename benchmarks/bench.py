@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import corpus
 import probes
 from probes import ARTICLE, ROOT, STAGES, WORK, Probe, invoke, run
 
@@ -310,8 +311,8 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
     ]
 
     progress(f"generating {articles} articles and a {REPORT_PAGES}-page report")
-    batch_source = probes.generate(WORK / "batch" / "source", articles, lambda i: 2 + i % 5, 7)
-    report_source = probes.generate(WORK / "report" / "source", 1, lambda i: REPORT_PAGES, 11)
+    batch_source = corpus.generate(WORK / "batch" / "source", articles, lambda i: 2 + i % 5, 7)
+    report_source = corpus.generate(WORK / "report" / "source", 1, lambda i: REPORT_PAGES, 11)
     [report_file] = report_source.glob("*.md")
 
     progress("batch builds, --jobs 1 and 2 in turn")

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from probes import Writer, invoke, run
+from corpus import Writer
+from probes import invoke, run
 from pypdf import PdfReader
 
 LIMIT = 1024**3
