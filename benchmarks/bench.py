@@ -26,7 +26,8 @@ from pathlib import Path
 
 import corpus
 import probes
-from probes import ARTICLE, ROOT, STAGES, WORK, Probe, invoke, run
+from corpus import ARTICLE
+from probes import ROOT, STAGES, WORK, Probe, invoke, run
 
 RESULTS = ROOT / "benchmarks" / "results"
 README = ROOT / "README.md"

@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from probes import ARTICLE, ROOT, WORK, user_env
+from corpus import ARTICLE
+from probes import ROOT, WORK, user_env
 
 STEPS = {
     "briefexport.build.pipeline": (
