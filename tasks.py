@@ -24,20 +24,19 @@ def lint(c: Context) -> None:
     c.run(f"{python} -m ruff check src tests benchmarks tasks.py")
     c.run(f"{python} -m ruff format --check src tests benchmarks tasks.py")
     c.run(f"{python} -m mypy")
-    benchmarks = "benchmarks/bench.py benchmarks/profile_noop.py benchmarks/bounds.py"
-    c.run(f"{python} -m mypy --strict {benchmarks}")
+    c.run(f"{python} -m mypy --strict benchmarks/*.py")
 
 
 @task(
     help={
-        "runs": "runs per figure; each figure is their median, with min and max (default 5)",
-        "save": "also write the table to benchmarks/results/<date>.txt",
+        "pairs": "rounds of every comparison, each side in turn (default 7, the least saved)",
+        "save": "write benchmarks/results/<date-time>.txt and regenerate the README's table",
     },
     auto_shortflags=False,
 )
-def bench(c: Context, runs: int = 5, save: bool = False) -> None:
-    """Benchmark against Pandoc: cold, warm, no-op, batch, scale, memory, stages (bench extra)."""
-    flags = f"--runs {runs}" + (" --save" if save else "")
+def bench(c: Context, pairs: int = 7, save: bool = False) -> None:
+    """Benchmark against Pandoc: cold, warm, daemon, no-op, batch, scale, memory (bench extra)."""
+    flags = f"--pairs {pairs}" + (" --save" if save else "")
     c.run(f"{sys.executable} benchmarks/bench.py {flags}", pty=False)
 
 

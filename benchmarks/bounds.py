@@ -32,8 +32,11 @@ from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
-from bench import ROOT, Probe, Writer, interleaved, invoke, run
+from bench import in_turn
+from probes import ROOT, Probe, invoke, run
 from pypdf import PdfReader
+
+from corpus import Writer
 
 LIMIT = 1024**3
 GROWTH = 1.25
@@ -255,7 +258,7 @@ def hostile_section(runs: int) -> list[str]:
         trickle_server() as url,
     ):
         cases = hostile_cases(Path(work), url)
-        samples = interleaved(runs, {name: probe for name, (probe, _) in cases.items()})
+        samples = in_turn(runs, {name: probe for name, (probe, _) in cases.items()})
     print(f"{'hostile input':<40} {'median':>7} {'max':>7} {'bound':>6}")
     missed = []
     for name, (_, bound) in cases.items():

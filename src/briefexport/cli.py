@@ -24,7 +24,7 @@ CORE = ("help", "version", "list", "complete", "print-completion-script")
 --warn-only, --prompt-for-sudo-password, ...) concern shell commands, which we do not run."""
 
 GROUPS = {
-    "build": ("build", "pdf", "memo", "summary", "watch", "clean"),
+    "build": ("build", "pdf", "memo", "summary", "watch", "serve", "clean"),
     "sources": ("new", "check", "verify"),
     "project": ("init", "reference-docx", "doctor"),
 }

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from briefexport.weasy.hyphenation import declared_language
 from briefexport.writers import REGISTRY, lookup, output_path, writer
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
 MANIFEST = ".briefexport-manifest.json"
@@ -586,18 +587,31 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
         warm_up((job.format for job in work), settings)
         yield from (render_job(job, out, settings) for job in work)
         return
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("fork")
-    early = prepare(work, out, settings, context)
-    yield from early
-    started = {(done.plan, done.format) for done in early}
-    pending = [job for job in work if (job.plan, job.format) not in started]
     lost: list[Job] = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=bound_to_parent) as pool:
-        futures = {pool.submit(render_job, job, out, settings): job for job in pending}
+    with ExitStack() as stack:
+        futures = prepare(work, out, settings, context, stack)
+        started = {(job.plan, job.format) for job in futures.values()}
+        rest = [job for job in work if (job.plan, job.format) not in started]
+        # When every job has a process of its own anyway, this one renders the first (the
+        # biggest: the brief) instead of waiting: a fork fewer, and its bytes need no pickling.
+        mine = rest[:1] if len(rest) <= workers else []
+        if rest[len(mine) :]:
+            gc.freeze()  # what the workers inherit stays shared: no collection touches it
+            size = min(workers, len(rest)) - len(mine)
+            pool = stack.enter_context(
+                ProcessPoolExecutor(size, mp_context=context, initializer=bound_to_parent)
+            )
+            futures |= {
+                pool.submit(render_job, job, out, settings): job for job in rest[len(mine) :]
+            }
+            gc.unfreeze()  # the workers forked at the first submit; a watch process lives on
+        yield from (render_job(job, out, settings) for job in mine)
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -639,34 +653,37 @@ def bound_to_parent() -> None:
         os._exit(1)
 
 
-def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseContext) -> list[Done]:
+def prepare(
+    work: Sequence[Job], out: Path, settings: Settings, context: BaseContext, stack: ExitStack
+) -> dict[Future[Done], Job]:
     """Load what the workers share before forking them, and keep the other core busy meanwhile.
 
     This process imports WeasyPrint and parses the stylesheets (registering the brand's fonts);
     meanwhile a helper process parses the hyphenation patterns of the articles' languages (see
     :mod:`.hyphenation`), then renders jobs that need no WeasyPrint (memos) until the import
-    is done; their outcomes are returned. The workers fork after both, so the helper is gone
-    before they start. A process that has WeasyPrint already (``watch``) skips all this.
+    is done. The workers fork once the patterns are installed, without waiting for the helper
+    to finish the job it is on: its futures are returned, with their jobs, and ``stack`` shuts
+    it down. A process that has WeasyPrint already (``watch``) skips all this.
     """
     laid_out = {job.format for job in work if REGISTRY[job.format].template}
     if not laid_out or "weasyprint" in sys.modules:
-        return []
+        return {}
     from concurrent.futures import ProcessPoolExecutor
 
     from briefexport.weasy import hyphenation
 
     languages = sorted({job.language for job in work if job.format in laid_out})
     light = [job for job in work if job.format not in laid_out]
-    with ProcessPoolExecutor(1, mp_context=context, initializer=bound_to_parent) as helper:
-        parsed = helper.submit(hyphenation.parse, languages)
-        early = [helper.submit(render_job, job, out, settings) for job in light]
-        warm_up(laid_out, settings)
-        for future in early:
-            future.cancel()  # those not yet started go to the workers
-        if parsed.exception() is None:  # else the workers parse the patterns themselves
-            hyphenation.install(parsed.result())
-        # a job that killed the helper goes to the workers again, with those it took along
-        return [f.result() for f in early if not f.cancelled() and f.exception() is None]
+    helper = stack.enter_context(
+        ProcessPoolExecutor(1, mp_context=context, initializer=bound_to_parent)
+    )
+    parsed = helper.submit(hyphenation.parse, languages)
+    early = {helper.submit(render_job, job, out, settings): job for job in light}
+    warm_up(laid_out, settings)
+    if parsed.exception() is None:  # else (the helper died) the workers parse them themselves
+        hyphenation.install(parsed.result())
+    # Those not yet started go to the workers; one that killed the helper is run again alone.
+    return {future: job for future, job in early.items() if not future.cancel()}
 
 
 def warm_up(formats: Iterable[str], settings: Settings) -> None:

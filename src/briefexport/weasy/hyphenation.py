@@ -9,7 +9,6 @@ worker forked after it for the cost of unpickling.
 
 from __future__ import annotations
 
-import pickle
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +21,8 @@ DECLARED_LANGUAGE = re.compile(r"^lang:[ \t]*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0
 
 def parse(languages: Iterable[str]) -> bytes:
     """pyphen's cache, pickled, after loading the patterns for ``languages`` (unknown: none)."""
+    import pickle  # here, not at the top: a no-op build imports this module
+
     import pyphen
 
     for language in languages:
@@ -46,6 +47,8 @@ def declared_language(source: Path) -> str:
 
 def install(parsed: bytes) -> None:
     """Put patterns parsed by :func:`parse` (in a fork of this process) into pyphen's cache."""
+    import pickle
+
     import pyphen
 
     for path, patterns in pickle.loads(parsed).items():
