@@ -154,7 +154,7 @@ def test_without_a_daemon_invoke_build_builds_as_before(project: Path):
     out = project / "build"
     out.mkdir()
     socket_path(out).write_text("not a socket")
-    code = "import sys\nfrom briefexport.tasks import main\nmain(['briefexport', *sys.argv[1:]])"
+    code = "import sys\nfrom briefexport.cli import main\nmain(['briefexport', *sys.argv[1:]])"
     run = subprocess.run(
         [sys.executable, "-c", code, "memo", "--source", "source", "--out", "build"],
         cwd=project,
