@@ -8,6 +8,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from urllib.parse import unquote
@@ -30,7 +31,10 @@ from briefexport.model import Article, Notice
 from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
+from briefexport.weasy import overrides
 from briefexport.weasy.templating import environment
+
+overrides.install()
 
 WEASYPRINT_LOG = logging.getLogger("weasyprint")
 FONTS = FontConfiguration()
@@ -196,9 +200,10 @@ def layout(
 ) -> Document:
     """Lay out HTML inside the article's sandbox; ``furniture`` adds :func:`page_css`.
 
-    WeasyPrint sometimes leaves out a footnote called from a quote or list item that breaks
-    across pages; such a layout is tried once more with those kept whole, and a note still
-    missing stops the build rather than vanish.
+    A note that WeasyPrint cannot print at the foot of its call's page (it leaves out notes
+    called from a quote or list item that breaks across pages) is tried once more with those
+    kept whole; a note still missing stops the build rather than vanish, and one still on
+    another page than its call is a warning at the note's line.
     """
     fetcher = SandboxFetcher(policy_for(article, settings))
     extra = [page_css(article, settings)] if furniture else []
@@ -213,17 +218,25 @@ def layout(
                 pdf_tags=True,
                 cache=IMAGE_CACHE,
             )
-        lost = lost_footnote(html, document)
-        if lost is None:
+        faults = footnote_faults(html, document)
+        if not faults:
             break
     notices.extend(attempt)
-    if lost is not None:
-        number, line = lost
-        raise SourceError(
-            article.path,
-            line,
-            f"footnote {number} does not fit at the foot of the page that calls it",
-            "shorten it or move its call; the build stops rather than leave it out",
+    for fault in faults:
+        if not fault.note_page:
+            raise SourceError(
+                article.path,
+                fault.line,
+                f"footnote {fault.number} does not fit at the foot of the page that calls it",
+                "shorten it or move its call; the build stops rather than leave it out",
+            )
+        notices.append(
+            Notice(
+                article.path,
+                fault.line,
+                f"footnote {fault.number} is printed on page {fault.note_page}, its call on "
+                f"page {fault.call_page} (shorten the note or split the paragraph)",
+            )
         )
     return without_attachments(document)
 
@@ -251,22 +264,45 @@ def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
     ]
 
 
-def lost_footnote(html: str, document: Document) -> tuple[int, int] | None:
-    """The number and source line of the first footnote the layout left out, if any: not
-    placed at all, or placed in a footnote area that overflows the top of its page."""
-    placed = {
-        box.element.get("id")
-        for page in document.pages
-        for area in page._page_box.children
-        if isinstance(area, FootnoteAreaBox)
-        and area.position_y >= page._page_box.content_box_y() - 1
-        for box in area.descendants()
-        if box.element is not None
-    }
-    return next(
-        ((int(n), int(line)) for n, line in FOOTNOTE_SPAN.findall(html) if f"fn{n}" not in placed),
-        None,
-    )
+@dataclass(frozen=True)
+class NoteFault:
+    """A footnote not at the foot of its call's page: ``note_page`` 0 when left out."""
+
+    number: int
+    line: int
+    call_page: int
+    note_page: int
+
+
+def note_pages(document: Document) -> dict[str, tuple[int, int]]:
+    """Each note's id with the page of its call and of the note itself, numbered from 1; a
+    note left out, or in a footnote area that overflows the top of its page, is on page 0."""
+    calls: dict[str, int] = {}
+    notes: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        box = page._page_box
+        for child in box.descendants():
+            note = getattr(child, "footnote", None)
+            if note is not None and note.element is not None:
+                calls.setdefault(note.element.get("id"), number)
+        for area in box.children:
+            if isinstance(area, FootnoteAreaBox) and area.position_y >= box.content_box_y() - 1:
+                for note in area.children:
+                    if note.element is not None:
+                        notes.setdefault(note.element.get("id"), number)
+    return {key: (page, notes.get(key, 0)) for key, page in calls.items()}
+
+
+def footnote_faults(html: str, document: Document) -> list[NoteFault]:
+    """Every note of ``html`` that the layout left out or printed on another page than its
+    call, in note order."""
+    pages = note_pages(document)
+    faults = []
+    for number, line in FOOTNOTE_SPAN.findall(html):
+        call_page, note_page = pages.get(f"fn{number}", (0, 0))
+        if note_page == 0 or note_page != call_page:
+            faults.append(NoteFault(int(number), int(line), call_page, note_page))
+    return faults
 
 
 def without_attachments(document: Document) -> Document:
