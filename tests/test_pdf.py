@@ -167,8 +167,8 @@ def test_features_and_hostile_bits(write_source, settings):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html
     assert (
-        '<span class="footnote" id="fn1" data-line="27"><span class="footnote-paragraph">The note text.'
-        in html
+        '<aside class="footnote" id="fn1" data-line="27">\n<p><a class="note-number" '
+        'href="#fnref1">1</a>. The note text.' in html
     )
     assert '<h2 id="top-heading">' in html
     data = writer("pdf").render(article, settings).data

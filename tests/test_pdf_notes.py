@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from weasyprint import Document
+from weasyprint import HTML, Document
 
 from briefexport.model import Article, Notice
 from briefexport.settings import Settings
@@ -120,26 +120,33 @@ def test_every_note_on_its_call_page_in_call_order(articles, name, paper, varian
     assert not [n for n in notices if "footnote" in n.message]
 
 
-def test_upstream_weasyprint_defers_notes_that_fit(articles):
-    """Without the patches, every note of issue 13's case overflows a foot it fits in on A4
-    (with ``footnote-policy: line`` its call's line moves too, and overflows again), and two
-    notes of the long article go a page past their calls on Letter."""
+ROUNDING = """<style>@page { size: A4; margin: 22mm 22mm 24mm;
+  @footnote { margin-top: 4mm; padding-top: 2mm; border-top: 0.5pt solid } }
+.n { float: footnote; font-size: 8.5pt; line-height: 1.3 }</style>
+<p>Text<span class="n" id="fn1">First note.</span> and<span class="n" id="fn2">Second.</span></p>"""
+
+ORPHANS = """<style>@page { size: 100px; margin: 0; @footnote { margin-top: 0 } }
+html { font-size: 10px; line-height: 1 } body { margin: 0 }
+p { margin: 0; orphans: 2; widows: 2 } .n { float: footnote }</style>
+<p>a<span class="n" id="fn1">1</span><br>b<br>c<br>d<br>e<br>f<br>g</p>
+<p>h<br>i<br>j<br>k<br>l</p>"""
+
+
+@pytest.mark.parametrize(
+    ("html", "upstream"),
+    [
+        (ROUNDING, {"fn1": (1, 2), "fn2": (1, 3)}),  # a note that fits "overflows" on A4
+        (ORPHANS, {"fn1": (1, 2)}),  # the note leaves to make room for line i
+    ],
+    ids=["rounding", "orphans"],
+)
+def test_upstream_weasyprint_defers_notes_that_fit(html, upstream):
     overrides.install(patched=False)
     try:
-        figure, notices = laid_out(articles["figure"], "a4", "pdf")
-        everywhere, _ = laid_out(articles["everywhere"], "letter", "pdf")
+        assert note_pages(HTML(string=html).render()) == upstream
     finally:
         overrides.install()
-    assert note_pages(figure) == {"fn1": (3, 4), "fn2": (5, 6)}  # a page after its call
-    assert [n.message for n in notices if "footnote" in n.message] == [
-        "footnote 1 is printed on page 4, its call on page 3 (shorten the note or split the "
-        "paragraph)",
-        "footnote 2 is printed on page 6, its call on page 5 (shorten the note or split the "
-        "paragraph)",
-    ]
-    assert any(call != note for call, note in note_pages(everywhere).values())
-    figure, _ = laid_out(articles["figure"], "a4", "pdf")
-    assert note_pages(figure) == {"fn1": (1, 1), "fn2": (1, 1)}
+    assert note_pages(HTML(string=html).render()) == {key: (1, 1) for key in upstream}
 
 
 def test_the_patches_apply_to_the_installed_weasyprint():
@@ -148,3 +155,52 @@ def test_the_patches_apply_to_the_installed_weasyprint():
     for patch in overrides.PATCHES:
         assert overrides.PATCHED[patch.name] is not overrides.UPSTREAM[patch.name]
         assert getattr(patch.owner, patch.name) is overrides.PATCHED[patch.name]
+
+
+STRUCTURED = """---
+title: Structured notes
+date: 2024-01-01
+author: Test Author
+---
+
+A paragraph with a structured note.[^a] A second one.[^b] Then text.
+
+- A list item with a note.[^c]
+
+[^a]: First paragraph of the note.
+
+    Second paragraph, with a list:
+
+    - item one
+    - item two
+
+    ```
+    code_in_note = 1
+    ```
+
+    > A quote in a note.
+
+[^b]: A note citing another.[^c]
+[^c]: The third note.
+"""
+
+
+def test_notes_keep_their_blocks_in_order_and_link_both_ways(write_source, settings):
+    import io
+    import subprocess
+
+    import pikepdf
+
+    data = writer("pdf").render(read_article(write_source(STRUCTURED)), settings).data
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    note = text[text.index("1. First paragraph") :]
+    pieces = ["Second paragraph", "• item one", "• item two", "code_in_note = 1", "A quote"]
+    assert [note.index(piece) for piece in pieces] == sorted(note.index(p) for p in pieces)
+    assert "2. A note citing another.3" in text and "3. The third note." in text
+    pdf = pikepdf.open(io.BytesIO(data))
+    targets = [str(a.Dest) for a in pdf.pages[0].Annots if "/Dest" in a]
+    assert targets == ["fn1", "fn2", "fn3", "fnref1", "fnref2", "fnref3"]
+    names = pdf.Root.Names.Dests.Names
+    assert {str(names[i]) for i in range(0, len(names), 2)} >= set(targets)

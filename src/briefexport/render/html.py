@@ -65,11 +65,15 @@ def heading_anchors(body: SyntaxTreeNode) -> list[str]:
 
 @dataclass
 class HtmlRenderer:
-    """Renders an article body; footnotes become WeasyPrint ``float: footnote`` spans.
+    """Renders an article body; footnotes become WeasyPrint ``float: footnote`` elements.
 
-    A footnote cited inside another footnote is not nested in it: its span follows the citing
-    note's, and the citation is a plain superscript. Notes are numbered in the order their spans
-    are written, which is the order WeasyPrint's footnote counter follows.
+    A note's call is a link to the note (``#fnN``), and the note's number a link back to the
+    call (``#fnrefN``). HTML cannot nest a note's paragraphs, lists, code and quotes in the
+    paragraph that calls it, so each note is an ``<aside class="footnote">`` after the body and
+    an empty ``<span class="note-at">`` marks where it floats from: the layout moves the aside
+    there (weasy.engine.placed_notes). A footnote cited inside another footnote is not nested in
+    it: its aside floats from just after the citing note's, and the citation is a plain
+    superscript. Notes are numbered in call order, the order of their asides.
     """
 
     article: Article
@@ -78,6 +82,7 @@ class HtmlRenderer:
     numbers: dict[int, int] = field(default_factory=dict)
     cited_in_notes: list[int] = field(default_factory=list)
     in_note: bool = False
+    asides: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.shift = heading_shift(self.article.body)
@@ -102,7 +107,8 @@ class HtmlRenderer:
         return self.children(node) if node.children else str(escape(node.content))
 
     def node_root(self, node: SyntaxTreeNode) -> str:
-        return "".join(self.render(c) for c in node.children if c.type != "footnote_block")
+        body = "".join(self.render(c) for c in node.children if c.type != "footnote_block")
+        return body + "".join(self.asides)
 
     def node_text(self, node: SyntaxTreeNode) -> str:
         return str(escape(breakable(node.content, PROSE_RUN)))
@@ -224,36 +230,34 @@ class HtmlRenderer:
         if node.meta.get("subId", 0) or note_id not in self.notes:
             number = self.numbers.get(note_id, note_id + 1)
             return f'<sup class="footnote-repeat">{number}</sup>'
-        self.numbers[note_id] = len(self.numbers) + 1
+        number = self.numbers[note_id] = len(self.numbers) + 1
         if self.in_note:
             self.cited_in_notes.append(note_id)
-            return f'<sup class="footnote-repeat">{self.numbers[note_id]}</sup>'
-        spans = [self.footnote(note_id)]
+            return f'<sup class="footnote-repeat">{number}</sup>'
+        marks = [f'<a class="note-call" href="#fn{number}" id="fnref{number}">{number}</a>']
+        marks.append(self.footnote(note_id))
         while self.cited_in_notes:
-            spans.append(self.footnote(self.cited_in_notes.pop(0)))
-        return "".join(spans)
+            marks.append(self.footnote(self.cited_in_notes.pop(0)))
+        return "".join(marks)
 
     def footnote(self, note_id: int) -> str:
-        """One note's span; notes it cites are queued in :attr:`cited_in_notes`."""
-        self.in_note = True
-        paragraphs = [
-            f'<span class="footnote-paragraph">{self.children(child)}</span>'
-            for child in self.notes[note_id].children
-            if child.type == "paragraph"
-        ]
-        self.in_note = False
-        others = [
-            f'<span class="footnote-paragraph">{self.plain(child)}</span>'
-            for child in self.notes[note_id].children
-            if child.type not in ("paragraph", "footnote_anchor")
-        ]
-        content = "".join(paragraphs + others)
+        """Where one note floats from; its aside is queued in :attr:`asides` and the notes it
+        cites in :attr:`cited_in_notes`."""
+        number = self.numbers[note_id]
         note = self.notes[note_id]
+        self.in_note = True
+        blocks = "".join(self.render(child) for child in note.children)
+        self.in_note = False
+        back = f'<a class="note-number" href="#fnref{number}">{number}</a>. '
+        if blocks.startswith("<p>"):
+            blocks = f"<p>{back}{blocks[3:]}"
+        else:
+            blocks = f"<p>{back}</p>\n{blocks}"
         line = self.article.body_first_line + next((n.map[0] for n in note.walk() if n.map), 0)
-        return (
-            f'<span class="footnote" id="fn{self.numbers[note_id]}" data-line="{line}">'
-            f"{content}</span>"
+        self.asides.append(
+            f'<aside class="footnote" id="fn{number}" data-line="{line}">\n{blocks}</aside>\n'
         )
+        return f'<span class="note-at" data-note="fn{number}"></span>'
 
     def node_footnote_anchor(self, node: SyntaxTreeNode) -> str:
         return ""

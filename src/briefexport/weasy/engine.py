@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
+import cssselect2
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Document
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox
@@ -96,7 +97,7 @@ def _stylesheets(
 
 
 KEEP_WHOLE = CSS(string="blockquote, li { break-inside: avoid }")
-FOOTNOTE_SPAN = re.compile(r'<span class="footnote" id="fn(\d+)" data-line="(\d+)">')
+FOOTNOTE_SPAN = re.compile(r'<aside class="footnote" id="fn(\d+)" data-line="(\d+)">')
 MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.+?)" \(U\+')
 MISSING_ANCHOR = re.compile(r"No anchor (#\S+) for internal URI reference")
 CSS_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
@@ -210,9 +211,11 @@ def layout(
     for keep_whole in ([], [KEEP_WHOLE]):
         attempt: list[Notice] = []
         with captured_warnings(article, attempt):
-            document = HTML(
+            page = HTML(
                 string=html, base_url=article.folder.resolve().as_uri() + "/", url_fetcher=fetcher
-            ).render(
+            )
+            place_notes(page)
+            document = page.render(
                 stylesheets=[*sheets, *extra, *keep_whole],
                 font_config=FONTS,
                 pdf_tags=True,
@@ -239,6 +242,42 @@ def layout(
             )
         )
     return without_attachments(document)
+
+
+def place_notes(page: HTML) -> None:
+    """Move each ``<aside class="footnote">`` (render.html) to its ``<span class="note-at">``,
+    in the parsed tree: there the note's paragraphs, lists and code sit inside the paragraph
+    that calls it, where HTML's parser would have closed that paragraph."""
+    root = page.etree_element
+    parents = {child: parent for parent in root.iter() for child in parent}
+    asides = {
+        element.get("id"): element
+        for element in parents
+        if element.tag == "aside" and element.get("class") == "footnote"
+    }
+    if not asides:
+        return
+    for marker in [e for e in parents if e.tag == "span" and e.get("class") == "note-at"]:
+        aside = asides[marker.get("data-note")]
+        unspaced(aside)
+        parents[aside].remove(aside)
+        parent = parents[marker]
+        aside.tail = marker.tail
+        parent[list(parent).index(marker)] = aside
+    page.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+
+
+def unspaced(element: Any) -> None:
+    """Drop the whitespace between the blocks of a note (outside ``pre``): in a footnote,
+    WeasyPrint gives each such run a blank line."""
+    if element.tag == "pre":
+        return
+    if element.text is not None and not element.text.strip():
+        element.text = None
+    for child in element:
+        unspaced(child)
+        if child.tail is not None and not child.tail.strip():
+            child.tail = None
 
 
 def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
