@@ -13,6 +13,12 @@ import yaml
 from briefexport.errors import ConfigError
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+PRESS = {  # the printing condition of the press copy (PDF/X-4), under styles/
+    "output-profile": "icc/swop-artifex.icc",
+    "output-condition": "CGATS TR 001",
+    "output-condition-info": "SWOP (CGATS TR 001), coated, web offset",
+    "registry": "http://www.color.org",
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Brand:
     fonts: dict[str, str]
     sizes: dict[str, float]
     font_files: tuple[FontFile, ...]
+    press: dict[str, str]
 
     def css(self) -> str:
         """``@font-face`` rules and ``:root`` custom properties for the stylesheets."""
@@ -125,6 +132,7 @@ def _load_brand(path: Path, stamp: int) -> Brand:
             fonts={str(k): str(v) for k, v in data["fonts"].items()},
             sizes={str(k): float(v) for k, v in data["sizes"].items()},
             font_files=files,
+            press={**PRESS, **{str(k): str(v) for k, v in data.get("press", {}).items()}},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from briefexport.model import Article, Notice
 from briefexport.render.text import plain_text, slugify
-from briefexport.sandbox.images import image_notice, locate
+from briefexport.sandbox.images import ImageRef, image_notice, locate
 from briefexport.sandbox.policy import LINK_SCHEMES, ResourcePolicy, scheme_of
 
 WIDE_TABLE_COLUMNS = 6
@@ -189,7 +189,26 @@ class HtmlRenderer:
         if not image.usable:
             self.notices.append(image_notice(self.article, image))
             return f'<span class="missing-image">[{self.plain(node)}]</span>'
-        return f'<img src="{escape(image.url)}" alt="{escape(plain_text(node))}">'
+        return f'<img src="{escape(image.url)}" alt="{escape(self.alt(node, image))}">'
+
+    def alt(self, node: SyntaxTreeNode, image: ImageRef) -> str:
+        """The image's alt text; without one, its caption (else its file name), with a
+        warning: PDF/UA wants every figure described."""
+        alt = plain_text(node)
+        if alt:
+            return alt
+        src = str(node.attrs.get("src", ""))
+        stand_in = str(node.attrs.get("title") or "") or src.rsplit("/", 1)[-1]
+        said = "its caption" if node.attrs.get("title") else "its file name"
+        self.notices.append(
+            Notice(
+                self.article.path,
+                image.line,
+                f"image '{src}' has no alt text; {said} describes it in the PDF "
+                "(describe it for screen readers: ![description](file))",
+            )
+        )
+        return stand_in
 
     def figure(self, node: SyntaxTreeNode) -> str:
         caption = str(node.attrs.get("title") or "")

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +33,7 @@ from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.weasy import overrides
+from briefexport.weasy.tagging import finish_tags
 from briefexport.weasy.templating import environment
 
 overrides.install()
@@ -353,20 +354,34 @@ def without_attachments(document: Document) -> Document:
     return document
 
 
+Finisher = Callable[[Document, Any], None]
+
+
 def write_pdf(
-    document: Document, article: Article, variant: str, notices: list[Notice] | None = None
+    document: Document,
+    article: Article,
+    variant: str,
+    notices: list[Notice] | None = None,
+    finisher: Finisher | None = None,
 ) -> bytes:
-    """The PDF bytes with a stable identifier, so equal inputs give equal files; WeasyPrint's
-    warnings while drawing (SVG images, attachments) go to ``notices`` when given."""
+    """The PDF bytes with a stable identifier, so equal inputs give equal files, its tags
+    completed (weasy.tagging) and then ``finisher`` applied; WeasyPrint's warnings while
+    drawing (SVG images, attachments) go to ``notices`` when given."""
     identifier = (
         hashlib.sha256(f"{article.slug}\0{article.title}\0{article.date}\0{variant}".encode())
         .hexdigest()[:32]
         .encode()
     )
+
+    def finish(document: Document, pdf: Any) -> None:
+        finish_tags(document, pdf)
+        if finisher is not None:
+            finisher(document, pdf)
+
     capture = captured_warnings(article, notices) if notices is not None else nullcontext()
     with derived_document_id(identifier), capture:
         data: bytes = document.write_pdf(
-            pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True
+            pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True, finisher=finish
         )
     return data
 

@@ -19,6 +19,10 @@ upstream function with one line changed (a test pins the upstream source they ap
 
 A note that really does not fit is handled by ``footnote-policy: line`` (article.css): the
 call's line moves to the next page with its note.
+
+WeasyPrint's tagging maps every unknown HTML element to NonStruct; :func:`pdf_tag` maps a
+note (``aside``, render.html) to Note, and lists to UL/OL so that weasy.tagging can give them
+their ListNumbering before naming them L.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import weasyprint.layout.block as block
+import weasyprint.pdf.tags as tags
 from weasyprint.layout import LayoutContext
 
 
@@ -79,7 +84,18 @@ UPSTREAM = {patch.name: getattr(patch.owner, patch.name) for patch in PATCHES}
 PATCHED = {patch.name: patch.patched(UPSTREAM[patch.name]) for patch in PATCHES}
 
 
+UPSTREAM_PDF_TAG = tags._get_pdf_tag
+STRUCTURE_TYPES = {"aside": "Note", "ul": "UL", "ol": "OL"}
+
+
+def pdf_tag(tag: str | None) -> str:
+    """The structure type of an HTML element: WeasyPrint's, but for :data:`STRUCTURE_TYPES`."""
+    mapped: str = STRUCTURE_TYPES.get(tag or "") or UPSTREAM_PDF_TAG(tag)
+    return mapped
+
+
 def install(patched: bool = True) -> None:
     """Put the patched functions in place (or, for a test, the upstream ones back)."""
     for patch in PATCHES:
         setattr(patch.owner, patch.name, (PATCHED if patched else UPSTREAM)[patch.name])
+    tags._get_pdf_tag = pdf_tag if patched else UPSTREAM_PDF_TAG

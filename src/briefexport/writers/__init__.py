@@ -47,7 +47,8 @@ class Format:
 
     def dependencies(self, settings: Settings) -> list[Path]:
         """Project files whose change makes this output stale: its template and the partials
-        (``templates/_*``) templates include, its styles, and the brand and fonts for all."""
+        (``templates/_*``) templates include, its styles, and the brand, fonts and colour
+        profiles for all."""
         files = (
             [settings.templates / self.template, *sorted(settings.templates.glob("_*"))]
             if self.template
@@ -55,6 +56,7 @@ class Format:
         )
         files += [settings.styles / name for name in self.styles]
         files += [settings.brand_file, *sorted(settings.styles.glob("fonts/*"))]
+        files += sorted(settings.styles.glob("icc/*.ic[cm]"))
         return files + ([settings.reference_docx] if settings.reference_docx.exists() else [])
 
 
