@@ -11,7 +11,8 @@ from briefexport.model import Article, Notice
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy import overrides
-from briefexport.weasy.engine import layout, note_pages, stylesheets
+from briefexport.weasy.engine import layout, stylesheets
+from briefexport.weasy.notes import note_pages
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
 from conftest import ROOT

@@ -20,6 +20,7 @@ from briefexport.render.text import NOTE_MARK, plain_text
 
 NON_WORD = re.compile(r"[\W_]+")
 BLOCKS = {"heading", "paragraph", "th", "td"}
+FLOATS = {"table cell", "caption"}
 
 
 @dataclass(frozen=True)
@@ -91,25 +92,26 @@ def missing_in_order(blocks: Iterable[Block], haystack: str) -> list[Block]:
     """Blocks not found in ``haystack`` after the previous block's position.
 
     The cells of one table count as a group: readers disagree on the order they extract
-    cells in, so each cell only has to follow the text before the table.
+    cells in, so each cell only has to follow the text before the table. Tables and figure
+    captions float (the PDF moves a figure or short table that does not fit past the text
+    after it), so that text only has to follow what came before the float.
     """
     missing = []
-    position = group_start = group_end = 0
+    position = group_start = 0
     previous_kind = ""
     for block in blocks:
-        if block.kind == "table cell":
-            if previous_kind != "table cell":
-                group_start = group_end = position
+        if block.kind in FLOATS:
+            if previous_kind not in FLOATS:
+                group_start = position
             position = group_start
-        elif previous_kind == "table cell":
-            position = group_end
+        elif previous_kind in FLOATS:
+            position = group_start
         previous_kind = block.kind
         end = _find_segments(block, haystack, position)
         if end < 0:
             missing.append(block)
         else:
             position = end
-            group_end = max(group_end, end)
     return missing
 
 
@@ -145,20 +147,31 @@ def strip_furniture(pages: list[str], furniture: list[list[str]]) -> list[str]:
 
 def strip_notes(pages: list[str], notes: list[Block]) -> str:
     """The pages' letters joined with each footnote, and the number before it, cut from the
-    foot of its page: a paragraph running over a page break then reads on unbroken."""
-    segments = [
-        re.compile(rf"\d*{re.escape(needle)}")
+    foot of its page: a paragraph running over a page break then reads on unbroken. The number
+    is the longest run of digits before the note that could be a note's number, so the digits
+    of a table that ends the page above the notes stay."""
+    needles = [
+        needle
         for note in notes
         for needle in filter(None, map(letters, note.text.split(NOTE_MARK)))
     ]
     joined = []
     for text in pages:
-        for segment in segments:
-            found = [*segment.finditer(text)]
-            if found:
-                text = text[: found[-1].start()] + text[found[-1].end() :]
+        for needle in needles:
+            cut = text.rfind(needle)
+            if cut < 0:
+                continue
+            run = len(text[:cut]) - len(text[:cut].rstrip("0123456789"))
+            number = next(
+                (k for k in range(run, 0, -1) if _note_number(text[cut - k : cut], len(notes))), 0
+            )
+            text = text[: cut - number] + text[cut + len(needle) :]
         joined.append(text)
     return "".join(joined)
+
+
+def _note_number(digits: str, count: int) -> bool:
+    return not digits.startswith("0") and 1 <= int(digits) <= count
 
 
 def verify_article(

@@ -10,11 +10,13 @@ from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
 from briefexport.model import Article, Notice
-from briefexport.render.text import plain_text, slugify
+from briefexport.render.text import plain_text, slugify, tie, unbroken_amounts
 from briefexport.sandbox.images import ImageRef, image_notice, locate
 from briefexport.sandbox.policy import LINK_SCHEMES, ResourcePolicy, scheme_of
 
 WIDE_TABLE_COLUMNS = 6
+SHORT_TABLE_ROWS = 8
+ROWS_AT_BREAK = 3
 ZERO_WIDTH_SPACE = "\u200b"
 PROSE_RUN = 30
 CODE_RUN = 500
@@ -83,6 +85,8 @@ class HtmlRenderer:
     cited_in_notes: list[int] = field(default_factory=list)
     in_note: bool = False
     asides: list[str] = field(default_factory=list)
+    last_words: SyntaxTreeNode | None = None
+    kept_rows: set[SyntaxTreeNode] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.shift = heading_shift(self.article.body)
@@ -111,7 +115,8 @@ class HtmlRenderer:
         return body + "".join(self.asides)
 
     def node_text(self, node: SyntaxTreeNode) -> str:
-        return str(escape(breakable(node.content, PROSE_RUN)))
+        text = tie(node.content) if node is self.last_words else node.content
+        return str(escape(breakable(unbroken_amounts(text), PROSE_RUN)))
 
     def node_paragraph(self, node: SyntaxTreeNode) -> str:
         inline = node.children[0] if node.children else None
@@ -122,8 +127,9 @@ class HtmlRenderer:
 
     def node_heading(self, node: SyntaxTreeNode) -> str:
         level = min(6, max(2, int(node.tag[1]) + self.shift))
-        noted = any(child.type == "footnote_ref" for child in node.walk())
-        label = f' data-bookmark="{escape(plain_text(node))}"' if noted else ""  # no call number
+        texts = [child for child in node.walk() if child.type == "text" and child.content.strip()]
+        self.last_words = texts[-1] if texts else None  # tied: no word alone on a last line
+        label = f' data-bookmark="{escape(plain_text(node))}"'  # no call number, no tie
         return f'<h{level} id="{next(self.anchors)}"{label}>{self.children(node)}</h{level}>\n'
 
     def node_inline(self, node: SyntaxTreeNode) -> str:
@@ -218,8 +224,16 @@ class HtmlRenderer:
         return f"<figure>{self.node_image(node)}{figcaption}</figure>\n"
 
     def node_table(self, node: SyntaxTreeNode) -> str:
+        """A table; one of at most :data:`SHORT_TABLE_ROWS` body rows is ``short`` (kept whole,
+        floating), a longer one keeps :data:`ROWS_AT_BREAK` rows each side of a page break."""
         columns = max((len(row.children) for row in node.walk() if row.type == "tr"), default=0)
         size = " wide" if columns > WIDE_TABLE_COLUMNS else ""
+        rows = [row for part in node.children if part.type == "tbody" for row in part.children]
+        if len(rows) <= SHORT_TABLE_ROWS:
+            size += " short"
+        else:
+            keep = ROWS_AT_BREAK - 1
+            self.kept_rows.update(rows[:keep] + rows[-ROWS_AT_BREAK:-1])
         return f'<table class="cols-{min(columns, 99)}{size}">\n{self.children(node)}</table>\n'
 
     def node_thead(self, node: SyntaxTreeNode) -> str:
@@ -229,7 +243,8 @@ class HtmlRenderer:
         return f"<tbody>\n{self.children(node)}</tbody>\n"
 
     def node_tr(self, node: SyntaxTreeNode) -> str:
-        return f"<tr>{self.children(node)}</tr>\n"
+        keep = ' class="keep"' if node in self.kept_rows else ""  # no page break after it
+        return f"<tr{keep}>{self.children(node)}</tr>\n"
 
     def node_th(self, node: SyntaxTreeNode) -> str:
         return self.cell("th", node)

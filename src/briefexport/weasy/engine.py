@@ -8,15 +8,12 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
-import cssselect2
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Document
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import (
     FatalURLFetchingError,
@@ -33,6 +30,8 @@ from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.weasy import overrides
+from briefexport.weasy.floats import PASSES, defer_floats
+from briefexport.weasy.notes import footnote_faults, place_notes
 from briefexport.weasy.tagging import finish_tags
 from briefexport.weasy.templating import environment
 
@@ -98,7 +97,6 @@ def _stylesheets(
 
 
 KEEP_WHOLE = CSS(string="blockquote, li { break-inside: avoid }")
-FOOTNOTE_SPAN = re.compile(r'<aside class="footnote" id="fn(\d+)" data-line="(\d+)">')
 MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.+?)" \(U\+')
 MISSING_ANCHOR = re.compile(r"No anchor (#\S+) for internal URI reference")
 CSS_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
@@ -202,10 +200,12 @@ def layout(
 ) -> Document:
     """Lay out HTML inside the article's sandbox; ``furniture`` adds :func:`page_css`.
 
-    A note that WeasyPrint cannot print at the foot of its call's page (it leaves out notes
-    called from a quote or list item that breaks across pages) is tried once more with those
-    kept whole; a note still missing stops the build rather than vanish, and one still on
-    another page than its call is a warning at the note's line.
+    A figure or short table that leaves a hole at the foot of a page floats past the text
+    after it (weasy.floats), a layout again each time. A note that WeasyPrint cannot print at
+    the foot of its call's page (it leaves out notes called from a quote or list item that
+    breaks across pages) is tried once more with those kept whole; a note still missing stops
+    the build rather than vanish, and one still on another page than its call is a warning at
+    the note's line.
     """
     fetcher = SandboxFetcher(policy_for(article, settings))
     extra = [page_css(article, settings)] if furniture else []
@@ -216,12 +216,12 @@ def layout(
                 string=html, base_url=article.folder.resolve().as_uri() + "/", url_fetcher=fetcher
             )
             place_notes(page)
-            document = page.render(
-                stylesheets=[*sheets, *extra, *keep_whole],
-                font_config=FONTS,
-                pdf_tags=True,
-                cache=IMAGE_CACHE,
-            )
+            options = {"font_config": FONTS, "pdf_tags": True, "cache": IMAGE_CACHE}
+            document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
+            for _ in range(PASSES):
+                if not defer_floats(page, document):
+                    break
+                document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
         faults = footnote_faults(html, document)
         if not faults:
             break
@@ -245,42 +245,6 @@ def layout(
     return without_attachments(document)
 
 
-def place_notes(page: HTML) -> None:
-    """Move each ``<aside class="footnote">`` (render.html) to its ``<span class="note-at">``,
-    in the parsed tree: there the note's paragraphs, lists and code sit inside the paragraph
-    that calls it, where HTML's parser would have closed that paragraph."""
-    root = page.etree_element
-    parents = {child: parent for parent in root.iter() for child in parent}
-    asides = {
-        element.get("id"): element
-        for element in parents
-        if element.tag == "aside" and element.get("class") == "footnote"
-    }
-    if not asides:
-        return
-    for marker in [e for e in parents if e.tag == "span" and e.get("class") == "note-at"]:
-        aside = asides[marker.get("data-note")]
-        unspaced(aside)
-        parents[aside].remove(aside)
-        parent = parents[marker]
-        aside.tail = marker.tail
-        parent[list(parent).index(marker)] = aside
-    page.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
-
-
-def unspaced(element: Any) -> None:
-    """Drop the whitespace between the blocks of a note (outside ``pre``): in a footnote,
-    WeasyPrint gives each such run a blank line."""
-    if element.tag == "pre":
-        return
-    if element.text is not None and not element.text.strip():
-        element.text = None
-    for child in element:
-        unspaced(child)
-        if child.tail is not None and not child.tail.strip():
-            child.tail = None
-
-
 def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
     """One notice naming the characters of the source that the brand fonts lack, at the line
     of the first: the machine's fallback fonts set them, so the PDF varies between machines."""
@@ -302,47 +266,6 @@ def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
             "styles/brand.yaml font-files)",
         )
     ]
-
-
-@dataclass(frozen=True)
-class NoteFault:
-    """A footnote not at the foot of its call's page: ``note_page`` 0 when left out."""
-
-    number: int
-    line: int
-    call_page: int
-    note_page: int
-
-
-def note_pages(document: Document) -> dict[str, tuple[int, int]]:
-    """Each note's id with the page of its call and of the note itself, numbered from 1; a
-    note left out, or in a footnote area that overflows the top of its page, is on page 0."""
-    calls: dict[str, int] = {}
-    notes: dict[str, int] = {}
-    for number, page in enumerate(document.pages, 1):
-        box = page._page_box
-        for child in box.descendants():
-            note = getattr(child, "footnote", None)
-            if note is not None and note.element is not None:
-                calls.setdefault(note.element.get("id"), number)
-        for area in box.children:
-            if isinstance(area, FootnoteAreaBox) and area.position_y >= box.content_box_y() - 1:
-                for note in area.children:
-                    if note.element is not None:
-                        notes.setdefault(note.element.get("id"), number)
-    return {key: (page, notes.get(key, 0)) for key, page in calls.items()}
-
-
-def footnote_faults(html: str, document: Document) -> list[NoteFault]:
-    """Every note of ``html`` that the layout left out or printed on another page than its
-    call, in note order."""
-    pages = note_pages(document)
-    faults = []
-    for number, line in FOOTNOTE_SPAN.findall(html):
-        call_page, note_page = pages.get(f"fn{number}", (0, 0))
-        if note_page == 0 or note_page != call_page:
-            faults.append(NoteFault(int(number), int(line), call_page, note_page))
-    return faults
 
 
 def without_attachments(document: Document) -> Document:

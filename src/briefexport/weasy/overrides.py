@@ -20,6 +20,10 @@ upstream function with one line changed (a test pins the upstream source they ap
 A note that really does not fit is handled by ``footnote-policy: line`` (article.css): the
 call's line moves to the next page with its note.
 
+Automatic hyphenation splits names ("Ka-bul", "Wash-ing-ton"): :class:`NamesWhole` is the
+pyphen dictionary WeasyPrint's line breaking uses, except that a capitalised word is never
+split (a CSS hyphenation dictionary cannot say that).
+
 WeasyPrint's tagging maps every unknown HTML element to NonStruct; :func:`pdf_tag` maps a
 note (``aside``, render.html) to Note, and lists to UL/OL so that weasy.tagging can give them
 their ListNumbering before naming them L.
@@ -33,8 +37,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pyphen
 import weasyprint.layout.block as block
 import weasyprint.pdf.tags as tags
+import weasyprint.text.line_break as line_break
 from weasyprint.layout import LayoutContext
 
 
@@ -94,8 +100,23 @@ def pdf_tag(tag: str | None) -> str:
     return mapped
 
 
+class NamesWhole(pyphen.Pyphen):  # type: ignore[misc]
+    """A pyphen dictionary that leaves capitalised words (names, mostly) whole."""
+
+    def iterate(self, word: str) -> Any:
+        return iter(()) if word[:1].isupper() else super().iterate(word)
+
+
+class Hyphenation:
+    """What ``weasyprint.text.line_break`` uses of pyphen, with :class:`NamesWhole`."""
+
+    Pyphen = NamesWhole
+    language_fallback = staticmethod(pyphen.language_fallback)
+
+
 def install(patched: bool = True) -> None:
     """Put the patched functions in place (or, for a test, the upstream ones back)."""
     for patch in PATCHES:
         setattr(patch.owner, patch.name, (PATCHED if patched else UPSTREAM)[patch.name])
     tags._get_pdf_tag = pdf_tag if patched else UPSTREAM_PDF_TAG
+    line_break.pyphen = Hyphenation if patched else pyphen

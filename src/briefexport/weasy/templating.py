@@ -7,11 +7,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from briefexport.render.text import tie
+
 
 @cache
 def environment(templates: Path) -> Environment:
     """One environment per templates folder; source text is passed as data, never as a template."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -19,3 +21,5 @@ def environment(templates: Path) -> Environment:
         lstrip_blocks=True,
         auto_reload=True,
     )
+    env.filters["tie"] = tie  # a headline never ends on a word alone
+    return env
