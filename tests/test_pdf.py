@@ -181,7 +181,7 @@ def test_features_and_hostile_bits(write_source, settings):
         '<aside class="footnote" id="fn1" data-line="27">\n<p><a class="note-number" '
         'href="#fnref1">1</a>. The note text.' in html
     )
-    assert '<h2 id="top-heading">' in html
+    assert '<h2 id="top-heading" data-bookmark="Top heading">' in html
     data = writer("pdf").render(article, settings).data
     text = letters(
         subprocess.run(

@@ -86,6 +86,7 @@ class HtmlRenderer:
     in_note: bool = False
     asides: list[str] = field(default_factory=list)
     last_words: SyntaxTreeNode | None = None
+    level: int = 1  # of the last heading written; the title is h1
     kept_rows: set[SyntaxTreeNode] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -126,7 +127,10 @@ class HtmlRenderer:
         return self.children(node) if tight else f"<p>{self.children(node)}</p>\n"
 
     def node_heading(self, node: SyntaxTreeNode) -> str:
-        level = min(6, max(2, int(node.tag[1]) + self.shift))
+        """A heading under the title (h1); it goes at most one level deeper than the one before
+        it, since PDF/UA forbids skipping a level (## then #### becomes h2, h3)."""
+        level = min(6, max(2, int(node.tag[1]) + self.shift), self.level + 1)
+        self.level = level
         texts = [child for child in node.walk() if child.type == "text" and child.content.strip()]
         self.last_words = texts[-1] if texts else None  # tied: no word alone on a last line
         label = f' data-bookmark="{escape(plain_text(node))}"'  # no call number, no tie

@@ -7,7 +7,8 @@ written (``write_pdf(finisher=...)``); readback.pdfua checks the result.
   become ``/Artifact <</Type /Pagination>>`` and leave the ParentTree.
 - Notes (``<aside>``, see overrides.pdf_tag) get an ID, as a Note must; the anonymous
   blocks WeasyPrint makes inside them (tagged as their element) become NonStruct.
-- Lists get ListNumbering (Disc or Decimal, from ``ul`` or ``ol``), header cells Scope Column.
+- Lists get ListNumbering (Disc or Decimal, from ``ul`` or ``ol``), list items an LBody
+  beside their Lbl, header cells Scope Column.
 - Pages with annotations get ``/Tabs /S`` (tab order follows the structure).
 """
 
@@ -39,12 +40,44 @@ def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
         elif kind in LIST_NUMBERING:
             element["S"] = "/L"
             element["A"] = pydyf.Dictionary({"O": "/List", "ListNumbering": LIST_NUMBERING[kind]})
+        elif kind == "/LI":
+            _label_and_body(pdf, element)
         elif kind == "/TH":
             element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = "/Column"
     _furniture_as_artifacts(pdf, root, reachable)
     for page in _pages(pdf):
         if page.get("Annots"):
             page["Tabs"] = "/S"
+
+
+def _label_and_body(pdf: pydyf.PDF, item: pydyf.Dictionary) -> None:
+    """Put what a list item holds besides its label (Lbl) into one LBody, as PDF/UA wants:
+    with the marker inside the first line (article.css), WeasyPrint tags the item's text as
+    its direct children."""
+    kids = list(item["K"])
+    body = [kid for kid in kids if _kind(pdf, kid) != "/Lbl"]
+    if not body or [_kind(pdf, kid) for kid in body] == ["/LBody"]:
+        return
+    wrapper = pydyf.Dictionary(
+        {"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(body), "P": item.reference}
+    )
+    if "Pg" in item:
+        wrapper["Pg"] = item["Pg"]
+    pdf.add_object(wrapper)
+    for kid in body:
+        if _kind(pdf, kid):
+            _get(pdf.objects, kid)["P"] = wrapper.reference
+    item["K"] = pydyf.Array(
+        [*(kid for kid in kids if _kind(pdf, kid) == "/Lbl"), wrapper.reference]
+    )
+
+
+def _kind(pdf: pydyf.PDF, kid: Any) -> str:
+    """The structure type a kid of an element refers to ("" for marked content)."""
+    if isinstance(kid, bytes) and kid.endswith(b" R"):
+        target = _get(pdf.objects, kid)
+        return str(target.get("S", "")) if isinstance(target, dict) else ""
+    return ""
 
 
 def _get(objects: list[Any], reference: bytes) -> Any:
