@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
 
 from briefexport.errors import ConfigError
+from briefexport.settings import PACKAGED, first_existing
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-PRESS = {  # the printing condition of the press copy (PDF/X-4), under styles/
+PRESS = {  # the printing condition of the press copy (PDF/X-4); the profile under styles/
     "output-profile": "icc/swop-artifex.icc",
     "output-condition": "CGATS TR 001",
     "output-condition-info": "SWOP (CGATS TR 001), coated, web offset",
@@ -41,7 +42,14 @@ class Brand:
     fonts: dict[str, str]
     sizes: dict[str, float]
     font_files: tuple[FontFile, ...]
-    press: dict[str, str]
+    memo_to: str = ""
+    """What the memo's TO: line says when the source names nobody (no line when empty)."""
+    embed_fonts: bool = True
+    """Whether the memo carries the brand fonts it uses (subset), so that it looks the same
+    on machines without them."""
+    press: dict[str, str] = field(default_factory=lambda: dict(PRESS))
+    """The press copy's printing condition: output profile (under styles/), its identifier,
+    description and registry (PDF/X-4 OutputIntent)."""
 
     def css(self) -> str:
         """``@font-face`` rules and ``:root`` custom properties for the stylesheets."""
@@ -94,7 +102,8 @@ def visible(character: str) -> bool:
 
 
 def load_brand(path: Path) -> Brand:
-    """Read and check ``styles/brand.yaml``; font files are resolved beside it.
+    """Read and check ``styles/brand.yaml``; font files are resolved beside it, else among the
+    packaged fonts.
 
     Cached per modification time, so a warm process (``invoke watch``) sees a rebrand.
     """
@@ -121,7 +130,7 @@ def _load_brand(path: Path, stamp: int) -> Brand:
                 str(f["family"]),
                 int(f["weight"]),
                 str(f["style"]),
-                (path.parent / f["file"]).resolve(),
+                first_existing((path.parent, PACKAGED / "styles"), f["file"]).resolve(),
             )
             for f in data.get("font-files", ())
         )
@@ -132,6 +141,8 @@ def _load_brand(path: Path, stamp: int) -> Brand:
             fonts={str(k): str(v) for k, v in data["fonts"].items()},
             sizes={str(k): float(v) for k, v in data["sizes"].items()},
             font_files=files,
+            memo_to=str(data.get("memo", {}).get("to-placeholder", "")),
+            embed_fonts=bool(data.get("memo", {}).get("embed-fonts", True)),
             press={**PRESS, **{str(k): str(v) for k, v in data.get("press", {}).items()}},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -23,6 +23,8 @@ LABELS: dict[str, dict[str, str]] = {
         "subject": "SUBJECT",
         "read_full": "Read the full article",
         "by": "By",
+        "bibliography": "Bibliography",
+        "references": "References",
     },
     "ru": {
         "page": "Страница",
@@ -42,6 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
         "subject": "ТЕМА",
         "read_full": "Полный текст статьи",
         "by": "Автор:",
+        "bibliography": "Библиография",
+        "references": "Список литературы",
     },
 }
 

@@ -1,5 +1,7 @@
 """The press copy's colour and conformance (PDF/X-4, ISO 15930-7), from the brand's printing
-condition (``press:`` in brand.yaml; the shipped profile is styles/icc/README.md's).
+condition (``press:`` in brand.yaml; the packaged profile is described in
+defaults/styles/icc/README.md). ``profile`` is the output profile's file, as
+``Settings.style`` finds it (the project's own, else the packaged one).
 
 - The brand colours are converted to CMYK through the output profile (relative colorimetric,
   as a prepress RIP would) and painted as DeviceCMYK: :func:`press_css`.
@@ -48,9 +50,8 @@ def cmyk(colour: str, profile: Path) -> tuple[float, float, float, float]:
     return c, m, y, k
 
 
-def press_css(brand: Brand, styles: Path) -> str:
+def press_css(brand: Brand, profile: Path) -> str:
     """Custom properties that repaint the brand colours in the output condition's CMYK."""
-    profile = styles / brand.press["output-profile"]
     props = [
         f"--colour-{name}:device-cmyk({' '.join(map(str, cmyk(value, profile)))})"
         for name, value in brand.colours.items()
@@ -69,14 +70,12 @@ def resolved(objects: list[Any], value: Any) -> Any:
     return objects[int(value.split()[0])] if isinstance(value, bytes) else value
 
 
-def finish_press(brand: Brand, styles: Path) -> Any:
+def finish_press(brand: Brand, profile: Path) -> Any:
     """A WeasyPrint finisher completing a PDF/X-4 file (see the module)."""
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
-        profile = pydyf.Stream(
-            [(styles / brand.press["output-profile"]).read_bytes()], {"N": 4}, compress=True
-        )
-        pdf.add_object(profile)
+        output = pydyf.Stream([profile.read_bytes()], {"N": 4}, compress=True)
+        pdf.add_object(output)
         pdf.catalog["OutputIntents"] = pydyf.Array(
             [
                 pydyf.Dictionary(
@@ -86,7 +85,7 @@ def finish_press(brand: Brand, styles: Path) -> Any:
                         "OutputConditionIdentifier": pydyf.String(brand.press["output-condition"]),
                         "RegistryName": pydyf.String(brand.press["registry"]),
                         "Info": pydyf.String(brand.press["output-condition-info"]),
-                        "DestOutputProfile": profile.reference,
+                        "DestOutputProfile": output.reference,
                     }
                 )
             ]

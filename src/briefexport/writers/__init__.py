@@ -49,14 +49,17 @@ class Format:
         """Project files whose change makes this output stale: its template and the partials
         (``templates/_*``) templates include, its styles, and the brand, fonts and colour
         profiles for all."""
+        partials = {p.name for d in settings.template_dirs for p in d.glob("_*")}
         files = (
-            [settings.templates / self.template, *sorted(settings.templates.glob("_*"))]
+            [settings.template(name) for name in (self.template, *sorted(partials))]
             if self.template
             else []
         )
-        files += [settings.styles / name for name in self.styles]
-        files += [settings.brand_file, *sorted(settings.styles.glob("fonts/*"))]
-        files += sorted(settings.styles.glob("icc/*.ic[cm]"))
+        files += [settings.style(name) for name in self.styles]
+        fonts = {p.name for d in settings.style_dirs for p in d.glob("fonts/*")}
+        files += [settings.brand_file, *(settings.style(f"fonts/{n}") for n in sorted(fonts))]
+        profiles = {p.name for d in settings.style_dirs for p in d.glob("icc/*.ic[cm]")}
+        files += [settings.style(f"icc/{n}") for n in sorted(profiles)]
         return files + ([settings.reference_docx] if settings.reference_docx.exists() else [])
 
 

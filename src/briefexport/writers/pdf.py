@@ -63,9 +63,11 @@ class PressWriter(PdfWriter):
 
     def sheets(self, article: Article, settings: Settings) -> tuple[CSS, ...]:
         brand = load_brand(settings.brand_file)
-        press = press_css(brand, settings.styles) + slug_css(article)
+        press = press_css(brand, settings.style(brand.press["output-profile"]))
+        press += slug_css(article)
         return (*super().sheets(article, settings), CSS(string=press))
 
     def finisher(self, settings: Settings) -> Finisher | None:
-        finish: Finisher = finish_press(load_brand(settings.brand_file), settings.styles)
+        brand = load_brand(settings.brand_file)
+        finish: Finisher = finish_press(brand, settings.style(brand.press["output-profile"]))
         return finish
