@@ -10,6 +10,8 @@ written (``write_pdf(finisher=...)``); readback.pdfua checks the result.
 - Lists get ListNumbering (Disc or Decimal, from ``ul`` or ``ol``), list items an LBody
   beside their Lbl, header cells Scope Column.
 - Pages with annotations get ``/Tabs /S`` (tab order follows the structure).
+- A link broken across lines has a second annotation in an anonymous (NonStruct) element:
+  that element becomes a Link, as every link annotation's element must be.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
             element["A"] = pydyf.Dictionary({"O": "/List", "ListNumbering": LIST_NUMBERING[kind]})
         elif kind == "/LI":
             _label_and_body(pdf, element)
+        elif kind != "/Link" and _holds_link(pdf, element):
+            element["S"] = "/Link"  # a link's fragment on the next line, with its annotation
         elif kind == "/TH":
             element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = "/Column"
     _furniture_as_artifacts(pdf, root, reachable)
@@ -70,6 +74,17 @@ def _label_and_body(pdf: pydyf.PDF, item: pydyf.Dictionary) -> None:
     item["K"] = pydyf.Array(
         [*(kid for kid in kids if _kind(pdf, kid) == "/Lbl"), wrapper.reference]
     )
+
+
+def _holds_link(pdf: pydyf.PDF, element: pydyf.Dictionary) -> bool:
+    """Whether an element holds a link annotation (an object reference to one)."""
+    for kid in element.get("K", []):
+        target = _get(pdf.objects, kid) if isinstance(kid, bytes) and kid.endswith(b" R") else None
+        if isinstance(target, dict) and target.get("Type") == "/OBJR":
+            annotation = _get(pdf.objects, target["Obj"])
+            if annotation.get("Subtype") == "/Link":
+                return True
+    return False
 
 
 def _kind(pdf: pydyf.PDF, kid: Any) -> str:
