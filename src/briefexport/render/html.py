@@ -73,7 +73,7 @@ class HtmlRenderer:
     call (``#fnrefN``). HTML cannot nest a note's paragraphs, lists, code and quotes in the
     paragraph that calls it, so each note is an ``<aside class="footnote">`` after the body and
     an empty ``<span class="note-at">`` marks where it floats from: the layout moves the aside
-    there (weasy.engine.placed_notes). A footnote cited inside another footnote is not nested in
+    there (weasy.notes.place_notes). A footnote cited inside another footnote is not nested in
     it: its aside floats from just after the citing note's, and the citation is a plain
     superscript. Notes are numbered in call order, the order of their asides.
     """
