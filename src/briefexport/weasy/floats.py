@@ -43,6 +43,8 @@ def first_block(page: Any) -> Any:
 def defer_floats(html: HTML, document: Document) -> bool:
     """Move every float that left a hole on the page before it (see the module); whether any
     moved, so that the caller lays the document out again."""
+    if not any(floating(element) for element in html.etree_element.iter()):
+        return False
     fractions = blank_fractions(document)
     parents = {child: parent for parent in html.etree_element.iter() for child in parent}
     moved = False
