@@ -63,3 +63,40 @@ def invoke_command(*args: str) -> list[str]:
 def run_invoke(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run a task as a user would and capture what it prints."""
     return subprocess.run(invoke_command(*args), cwd=cwd, capture_output=True, text=True)
+
+
+UNCHECKED: set[str] = set()  # the tests that write nonconforming PDFs on purpose
+
+
+@pytest.fixture(autouse=True, scope="session")
+def every_pdf_passes_the_matterhorn_checker():
+    """Every tagged PDF written in this process (by a test or a fixture) meets none of the
+    machine-checkable Matterhorn failure conditions (readback.pdfua), or what wrote it fails;
+    a test marked ``nonconforming`` writes such PDFs on purpose."""
+    from weasyprint import Document
+
+    from briefexport.readback.pdfua import check_pdfua
+
+    write_pdf = Document.write_pdf
+
+    def checked(self, *args, **kwargs):
+        data = write_pdf(self, *args, **kwargs)
+        if kwargs.get("pdf_tags") and isinstance(data, bytes) and not UNCHECKED:
+            failures = [str(failure) for failure in check_pdfua(data)]
+            assert failures == [], f"{len(failures)} Matterhorn failures"
+        return data
+
+    Document.write_pdf = checked
+    yield
+    Document.write_pdf = write_pdf
+
+
+@pytest.fixture(autouse=True)
+def nonconforming(request):
+    """Let a test marked ``nonconforming`` write PDFs that fail PDF/UA."""
+    if request.node.get_closest_marker("nonconforming"):
+        UNCHECKED.add(request.node.nodeid)
+        yield
+        UNCHECKED.discard(request.node.nodeid)
+    else:
+        yield

@@ -100,9 +100,10 @@ def text_of(fragment: str) -> str:
 def ours(article: Article) -> tuple[list[str], list[str]]:
     """The notes (in number order) and bibliography entries of our HTML."""
     page = html_of(article)
-    notes = re.findall(r'<span class="footnote" id="fn\d+"[^>]*>(.*?)</span></span>', page)
+    notes = re.findall(r'<aside class="footnote" id="fn\d+"[^>]*>(.*?)</aside>', page, re.S)
     entries = re.findall(r'<p id="ref-[^"]*" class="csl-entry">(.*?)</p>', page)
-    return [text_of(n) for n in notes], [text_of(e) for e in entries]
+    numbered = [re.sub(r"^\d+\. ", "", text_of(n)) for n in notes]  # the note's own number
+    return numbered, [text_of(e) for e in entries]
 
 
 CASES = {
@@ -135,7 +136,7 @@ def test_the_fixture_cites_every_kind_of_work(article):
 def test_citation_notes_share_one_numbering_with_the_authors_notes(article):
     notes, _ = ours(article)
     assert notes[9].startswith("On the patronal logic see Hale,")  # the author's note, 10th
-    assert 'fuel prices<span class="footnote" id="fn1"' in html_of(article)
+    assert 'fuel prices<a class="note-call" href="#fn1" id="fnref1">1</a>' in html_of(article)
 
 
 def test_ibid_and_short_forms():

@@ -176,7 +176,7 @@ def test_each_source_gets_what_the_table_says(built, corpus, name):
 def test_a_thousand_footnotes_reach_the_html(corpus, settings):
     article = read_article(corpus / "footnotes-1000.md")
     html = PdfWriter().html(article, settings, [])
-    assert len(re.findall(r'<span class="footnote" id="fn\d+"', html)) == 1000
+    assert len(re.findall(r'<aside class="footnote" id="fn\d+"', html)) == 1000
     _, notes = source_blocks(article)
     assert missing_in_order(notes, letters(re.sub(r"<[^>]+>", " ", html))) == []
 

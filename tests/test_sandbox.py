@@ -374,6 +374,7 @@ def render_raw(html: str, article, settings: Settings, notices: list[Notice]) ->
     return write_pdf(document, article, "pdf/ua-1", notices)
 
 
+@pytest.mark.nonconforming  # raw HTML without title or lang: not a PDF/UA document
 def test_fetcher_refusals_are_warnings_at_the_image_line(article_in, settings):
     article = article_in("Text.\n\n![bomb](bomb.svg)\n")
     notices: list[Notice] = []
@@ -412,6 +413,7 @@ def pdf_content(data: bytes) -> bytes:
     return data + b"".join(streams)
 
 
+@pytest.mark.nonconforming  # raw HTML without title or lang: not a PDF/UA document
 def test_attachments_embed_nothing(article_in, settings):
     article = article_in("Text.\n")
     html = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +14,12 @@ from briefexport.errors import ConfigError
 from briefexport.settings import PACKAGED, first_existing
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+PRESS = {  # the printing condition of the press copy (PDF/X-4); the profile under styles/
+    "output-profile": "icc/swop-artifex.icc",
+    "output-condition": "CGATS TR 001",
+    "output-condition-info": "SWOP (CGATS TR 001), coated, web offset",
+    "registry": "http://www.color.org",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,9 @@ class Brand:
     embed_fonts: bool = True
     """Whether the memo carries the brand fonts it uses (subset), so that it looks the same
     on machines without them."""
+    press: dict[str, str] = field(default_factory=lambda: dict(PRESS))
+    """The press copy's printing condition: output profile (under styles/), its identifier,
+    description and registry (PDF/X-4 OutputIntent)."""
 
     def css(self) -> str:
         """``@font-face`` rules and ``:root`` custom properties for the stylesheets."""
@@ -134,6 +143,7 @@ def _load_brand(path: Path, stamp: int) -> Brand:
             font_files=files,
             memo_to=str(data.get("memo", {}).get("to-placeholder", "")),
             embed_fonts=bool(data.get("memo", {}).get("embed-fonts", True)),
+            press={**PRESS, **{str(k): str(v) for k, v in data.get("press", {}).items()}},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(

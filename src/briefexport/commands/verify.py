@@ -24,6 +24,8 @@ from briefexport.model import Article
 from briefexport.render.text import NOTE_MARK, plain_text
 
 BLOCKS = {"heading", "paragraph", "th", "td"}
+FLOATS = {"table cell", "caption"}
+"""Blocks the PDF may move past the text after them (a figure or short table that does not fit)."""
 BULLETS = ("•", "–", "›")
 """The PDF's bullet at each depth of nested bullet lists (``article.css``)."""
 
@@ -73,9 +75,17 @@ class Finding:
 
 
 PdfCheck = Callable[[Path], list[str]]
-PDF_CHECKS: list[PdfCheck] = []
-"""Further checks of every laid-out PDF (the PDF/UA checker registers here): each returns its
-problems as sentences."""
+
+
+def pdfua_problems(path: Path) -> list[str]:
+    """The Matterhorn Protocol's machine-checkable failure conditions the PDF meets."""
+    from briefexport.readback.pdfua import check_pdfua
+
+    return [f"PDF/UA: {failure}" for failure in check_pdfua(path.read_bytes())]
+
+
+PDF_CHECKS: list[PdfCheck] = [pdfua_problems]
+"""Further checks of every laid-out PDF: each returns its problems as sentences."""
 
 
 def source_blocks(article: Article) -> tuple[list[Block], list[Block]]:
@@ -212,25 +222,26 @@ def missing_in_order(blocks: Iterable[Block], haystack: str) -> list[Block]:
     """Blocks not found in ``haystack`` after the previous block's position.
 
     The cells of one table count as a group: readers disagree on the order they extract
-    cells in, so each cell only has to follow the text before the table.
+    cells in, so each cell only has to follow the text before the table. Tables and figure
+    captions float (the PDF moves a figure or short table that does not fit past the text
+    after it), so that text only has to follow what came before the float.
     """
     missing = []
-    position = group_start = group_end = 0
+    position = group_start = 0
     previous_kind = ""
     for block in blocks:
-        if block.kind == "table cell":
-            if previous_kind != "table cell":
-                group_start = group_end = position
+        if block.kind in FLOATS:
+            if previous_kind not in FLOATS:
+                group_start = position
             position = group_start
-        elif previous_kind == "table cell":
-            position = group_end
+        elif previous_kind in FLOATS:
+            position = group_start
         previous_kind = block.kind
         end = find_block(block, haystack, position)
         if end < 0:
             missing.append(block)
         else:
             position = end
-            group_end = max(group_end, end)
     return missing
 
 
@@ -429,11 +440,15 @@ def verify_press(article: Article, path: Path, finding: Finding, publisher: str)
     """The print PDF's checks, and an OutputIntent naming the press's colour condition."""
     from pypdf import PdfReader
 
+    from briefexport.readback.pdfx import check_pdfx
+
     verify_pdf(article, path, finding, publisher)
     root: Any = PdfReader(path).trailer["/Root"]
     intents = [i.get_object() for i in root.get("/OutputIntents", [])]
     if not any(intent.get("/S") == "/GTS_PDFX" for intent in intents):
         finding.problems.append("no PDF/X OutputIntent: a press cannot tell the colours it needs")
+    else:
+        finding.problems += [f"PDF/X: {problem}" for problem in check_pdfx(path.read_bytes())]
 
 
 def verify_summary(article: Article, path: Path, finding: Finding, publisher: str) -> None:

@@ -10,11 +10,13 @@ from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
 from briefexport.model import Article, Notice
-from briefexport.render.text import plain_text, slugify
-from briefexport.sandbox.images import image_notice, locate
+from briefexport.render.text import plain_text, slugify, tie, unbroken_amounts
+from briefexport.sandbox.images import ImageRef, image_notice, locate
 from briefexport.sandbox.policy import LINK_SCHEMES, ResourcePolicy, scheme_of
 
 WIDE_TABLE_COLUMNS = 6
+SHORT_TABLE_ROWS = 8
+ROWS_AT_BREAK = 3
 ZERO_WIDTH_SPACE = "\u200b"
 PROSE_RUN = 30
 CODE_RUN = 500
@@ -65,11 +67,15 @@ def heading_anchors(body: SyntaxTreeNode) -> list[str]:
 
 @dataclass
 class HtmlRenderer:
-    """Renders an article body; footnotes become WeasyPrint ``float: footnote`` spans.
+    """Renders an article body; footnotes become WeasyPrint ``float: footnote`` elements.
 
-    A footnote cited inside another footnote is not nested in it: its span follows the citing
-    note's, and the citation is a plain superscript. Notes are numbered in the order their spans
-    are written, which is the order WeasyPrint's footnote counter follows.
+    A note's call is a link to the note (``#fnN``), and the note's number a link back to the
+    call (``#fnrefN``). HTML cannot nest a note's paragraphs, lists, code and quotes in the
+    paragraph that calls it, so each note is an ``<aside class="footnote">`` after the body and
+    an empty ``<span class="note-at">`` marks where it floats from: the layout moves the aside
+    there (weasy.notes.place_notes). A footnote cited inside another footnote is not nested in
+    it: its aside floats from just after the citing note's, and the citation is a plain
+    superscript. Notes are numbered in call order, the order of their asides.
     """
 
     article: Article
@@ -78,6 +84,10 @@ class HtmlRenderer:
     numbers: dict[int, int] = field(default_factory=dict)
     cited_in_notes: list[int] = field(default_factory=list)
     in_note: bool = False
+    asides: list[str] = field(default_factory=list)
+    last_words: SyntaxTreeNode | None = None
+    level: int = 1  # of the last heading written; the title is h1
+    kept_rows: set[SyntaxTreeNode] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.shift = heading_shift(self.article.body)
@@ -102,10 +112,12 @@ class HtmlRenderer:
         return self.children(node) if node.children else str(escape(node.content))
 
     def node_root(self, node: SyntaxTreeNode) -> str:
-        return "".join(self.render(c) for c in node.children if c.type != "footnote_block")
+        body = "".join(self.render(c) for c in node.children if c.type != "footnote_block")
+        return body + "".join(self.asides)
 
     def node_text(self, node: SyntaxTreeNode) -> str:
-        return str(escape(breakable(node.content, PROSE_RUN)))
+        text = tie(node.content) if node is self.last_words else node.content
+        return str(escape(breakable(unbroken_amounts(text), PROSE_RUN)))
 
     def node_paragraph(self, node: SyntaxTreeNode) -> str:
         inline = node.children[0] if node.children else None
@@ -119,9 +131,13 @@ class HtmlRenderer:
         return self.children(node) if tight else f"<p{attrs}>{self.children(node)}</p>\n"
 
     def node_heading(self, node: SyntaxTreeNode) -> str:
-        level = min(6, max(2, int(node.tag[1]) + self.shift))
-        noted = any(child.type == "footnote_ref" for child in node.walk())
-        label = f' data-bookmark="{escape(plain_text(node))}"' if noted else ""  # no call number
+        """A heading under the title (h1); it goes at most one level deeper than the one before
+        it, since PDF/UA forbids skipping a level (## then #### becomes h2, h3)."""
+        level = min(6, max(2, int(node.tag[1]) + self.shift), self.level + 1)
+        self.level = level
+        texts = [child for child in node.walk() if child.type == "text" and child.content.strip()]
+        self.last_words = texts[-1] if texts else None  # tied: no word alone on a last line
+        label = f' data-bookmark="{escape(plain_text(node))}"'  # no call number, no tie
         return f'<h{level} id="{next(self.anchors)}"{label}>{self.children(node)}</h{level}>\n'
 
     def node_inline(self, node: SyntaxTreeNode) -> str:
@@ -187,7 +203,26 @@ class HtmlRenderer:
         if not image.usable:
             self.notices.append(image_notice(self.article, image))
             return f'<span class="missing-image">[{self.plain(node)}]</span>'
-        return f'<img src="{escape(image.url)}" alt="{escape(plain_text(node))}">'
+        return f'<img src="{escape(image.url)}" alt="{escape(self.alt(node, image))}">'
+
+    def alt(self, node: SyntaxTreeNode, image: ImageRef) -> str:
+        """The image's alt text; without one, its caption (else its file name), with a
+        warning: PDF/UA wants every figure described."""
+        alt = plain_text(node)
+        if alt:
+            return alt
+        src = str(node.attrs.get("src", ""))
+        stand_in = str(node.attrs.get("title") or "") or src.rsplit("/", 1)[-1]
+        said = "its caption" if node.attrs.get("title") else "its file name"
+        self.notices.append(
+            Notice(
+                self.article.path,
+                image.line,
+                f"image '{src}' has no alt text; {said} describes it in the PDF "
+                "(describe it for screen readers: ![description](file))",
+            )
+        )
+        return stand_in
 
     def figure(self, node: SyntaxTreeNode) -> str:
         caption = str(node.attrs.get("title") or "")
@@ -197,8 +232,18 @@ class HtmlRenderer:
         return f"<figure>{self.node_image(node)}{figcaption}</figure>\n"
 
     def node_table(self, node: SyntaxTreeNode) -> str:
+        """A table; one of at most :data:`SHORT_TABLE_ROWS` body rows of text is ``short`` (kept
+        whole, floating), a longer one keeps :data:`ROWS_AT_BREAK` rows each side of a page
+        break."""
         columns = max((len(row.children) for row in node.walk() if row.type == "tr"), default=0)
         size = " wide" if columns > WIDE_TABLE_COLUMNS else ""
+        rows = [row for part in node.children if part.type == "tbody" for row in part.children]
+        pictures = any(child.type == "image" for child in node.walk())
+        if len(rows) <= SHORT_TABLE_ROWS and not pictures:  # rows of pictures may be a page
+            size += " short"
+        else:
+            keep = ROWS_AT_BREAK - 1
+            self.kept_rows.update(rows[:keep] + rows[-ROWS_AT_BREAK:-1])
         return f'<table class="cols-{min(columns, 99)}{size}">\n{self.children(node)}</table>\n'
 
     def node_thead(self, node: SyntaxTreeNode) -> str:
@@ -208,7 +253,8 @@ class HtmlRenderer:
         return f"<tbody>\n{self.children(node)}</tbody>\n"
 
     def node_tr(self, node: SyntaxTreeNode) -> str:
-        return f"<tr>{self.children(node)}</tr>\n"
+        keep = ' class="keep"' if node in self.kept_rows else ""  # no page break after it
+        return f"<tr{keep}>{self.children(node)}</tr>\n"
 
     def node_th(self, node: SyntaxTreeNode) -> str:
         return self.cell("th", node)
@@ -228,36 +274,34 @@ class HtmlRenderer:
         if node.meta.get("subId", 0) or note_id not in self.notes:
             number = self.numbers.get(note_id, note_id + 1)
             return f'<sup class="footnote-repeat">{number}</sup>'
-        self.numbers[note_id] = len(self.numbers) + 1
+        number = self.numbers[note_id] = len(self.numbers) + 1
         if self.in_note:
             self.cited_in_notes.append(note_id)
-            return f'<sup class="footnote-repeat">{self.numbers[note_id]}</sup>'
-        spans = [self.footnote(note_id)]
+            return f'<sup class="footnote-repeat">{number}</sup>'
+        marks = [f'<a class="note-call" href="#fn{number}" id="fnref{number}">{number}</a>']
+        marks.append(self.footnote(note_id))
         while self.cited_in_notes:
-            spans.append(self.footnote(self.cited_in_notes.pop(0)))
-        return "".join(spans)
+            marks.append(self.footnote(self.cited_in_notes.pop(0)))
+        return "".join(marks)
 
     def footnote(self, note_id: int) -> str:
-        """One note's span; notes it cites are queued in :attr:`cited_in_notes`."""
-        self.in_note = True
-        paragraphs = [
-            f'<span class="footnote-paragraph">{self.children(child)}</span>'
-            for child in self.notes[note_id].children
-            if child.type == "paragraph"
-        ]
-        self.in_note = False
-        others = [
-            f'<span class="footnote-paragraph">{self.plain(child)}</span>'
-            for child in self.notes[note_id].children
-            if child.type not in ("paragraph", "footnote_anchor")
-        ]
-        content = "".join(paragraphs + others)
+        """Where one note floats from; its aside is queued in :attr:`asides` and the notes it
+        cites in :attr:`cited_in_notes`."""
+        number = self.numbers[note_id]
         note = self.notes[note_id]
+        self.in_note = True
+        blocks = "".join(self.render(child) for child in note.children)
+        self.in_note = False
+        back = f'<a class="note-number" href="#fnref{number}">{number}</a>. '
+        if blocks.startswith("<p>"):
+            blocks = f"<p>{back}{blocks[3:]}"
+        else:
+            blocks = f"<p>{back}</p>\n{blocks}"
         line = self.article.body_first_line + next((n.map[0] for n in note.walk() if n.map), 0)
-        return (
-            f'<span class="footnote" id="fn{self.numbers[note_id]}" data-line="{line}">'
-            f"{content}</span>"
+        self.asides.append(
+            f'<aside class="footnote" id="fn{number}" data-line="{line}">\n{blocks}</aside>\n'
         )
+        return f'<span class="note-at" data-note="fn{number}"></span>'
 
     def node_footnote_anchor(self, node: SyntaxTreeNode) -> str:
         return ""

@@ -103,3 +103,29 @@ CYRILLIC_TO_LATIN = str.maketrans(
         "і": "i",
     }
 )
+
+
+NBSP = "\u00a0"
+UNITS = (
+    "%|‰|percent|per cent|km|m|cm|mm|kg|g|t|kt|Mt|bn|billion|million|trillion|MW|GW|kW|kWh|"
+    "MWh|GWh|TWh|bcm|bpd|°C|°F|USD|EUR|GBP|RUB|CNY"
+)
+NUMBER_UNIT = re.compile(rf"(?<=\d) (?=(?:{UNITS})(?!\w))")
+CURRENCY_NUMBER = re.compile(r"([$€£¥₽]|\b(?:USD|EUR|GBP|US\$)) (?=\d)")
+TIE_LIMIT = 24  # longer last two words stay breakable: the tie would overflow a narrow line
+
+
+def unbroken_amounts(text: str) -> str:
+    """``text`` with a no-break space between a number and its unit or currency ("12 %",
+    "5 km", "$ 40", "EUR 3"), so a line never ends between them."""
+    return CURRENCY_NUMBER.sub(rf"\1{NBSP}", NUMBER_UNIT.sub(NBSP, text))
+
+
+def tie(text: str) -> str:
+    """``text`` with its last two words joined by a no-break space: a headline never ends on
+    one word alone (WeasyPrint has no ``text-wrap: balance``)."""
+    head, space, last = text.rstrip().rpartition(" ")
+    before = head.rpartition(" ")[2]
+    if not space or len(before) + len(last) + 1 > TIE_LIMIT:
+        return text
+    return f"{head}{NBSP}{last}"

@@ -7,7 +7,7 @@ import logging
 import re
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
 from typing import Any
@@ -15,7 +15,6 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Document
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import (
     FatalURLFetchingError,
@@ -32,7 +31,13 @@ from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import source_text
+from briefexport.weasy import overrides
+from briefexport.weasy.floats import PASSES, defer_floats
+from briefexport.weasy.notes import footnote_faults, place_notes
+from briefexport.weasy.tagging import finish_tags
 from briefexport.weasy.templating import environment
+
+overrides.install()
 
 WEASYPRINT_LOG = logging.getLogger("weasyprint")
 FONTS = FontConfiguration()
@@ -104,7 +109,6 @@ def _stylesheets(
 
 
 KEEP_WHOLE = CSS(string="blockquote, li { break-inside: avoid }")
-FOOTNOTE_SPAN = re.compile(r'<span class="footnote" id="fn(\d+)" data-line="(\d+)">')
 MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.+?)" \(U\+')
 MISSING_ANCHOR = re.compile(r"No anchor (#\S+) for internal URI reference")
 CSS_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
@@ -212,34 +216,47 @@ def layout(
 ) -> Document:
     """Lay out HTML inside the article's sandbox; ``furniture`` adds :func:`page_css`.
 
-    WeasyPrint sometimes leaves out a footnote called from a quote or list item that breaks
-    across pages; such a layout is tried once more with those kept whole, and a note still
-    missing stops the build rather than vanish.
+    A figure or short table that leaves a hole at the foot of a page floats past the text
+    after it (weasy.floats), a layout again each time. A note that WeasyPrint cannot print at
+    the foot of its call's page (it leaves out notes called from a quote or list item that
+    breaks across pages) is tried once more with those kept whole; a note still missing stops
+    the build rather than vanish, and one still on another page than its call is a warning at
+    the note's line.
     """
     fetcher = SandboxFetcher(policy_for(article, settings))
     extra = [page_css(article, settings)] if furniture else []
     for keep_whole in ([], [KEEP_WHOLE]):
         attempt: list[Notice] = []
         with captured_warnings(article, attempt):
-            document = HTML(
+            page = HTML(
                 string=html, base_url=article.folder.resolve().as_uri() + "/", url_fetcher=fetcher
-            ).render(
-                stylesheets=[*sheets, *extra, *keep_whole],
-                font_config=FONTS,
-                pdf_tags=True,
-                cache=IMAGE_CACHE,
             )
-        lost = lost_footnote(html, document)
-        if lost is None:
+            place_notes(page)
+            options = {"font_config": FONTS, "pdf_tags": True, "cache": IMAGE_CACHE}
+            document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
+            for _ in range(PASSES):
+                if not defer_floats(page, document):
+                    break
+                document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
+        faults = footnote_faults(html, document)
+        if not faults:
             break
     notices.extend(attempt)
-    if lost is not None:
-        number, line = lost
-        raise SourceError(
-            article.path,
-            line,
-            f"footnote {number} does not fit at the foot of the page that calls it",
-            "shorten it or move its call; the build stops rather than leave it out",
+    for fault in faults:
+        if not fault.note_page:
+            raise SourceError(
+                article.path,
+                fault.line,
+                f"footnote {fault.number} does not fit at the foot of the page that calls it",
+                "shorten it or move its call; the build stops rather than leave it out",
+            )
+        notices.append(
+            Notice(
+                article.path,
+                fault.line,
+                f"footnote {fault.number} is printed on page {fault.note_page}, its call on "
+                f"page {fault.call_page} (shorten the note or split the paragraph)",
+            )
         )
     return without_attachments(document)
 
@@ -267,24 +284,6 @@ def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
     ]
 
 
-def lost_footnote(html: str, document: Document) -> tuple[int, int] | None:
-    """The number and source line of the first footnote the layout left out, if any: not
-    placed at all, or placed in a footnote area that overflows the top of its page."""
-    placed = {
-        box.element.get("id")
-        for page in document.pages
-        for area in page._page_box.children
-        if isinstance(area, FootnoteAreaBox)
-        and area.position_y >= page._page_box.content_box_y() - 1
-        for box in area.descendants()
-        if box.element is not None
-    }
-    return next(
-        ((int(n), int(line)) for n, line in FOOTNOTE_SPAN.findall(html) if f"fn{n}" not in placed),
-        None,
-    )
-
-
 def without_attachments(document: Document) -> Document:
     """Drop file attachments (``rel=attachment``): no output embeds a file. Nothing we write
     asks for one; this holds even if a template someday does."""
@@ -294,20 +293,34 @@ def without_attachments(document: Document) -> Document:
     return document
 
 
+Finisher = Callable[[Document, Any], None]
+
+
 def write_pdf(
-    document: Document, article: Article, variant: str, notices: list[Notice] | None = None
+    document: Document,
+    article: Article,
+    variant: str,
+    notices: list[Notice] | None = None,
+    finisher: Finisher | None = None,
 ) -> bytes:
-    """The PDF bytes with a stable identifier, so equal inputs give equal files; WeasyPrint's
-    warnings while drawing (SVG images, attachments) go to ``notices`` when given."""
+    """The PDF bytes with a stable identifier, so equal inputs give equal files, its tags
+    completed (weasy.tagging) and then ``finisher`` applied; WeasyPrint's warnings while
+    drawing (SVG images, attachments) go to ``notices`` when given."""
     identifier = (
         hashlib.sha256(f"{article.slug}\0{article.title}\0{article.date}\0{variant}".encode())
         .hexdigest()[:32]
         .encode()
     )
+
+    def finish(document: Document, pdf: Any) -> None:
+        finish_tags(document, pdf)
+        if finisher is not None:
+            finisher(document, pdf)
+
     capture = captured_warnings(article, notices) if notices is not None else nullcontext()
     with derived_document_id(identifier), capture:
         data: bytes = document.write_pdf(
-            pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True
+            pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True, finisher=finish
         )
     return data
 

@@ -13,12 +13,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+from briefexport.render.text import tie
+
 
 @cache
 def environment(templates: tuple[Path, ...]) -> Environment:
     """One environment per list of template folders, searched in order; source text is passed
     as data, never as a template."""
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(list(templates)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -26,3 +28,5 @@ def environment(templates: tuple[Path, ...]) -> Environment:
         lstrip_blocks=True,
         auto_reload=True,
     )
+    env.filters["tie"] = tie  # a headline never ends on a word alone
+    return env

@@ -47,7 +47,8 @@ class Format:
 
     def dependencies(self, settings: Settings) -> list[Path]:
         """Project files whose change makes this output stale: its template and the partials
-        (``templates/_*``) templates include, its styles, and the brand and fonts for all."""
+        (``templates/_*``) templates include, its styles, and the brand, fonts and colour
+        profiles for all."""
         partials = {p.name for d in settings.template_dirs for p in d.glob("_*")}
         files = (
             [settings.template(name) for name in (self.template, *sorted(partials))]
@@ -57,6 +58,8 @@ class Format:
         files += [settings.style(name) for name in self.styles]
         fonts = {p.name for d in settings.style_dirs for p in d.glob("fonts/*")}
         files += [settings.brand_file, *(settings.style(f"fonts/{n}") for n in sorted(fonts))]
+        profiles = {p.name for d in settings.style_dirs for p in d.glob("icc/*.ic[cm]")}
+        files += [settings.style(f"icc/{n}") for n in sorted(profiles)]
         return files + ([settings.reference_docx] if settings.reference_docx.exists() else [])
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from weasyprint import CSS
+
+from briefexport.brand import load_brand
 from briefexport.model import Article, Notice
 from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.weasy.engine import (
+    Finisher,
     fallback_font_notices,
     layout,
     render_html,
@@ -14,6 +18,7 @@ from briefexport.weasy.engine import (
     template_context,
     write_pdf,
 )
+from briefexport.weasy.press import finish_press, press_css, slug_css
 from briefexport.writers import REGISTRY, Format, Output
 
 
@@ -32,19 +37,37 @@ class PdfWriter:
             self.format.template, template_context(article, settings, body), settings
         )
 
+    def sheets(self, article: Article, settings: Settings) -> tuple[CSS, ...]:
+        """The stylesheets of this output."""
+        return stylesheets(settings, self.format.styles)
+
+    def finisher(self, settings: Settings) -> Finisher | None:
+        """What completes the PDF after WeasyPrint's own writing, besides the tags."""
+        return None
+
     def render(self, article: Article, settings: Settings) -> Output:
         notices: list[Notice] = []
         html = self.html(article, settings, notices)
-        document = layout(
-            html, article, settings, stylesheets(settings, self.format.styles), notices
-        )
+        document = layout(html, article, settings, self.sheets(article, settings), notices)
         notices += fallback_font_notices(article, settings)
-        data = write_pdf(document, article, self.variant, notices)
+        data = write_pdf(document, article, self.variant, notices, self.finisher(settings))
         return Output(data, len(document.pages), tuple(notices))
 
 
 class PressWriter(PdfWriter):
-    """``<slug>-press.pdf``: the printer's copy, PDF/X-4 with bleed and crop marks (press.css)."""
+    """``<slug>-press.pdf``: the printer's copy, PDF/X-4 with bleed, crop and registration
+    marks and a slug line (press.css), in the brand's printing condition (weasy.press)."""
 
     variant = "pdf/x-4"
     format = REGISTRY["press"]
+
+    def sheets(self, article: Article, settings: Settings) -> tuple[CSS, ...]:
+        brand = load_brand(settings.brand_file)
+        press = press_css(brand, settings.style(brand.press["output-profile"]))
+        press += slug_css(article)
+        return (*super().sheets(article, settings), CSS(string=press))
+
+    def finisher(self, settings: Settings) -> Finisher | None:
+        brand = load_brand(settings.brand_file)
+        finish: Finisher = finish_press(brand, settings.style(brand.press["output-profile"]))
+        return finish
