@@ -22,6 +22,7 @@ from invoke.exceptions import Exit
 from invoke.tasks import task
 
 from briefexport.errors import BriefExportError, ConfigError, one_line
+from briefexport.writers import DEFAULT_FORMATS, REGISTRY, Format, with_profile
 
 if TYPE_CHECKING:
     from briefexport.settings import Settings
@@ -32,7 +33,7 @@ DEFAULTS = {
     "paper": "letter",
     "profile": "default",
     "jobs": 0,
-    "formats": ["pdf", "memo", "summary"],
+    "formats": list(DEFAULT_FORMATS),
     "strict": False,
     "allow_remote": False,
     "no_embed_fonts": False,
@@ -172,20 +173,21 @@ def format_task(
     return command()(run)
 
 
+def unused_flags(name: str, row: Format) -> tuple[str, ...]:
+    """The build flags that cannot change a format's output: ``--profile`` unless a profile
+    adds a format to it, ``--no-embed-fonts`` unless python-docx writes it."""
+    joined = any(other.joins == name for other in REGISTRY.values())
+    return (() if joined else ("profile",)) + (
+        () if row.engine == "python-docx" else ("no_embed_fonts",)
+    )
+
+
 build = format_task("build", None, "Build every article: PDF, Word memo and one-page summary.")
-pdf = format_task(
-    "pdf",
-    ["pdf"],
-    "Build the print-ready PDF (and the press PDF with --profile press).",
-    ("no_embed_fonts",),
-)
-memo = format_task("memo", ["memo"], "Build only the editable Word memo.", ("profile",))
-summary = format_task(
-    "summary",
-    ["summary"],
-    "Build only the one-page executive summary.",
-    ("profile", "no_embed_fonts"),
-)
+FORMAT_TASKS = [
+    format_task(name, [name], row.about, unused_flags(name, row))
+    for name, row in REGISTRY.items()
+    if not row.joins  # a format a profile adds is built with the one it joins
+]
 
 
 def settings_from(
@@ -273,8 +275,9 @@ def verify(
     failures = 0
     with clean_errors():
         settings = settings_from(c, profile=profile, project=project)
-        chosen = formats.split(",") if formats else list(option(c, "formats", None))
-        chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
+        chosen = with_profile(
+            formats.split(",") if formats else option(c, "formats", None), settings.profile
+        )
         organisation = load_brand(settings.brand_file).organisation
         for path in discover(Path(option(c, "source", source))):
             article = read_article(path, settings.styles)
@@ -397,6 +400,6 @@ def doctor(c: Context, project: str | None = None) -> None:
 
 
 ns = Collection(
-    build, pdf, memo, summary, watch, check, verify, new, init, reference_docx, clean, doctor
+    build, *FORMAT_TASKS, watch, check, verify, new, init, reference_docx, clean, doctor
 )
 ns.configure({"briefexport": DEFAULTS})

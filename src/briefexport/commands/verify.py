@@ -247,16 +247,10 @@ def find_block(block: Block, haystack: str, position: int) -> int:
 def verify_article(
     article: Article, out: Path, formats: Iterable[str], publisher: str
 ) -> list[Finding]:
-    """Check each built output of one article; ``publisher`` is the running head's right side."""
-    from briefexport.commands.memoread import verify_memo
-    from briefexport.writers import lookup, output_path
+    """Check each built output of one article with its format's verifier (the registry's
+    row says which); ``publisher`` is the running head's right side."""
+    from briefexport.writers import lookup, output_path, verifier
 
-    checks = {
-        "pdf": verify_pdf,
-        "press": verify_press,
-        "summary": verify_summary,
-        "memo": verify_memo,
-    }
     findings = []
     for name in formats:
         lookup(name)
@@ -265,7 +259,7 @@ def verify_article(
         if not path.exists():
             finding.problems.append("not built (run invoke build)")
         else:
-            checks[name](article, path, finding, publisher)
+            verifier(name)(article, path, finding, publisher)
         findings.append(finding)
     return findings
 
