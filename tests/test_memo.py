@@ -381,7 +381,7 @@ def test_missing_image_prints_its_alt_text(write_source, settings, tmp_path):
     path.write_bytes(output.data)
     assert "See [the map] here." in [p.text for p in docx.Document(str(path)).paragraphs]
     assert [n.line for n in output.notices] == [7]
-    assert "no such file" in output.notices[0].message
+    assert "no such file" in output.notices[0].text
 
 
 def test_a_note_cited_inside_a_note_is_called_after_it(write_source, settings, tmp_path):

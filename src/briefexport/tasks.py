@@ -238,8 +238,8 @@ def check(
         ]
     for finding in findings:
         print(finding)
-    errors = sum(f.level == "error" for f in findings)
-    warnings = sum(f.level == "warning" for f in findings)  # notices do not count
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)  # notices do not count
     print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
     if errors or (strict and warnings):
         raise Exit(code=1)

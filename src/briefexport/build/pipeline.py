@@ -302,7 +302,7 @@ def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> 
         manifest = read_manifest(out, warnings)
         before = dict(manifest)
         for result in results:
-            notices = tuple((n.line, n.message) for n in result.notices if n.path == result.source)
+            notices = tuple((n.line, n.text) for n in result.notices if n.path == result.source)
             for output in result.outputs:
                 manifest[output.path.relative_to(out).as_posix()] = Recorded(
                     output.fingerprint,
@@ -446,7 +446,9 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
             produced = writer(job.format).render(article, settings)
         notices, data = (*article.warnings, *produced.notices), produced.data
         if settings.strict and notices:
-            raise ResourceError(f"{notices[0]} (--strict turns warnings into errors)")
+            first = notices[0]
+            hint = "; ".join(filter(None, (first.hint, "--strict turns warnings into errors")))
+            raise ResourceError(f"{first.severity}: {first.text}", first.path, first.line, hint)
         path = output_path(out, article, job.format)
         output = OutputResult(job.format, path, key, built=True, pages=produced.pages)
     except BriefExportError as exc:
