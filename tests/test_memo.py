@@ -23,7 +23,6 @@ from lxml import etree
 from briefexport.commands.memoread import verify_memo
 from briefexport.commands.verify import (
     Block,
-    Finding,
     letters,
     missing_in_order,
     source_blocks,
@@ -177,8 +176,7 @@ def test_kazakhstan_reads_back_through_pandoc(kazakhstan, kazakhstan_memo):
 
 
 def test_kazakhstan_passes_the_projects_own_verification(kazakhstan, kazakhstan_memo):
-    finding = Finding(kazakhstan_memo)
-    verify_memo(kazakhstan, kazakhstan_memo, finding, kazakhstan.publisher)
+    finding = verify_memo(kazakhstan, kazakhstan_memo, kazakhstan.publisher)
     assert finding.ok, (finding.missing, finding.problems)
 
 

@@ -31,7 +31,9 @@ def test_press_joins_pdf_only_under_its_profile():
 
 
 def test_an_unknown_format_names_the_known_ones():
-    with pytest.raises(ConfigError, match=r"unknown format 'epub' \(use one of: pdf, press, memo, summary\)"):
+    with pytest.raises(
+        ConfigError, match=r"unknown format 'epub' \(use one of: pdf, press, memo, summary\)"
+    ):
         with_profile(["pdf", "epub"], "default")
 
 

@@ -7,7 +7,6 @@ script runs the same one, so ``invoke build`` and ``briefexport build`` are the 
 from __future__ import annotations
 
 import inspect
-import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -245,15 +244,6 @@ def check(
         raise Exit(code=1)
 
 
-LINE_PREFIX = re.compile(r"^line (\d+): ")
-
-
-def located(problem: str, source: Path) -> str:
-    """A verify problem about "line N" as ``source:N: ...``, like every other finding."""
-    match = LINE_PREFIX.match(problem)
-    return f"{source}:{match[1]}: {problem[match.end() :]}" if match else problem
-
-
 @command(
     profile="also verify <slug>-press.pdf when press",
     formats="comma-separated formats to verify (default: the configured formats)",
@@ -286,10 +276,8 @@ def verify(
             ):
                 failures += not finding.ok
                 print(f"{'ok' if finding.ok else 'FAIL'}\t{finding.path}")
-                for block in finding.missing:
-                    print(f"  {path}:{block.line}: missing {block.kind}: {block.text[:70]}")
-                for problem in finding.problems:  # "line N: ..." names a line of the source
-                    print(f"  {located(problem, path)}")
+                for message in finding.messages(path):
+                    print(f"  {message}")
     if failures:
         lost = "output lost" if failures == 1 else "outputs lost"
         raise Exit(f"{failures} {lost} content or failed a check", code=1)
