@@ -69,3 +69,9 @@ def test_the_registry_imports_no_writer_and_no_weasyprint():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_the_profiles_are_default_and_those_the_rows_name():
+    from briefexport.settings import PROFILES
+
+    assert PROFILES == ("default", "press")
