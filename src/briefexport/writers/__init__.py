@@ -17,8 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from briefexport.errors import ConfigError
 
 if TYPE_CHECKING:
+    from briefexport.commands.verify import Finding
     from briefexport.model import Article, Notice
     from briefexport.settings import Settings
+
+    Verifier = Callable[[Article, Path, str], Finding]
+    """Reads one output back: the article, the output's path, the running head's publisher."""
 
 Engine = Literal["weasyprint", "python-docx"]
 
@@ -170,9 +174,9 @@ def writer(name: str) -> Writer:
     return instance
 
 
-def verifier(name: str) -> Callable[..., Any]:
+def verifier(name: str) -> Verifier:
     """The function that reads ``name``'s output back (see :mod:`briefexport.commands.verify`)."""
-    check: Callable[..., Any] = loaded(lookup(name).verifier)
+    check: Verifier = loaded(lookup(name).verifier)
     return check
 
 
