@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ from briefexport.tasks import DEFAULTS, ns
 from briefexport.writers import (
     DEFAULT_FORMATS,
     REGISTRY,
+    Format,
     lookup,
     verifier,
     with_profile,
@@ -53,8 +55,8 @@ def test_a_format_a_profile_adds_has_no_task_of_its_own():
 
 
 def test_format_tasks_hide_the_flags_that_cannot_change_their_output():
-    def flags(task: str) -> set[str]:
-        return {arg.name for arg in ns[task].get_arguments()}
+    def flags(task: str) -> set[str]:  # not get_arguments(): Invoke pops the help it reads
+        return set(inspect.signature(ns[task].body).parameters)
 
     assert {"profile"} <= flags("pdf") and "no_embed_fonts" not in flags("pdf")
     assert "no_embed_fonts" in flags("memo") and "profile" not in flags("memo")
@@ -75,3 +77,10 @@ def test_the_profiles_are_default_and_those_the_rows_name():
     from briefexport.settings import PROFILES
 
     assert PROFILES == ("default", "press")
+
+
+def test_a_format_without_a_verifier_is_a_clear_error(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(REGISTRY, "odd", Format("tests:Odd", ".txt"))
+    assert not REGISTRY["odd"].laid_out and REGISTRY["odd"].holds_back
+    with pytest.raises(ConfigError, match="format 'odd' has no verifier"):
+        verifier("odd")

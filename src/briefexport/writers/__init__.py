@@ -56,14 +56,14 @@ class Format:
     """The writer class, ``module:Class``."""
     suffix: str
     """The output file's name after the slug."""
-    engine: Engine
-    """What lays the output out: WeasyPrint (HTML and CSS to PDF) or python-docx."""
-    verifier: str
-    """The function that reads the output back, ``module:function`` (see :func:`verifier`)."""
-    about: str
-    """What the format's own task builds, for its help."""
     template: str = ""
     styles: tuple[str, ...] = ()
+    engine: Engine | None = None
+    """What lays the output out: WeasyPrint (HTML and CSS to PDF), python-docx, or neither."""
+    verifier: str = ""
+    """The function that reads the output back, ``module:function`` (see :func:`verifier`)."""
+    about: str = ""
+    """What the format's own task builds, for its help."""
     default: bool = False
     """Built when no formats are asked for (``DEFAULTS["formats"]`` of the tasks)."""
     profile: str = ""
@@ -99,40 +99,40 @@ REGISTRY: dict[str, Format] = {
     "pdf": Format(
         "briefexport.writers.pdf:PdfWriter",
         ".pdf",
-        "weasyprint",
-        f"{VERIFY}:verify_pdf",
-        "Build the print-ready PDF (and the press PDF with --profile press).",
         "article.html.j2",
         ARTICLE_STYLES,
+        engine="weasyprint",
+        verifier=f"{VERIFY}:verify_pdf",
+        about="Build the print-ready PDF (and the press PDF with --profile press).",
         default=True,
     ),
     "press": Format(
         "briefexport.writers.pdf:PressWriter",
         "-press.pdf",
-        "weasyprint",
-        f"{VERIFY}:verify_press",
-        "Build the press PDF (PDF/X-4, bleed, crop marks).",
         "article.html.j2",
         (*ARTICLE_STYLES, "press.css"),
+        engine="weasyprint",
+        verifier=f"{VERIFY}:verify_press",
+        about="Build the press PDF (PDF/X-4, bleed, crop marks).",
         profile="press",
         joins="pdf",
     ),
     "memo": Format(
         "briefexport.writers.memo.writer:MemoWriter",
         "-memo.docx",
-        "python-docx",
-        "briefexport.commands.memoread:verify_memo",
-        "Build only the editable Word memo.",
+        engine="python-docx",
+        verifier="briefexport.commands.memoread:verify_memo",
+        about="Build only the editable Word memo.",
         default=True,
     ),
     "summary": Format(
         "briefexport.writers.summary.writer:SummaryWriter",
         "-summary.pdf",
-        "weasyprint",
-        f"{VERIFY}:verify_summary",
-        "Build only the one-page executive summary.",
         "summary.html.j2",
         ("base.css", "summary.css"),
+        engine="weasyprint",
+        verifier=f"{VERIFY}:verify_summary",
+        about="Build only the one-page executive summary.",
         default=True,
         holds_back=False,  # a summary too long for its page does not hold back the rest
     ),
@@ -176,7 +176,10 @@ def writer(name: str) -> Writer:
 
 def verifier(name: str) -> Verifier:
     """The function that reads ``name``'s output back (see :mod:`briefexport.commands.verify`)."""
-    check: Verifier = loaded(lookup(name).verifier)
+    row = lookup(name)
+    if not row.verifier:
+        raise ConfigError(f"format '{name}' has no verifier: verify cannot read it back")
+    check: Verifier = loaded(row.verifier)
     return check
 
 
