@@ -320,9 +320,9 @@ def test_nocite_lists_entries_without_citing_them(cited):
 
 def test_check_lists_uncited_entries_as_a_notice(cited):
     path = cited("Text [@cooley2012].\n")
-    [finding] = [f for f in check_source(path, Settings(project=ROOT)) if f.level == "notice"]
+    [finding] = [f for f in check_source(path, Settings(project=ROOT)) if f.severity == "notice"]
     assert finding.line == 5
-    assert finding.message.startswith(
+    assert finding.text.startswith(
         "21 bibliography entries never cited, so not listed: cornell2018,"
     )
 
@@ -372,7 +372,7 @@ def test_link_citations_point_at_entries_every_output_has(cited, tmp_path):
     targets = set(re.findall(r'href="#(ref-[^"]+)"', page))
     assert targets == {"ref-cooley2012", "ref-hale2015"}
     assert all(f'<p id="{t}" class="csl-entry">' in page for t in targets)
-    assert not [f for f in check_source(path, Settings(project=ROOT)) if "link" in f.message]
+    assert not [f for f in check_source(path, Settings(project=ROOT)) if "link" in f.text]
     memo = tmp_path / "memo.docx"
     memo.write_bytes(writer("memo").render(article, Settings(project=ROOT)).data)
     marks = {b.get(qn("w:name")) for b in Document(str(memo)).element.iter(qn("w:bookmarkStart"))}

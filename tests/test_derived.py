@@ -40,7 +40,7 @@ def test_derived_summary_takes_what_fits_and_says_so(write_source):
     assert not any("autumn meeting" in point for point in summary.key_points)
     assert summary.omitted == 14
     notice = summary_notice(article)
-    assert notice and notice.message == (
+    assert notice and notice.text == (
         "no summary in the front matter; the one-pager's is derived from the opening and 6 "
         "section leads; 14 more left out so it fits one page (write summary: in the front "
         "matter to choose)"

@@ -23,7 +23,6 @@ from lxml import etree
 from briefexport.commands.memoread import verify_memo
 from briefexport.commands.verify import (
     Block,
-    Finding,
     letters,
     missing_in_order,
     source_blocks,
@@ -177,8 +176,7 @@ def test_kazakhstan_reads_back_through_pandoc(kazakhstan, kazakhstan_memo):
 
 
 def test_kazakhstan_passes_the_projects_own_verification(kazakhstan, kazakhstan_memo):
-    finding = Finding(kazakhstan_memo)
-    verify_memo(kazakhstan, kazakhstan_memo, finding, kazakhstan.publisher)
+    finding = verify_memo(kazakhstan, kazakhstan_memo, kazakhstan.publisher)
     assert finding.ok, (finding.missing, finding.problems)
 
 
@@ -381,7 +379,7 @@ def test_missing_image_prints_its_alt_text(write_source, settings, tmp_path):
     path.write_bytes(output.data)
     assert "See [the map] here." in [p.text for p in docx.Document(str(path)).paragraphs]
     assert [n.line for n in output.notices] == [7]
-    assert "no such file" in output.notices[0].message
+    assert "no such file" in output.notices[0].text
 
 
 def test_a_note_cited_inside_a_note_is_called_after_it(write_source, settings, tmp_path):

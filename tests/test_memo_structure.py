@@ -289,7 +289,7 @@ def test_an_svg_referring_outside_the_article_is_left_out(write_source, settings
     source = svg_source(write_source, "file:///etc/passwd")
     output = writer("memo").render(read_article(source), settings)
     assert [n.line for n in output.notices] == [7]
-    assert "refused" in output.notices[0].message
+    assert "refused" in output.notices[0].text
     with zipfile.ZipFile(io.BytesIO(output.data)) as archive:
         assert not [n for n in archive.namelist() if n.startswith("word/media/")]
 

@@ -115,7 +115,7 @@ def test_check_does_not_tell_which_outside_files_exist(folder):
     body = "[a](../secret.png) [b](../no-such.png) [c](nothing-here.md) [d](a%00b.md) "
     (folder / "article.md").write_text(HEAD + body + f"[e]({'x' * 300}.md)\n")
     findings = check_source(folder / "article.md", Settings(project=ROOT))
-    found = [f.message for f in findings if f.message.startswith("link")]
+    found = [f.text for f in findings if f.text.startswith("link")]
     assert found == [
         "link to 'a%00b.md': not a valid file name",
         "link to 'nothing-here.md': no such file beside the source",

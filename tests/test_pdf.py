@@ -266,7 +266,7 @@ def test_characters_the_brand_fonts_lack_are_named_at_their_line(write_source, s
     )
     [notice] = pdf_notices(source, settings, "brand fonts")
     assert notice.line == 9
-    assert notice.message.startswith("₸ (U+20B8) α (U+03B1) → (U+2192) β (U+03B2) not in")
+    assert notice.text.startswith("₸ (U+20B8) α (U+03B1) → (U+2192) β (U+03B2) not in")
 
 
 def test_the_kazakhstan_article_needs_no_fallback_font(settings):
@@ -276,7 +276,7 @@ def test_the_kazakhstan_article_needs_no_fallback_font(settings):
 def pdf_notices(source: Path, settings: Settings, about: str) -> list[Notice]:
     """The PDF writer's notices on a source whose message mentions ``about``."""
     notices = writer("pdf").render(read_article(source), settings).notices
-    return [notice for notice in notices if about in notice.message]
+    return [notice for notice in notices if about in notice.text]
 
 
 def test_a_line_breaks_at_a_space_before_a_link_not_inside_its_first_word(settings, tmp_path):
@@ -295,8 +295,8 @@ def test_a_link_to_a_missing_anchor_is_reported_at_its_line(write_source, settin
         "See [the other part](#nowhere).\n"
     )
     [notice] = pdf_notices(source, settings, "no such heading")
-    assert (notice.line, notice.message) == (11, "link to '#nowhere': no such heading")
+    assert (notice.line, notice.text) == (11, "link to '#nowhere': no such heading")
     from briefexport.commands.check import check_source
 
     [finding] = check_source(source, settings)[1:]  # after the missing summary's warning
-    assert (finding.line, finding.level, finding.message) == (11, "warning", notice.message)
+    assert (finding.line, finding.severity, finding.text) == (11, "warning", notice.text)

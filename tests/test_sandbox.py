@@ -379,9 +379,9 @@ def test_fetcher_refusals_are_warnings_at_the_image_line(article_in, settings):
     article = article_in("Text.\n\n![bomb](bomb.svg)\n")
     notices: list[Notice] = []
     render_raw('<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings, notices)
-    lines = {(n.line, n.message.split(":")[0]) for n in notices}
+    lines = {(n.line, n.text.split(":")[0]) for n in notices}
     assert (9, "Failed to load image at 'bomb.svg'") in lines
-    assert any("secret.txt" in n.message and "outside" in n.message for n in notices)
+    assert any("secret.txt" in n.text and "outside" in n.text for n in notices)
 
 
 def test_an_svg_draws_its_allowed_images_through_the_sandbox(article_in, settings):
@@ -460,11 +460,11 @@ def test_hostile_source_leaks_nothing_and_does_not_hang(
     assert b"(file:" not in content and b"javascript" not in content
     assert sorted({n.line for n in output.notices}) == [10, 12, 14, 16, 18]
     expected = "could not be fetched" if allow_remote else "remote resources are off"
-    assert any(n.line == 16 and expected in n.message for n in output.notices), output.notices
+    assert any(n.line == 16 and expected in n.text for n in output.notices), output.notices
 
 
 def test_data_url_images_are_checked(article_in, settings):
     bomb = base64.b64encode(entity_bomb().encode()).decode()
     article = article_in(f"![b](data:image/svg+xml;base64,{bomb})\n")
     [notice] = writer("pdf").render(article, settings).notices
-    assert notice.line == 7 and "SVG declares the XML entity" in notice.message
+    assert notice.line == 7 and "SVG declares the XML entity" in notice.text

@@ -80,9 +80,7 @@ def test_no_false_alarm_on_a4(article: Article, tmp_path: Path):
 
 
 def memo_finding(article: Article, path: Path) -> Finding:
-    finding = Finding(path)
-    verify_memo(article, path, finding, PUBLISHER)
-    return finding
+    return verify_memo(article, path, PUBLISHER)
 
 
 def cut_paragraph(path: Path, starts: str) -> None:
@@ -150,9 +148,7 @@ def test_a_memo_without_its_picture_fails(built: Path, article: Article, tmp_pat
 
 
 def pdf_finding(article: Article, path: Path, check=verify_pdf) -> Finding:
-    finding = Finding(path)
-    check(article, path, finding, PUBLISHER)
-    return finding
+    return check(article, path, PUBLISHER)
 
 
 def test_a_press_pdf_without_output_intent_fails(built: Path, article: Article, tmp_path: Path):
@@ -261,14 +257,11 @@ def test_a_note_printed_two_pages_after_its_call_fails(tmp_path: Path):
     note = [("1. ", 50, 700, 8), ("The note.", 62, 700, 8)]
     pages = [page(1, [call]), page(2, [[("Text", 50, 100, 10)]]), page(3, [note])]
     classify(pages, [[], [], []])
-    finding = Finding(tmp_path)
-    note_problems([Block("footnote", "The note.", 12)], pages, finding)
-    assert finding.problems == ["line 12: note 1 is printed on page 3, its call on page 1"]
+    missing, problems = note_problems([Block("footnote", "The note.", 12)], pages)
+    assert (missing, problems) == ([], ["line 12: note 1 is printed on page 3, its call on page 1"])
     pages = [page(1, [call]), page(2, [note])]
     classify(pages, [[], []])
-    finding = Finding(tmp_path)
-    note_problems([Block("footnote", "The note.", 12)], pages, finding)
-    assert finding.ok
+    assert note_problems([Block("footnote", "The note.", 12)], pages) == ([], [])
 
 
 def test_notes_out_of_call_order_fail(tmp_path: Path):
@@ -284,9 +277,10 @@ def test_notes_out_of_call_order_fail(tmp_path: Path):
     ]
     pages = [page(1, [calls, *notes])]
     classify(pages, [[]])
-    finding = Finding(tmp_path)
-    note_problems([Block("footnote", "One.", 20), Block("footnote", "Two.", 21)], pages, finding)
-    assert finding.problems == [
+    _, problems = note_problems(
+        [Block("footnote", "One.", 20), Block("footnote", "Two.", 21)], pages
+    )
+    assert problems == [
         "notes are not numbered in the order of their calls (calls 2, 1, notes 1, 2)"
     ]
 

@@ -119,12 +119,12 @@ def _load_brand(path: Path, stamp: int) -> Brand:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}:1: cannot read the brand file: {exc}") from None
+        raise ConfigError(f"cannot read the brand file: {exc}", path) from None
     try:
         colours = {str(k): str(v) for k, v in data["colours"].items()}
         bad = [k for k, v in colours.items() if not COLOUR.match(v)]
         if bad:
-            raise ConfigError(f"{path}:1: colour '{bad[0]}' is not #RRGGBB (write e.g. #14325C)")
+            raise ConfigError(f"colour '{bad[0]}' is not #RRGGBB", path, hint="write e.g. #14325C")
         files = tuple(
             FontFile(
                 str(f["family"]),
@@ -147,6 +147,7 @@ def _load_brand(path: Path, stamp: int) -> Brand:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(
-            f"{path}:1: the brand file is incomplete: {exc} "
-            "(compare with the keys in the shipped styles/brand.yaml)"
+            f"the brand file is incomplete: {exc}",
+            path,
+            hint="compare with the keys in the shipped styles/brand.yaml",
         ) from None

@@ -18,13 +18,20 @@ from invoke.program import Program
 
 from briefexport import __version__
 from briefexport.tasks import USAGE, ns
+from briefexport.writers import REGISTRY
 
 CORE = ("help", "version", "list", "complete", "print-completion-script")
 """Invoke's core flags that mean something here; the rest (--dry, --hide, --pty, --echo,
 --warn-only, --prompt-for-sudo-password, ...) concern shell commands, which we do not run."""
 
 GROUPS = {
-    "build": ("build", "pdf", "memo", "summary", "watch", "serve", "clean"),
+    "build": (
+        "build",
+        *(name for name, row in REGISTRY.items() if not row.joins),
+        "watch",
+        "serve",
+        "clean",
+    ),
     "sources": ("new", "check", "verify"),
     "project": ("init", "reference-docx", "doctor"),
 }

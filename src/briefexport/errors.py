@@ -23,22 +23,31 @@ def one_line(text: str, limit: int = 120) -> str:
 
 
 class BriefExportError(Exception):
-    """Base class: a clean abort with a one-line message, never a traceback."""
+    """Base class: a clean abort with a one-line message, never a traceback. An error about
+    a file is located the way every error is: ``path:line: text (hint)``."""
 
-
-class SourceError(BriefExportError):
-    """A problem in a source file, located as ``path:line: message (hint)``."""
-
-    def __init__(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
-        self.path = Path(path)
+    def __init__(
+        self, text: str, path: Path | str | None = None, line: int = 1, hint: str = ""
+    ) -> None:
+        self.text = text
+        self.path = None if path is None else Path(path)
         self.line = line
-        self.message = message
         self.hint = hint
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        where = "" if self.path is None else f"{shown(self.path)}:{self.line}: "
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{shown(self.path)}:{self.line}: {self.message}{hint}"
+        return f"{where}{self.text}{hint}"
+
+
+class SourceError(BriefExportError):
+    """A problem in a source file, located as ``path:line: text (hint)``."""
+
+    path: Path
+
+    def __init__(self, path: Path | str, line: int, text: str, hint: str = "") -> None:
+        super().__init__(text, path, line, hint)
 
 
 class LayoutError(BriefExportError):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefexport.errors import shown
+from briefexport.messages import Message
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -63,16 +63,8 @@ class Memo:
     subject: str = ""
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A non-fatal finding about a source, located like an error."""
-
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{shown(self.path)}:{self.line}: warning: {self.message}"
+Notice = Message
+"""A non-fatal finding about a source: ``Notice(path, line, text)`` is a warning."""
 
 
 @dataclass(frozen=True)

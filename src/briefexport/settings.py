@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefexport.errors import ConfigError
+from briefexport.writers import REGISTRY
 
 PACKAGED = Path(__file__).resolve().parent / "defaults"
 """The default ``templates/`` and ``styles/`` (and fonts) shipped in the package."""
 PAPERS = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
-PROFILES = ("default", "press")
+PROFILES = ("default", *dict.fromkeys(row.profile for row in REGISTRY.values() if row.profile))
+"""The default profile, and each profile that adds a format (the registry's rows say which)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import inspect
-import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +22,7 @@ from invoke.exceptions import Exit
 from invoke.tasks import task
 
 from briefexport.errors import BriefExportError, ConfigError, one_line
+from briefexport.writers import DEFAULT_FORMATS, REGISTRY, Format, with_profile
 
 if TYPE_CHECKING:
     from briefexport.settings import Settings
@@ -33,7 +33,7 @@ DEFAULTS = {
     "paper": "letter",
     "profile": "default",
     "jobs": 0,
-    "formats": ["pdf", "memo", "summary"],
+    "formats": list(DEFAULT_FORMATS),
     "strict": False,
     "allow_remote": False,
     "no_embed_fonts": False,
@@ -187,20 +187,21 @@ def format_task(
     return command()(run)
 
 
+def unused_flags(name: str, row: Format) -> tuple[str, ...]:
+    """The build flags that cannot change a format's output: ``--profile`` unless a profile
+    adds a format to it, ``--no-embed-fonts`` unless python-docx writes it."""
+    joined = any(other.joins == name for other in REGISTRY.values())
+    return (() if joined else ("profile",)) + (
+        () if row.engine == "python-docx" else ("no_embed_fonts",)
+    )
+
+
 build = format_task("build", None, "Build every article: PDF, Word memo and one-page summary.")
-pdf = format_task(
-    "pdf",
-    ["pdf"],
-    "Build the print-ready PDF (and the press PDF with --profile press).",
-    ("no_embed_fonts",),
-)
-memo = format_task("memo", ["memo"], "Build only the editable Word memo.", ("profile",))
-summary = format_task(
-    "summary",
-    ["summary"],
-    "Build only the one-page executive summary.",
-    ("profile", "no_embed_fonts"),
-)
+FORMAT_TASKS = [
+    format_task(name, [name], row.about, unused_flags(name, row))
+    for name, row in REGISTRY.items()
+    if not row.joins  # a format a profile adds is built with the one it joins
+]
 
 
 def settings_from(
@@ -251,20 +252,11 @@ def check(
         ]
     for finding in findings:
         print(finding)
-    errors = sum(f.level == "error" for f in findings)
-    warnings = sum(f.level == "warning" for f in findings)  # notices do not count
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)  # notices do not count
     print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
     if errors or (strict and warnings):
         raise Exit(code=1)
-
-
-LINE_PREFIX = re.compile(r"^line (\d+): ")
-
-
-def located(problem: str, source: Path) -> str:
-    """A verify problem about "line N" as ``source:N: ...``, like every other finding."""
-    match = LINE_PREFIX.match(problem)
-    return f"{source}:{match[1]}: {problem[match.end() :]}" if match else problem
 
 
 @command(
@@ -288,8 +280,9 @@ def verify(
     failures = 0
     with clean_errors():
         settings = settings_from(c, profile=profile, project=project)
-        chosen = formats.split(",") if formats else list(option(c, "formats", None))
-        chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
+        chosen = with_profile(
+            formats.split(",") if formats else option(c, "formats", None), settings.profile
+        )
         organisation = load_brand(settings.brand_file).organisation
         for path in discover(Path(option(c, "source", source))):
             article = read_article(path, settings.styles)
@@ -298,10 +291,8 @@ def verify(
             ):
                 failures += not finding.ok
                 print(f"{'ok' if finding.ok else 'FAIL'}\t{finding.path}")
-                for block in finding.missing:
-                    print(f"  {path}:{block.line}: missing {block.kind}: {block.text[:70]}")
-                for problem in finding.problems:  # "line N: ..." names a line of the source
-                    print(f"  {located(problem, path)}")
+                for message in finding.messages(path):
+                    print(f"  {message}")
     if failures:
         lost = "output lost" if failures == 1 else "outputs lost"
         raise Exit(f"{failures} {lost} content or failed a check", code=1)
@@ -422,6 +413,6 @@ def serve(c: Context, out: str | None = None, project: str | None = None) -> Non
 
 
 ns = Collection(
-    build, pdf, memo, summary, watch, serve, check, verify, new, init, reference_docx, clean, doctor
+    build, *FORMAT_TASKS, watch, serve, check, verify, new, init, reference_docx, clean, doctor
 )
 ns.configure({"briefexport": DEFAULTS})

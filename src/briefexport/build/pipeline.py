@@ -27,7 +27,7 @@ from briefexport.errors import BriefExportError, ResourceError, one_line, shown
 from briefexport.model import Article, Notice
 from briefexport.settings import Settings
 from briefexport.weasy.hyphenation import declared_language
-from briefexport.writers import REGISTRY, lookup, output_path, writer
+from briefexport.writers import DEFAULT_FORMATS, REGISTRY, output_path, with_profile, writer
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -37,7 +37,6 @@ MANIFEST = ".briefexport-manifest.json"
 MANIFEST_CAP = 50_000_000
 PR_SET_PDEATHSIG = 1
 LOCK = ".briefexport.lock"
-DEFAULT_FORMATS = ("pdf", "memo", "summary")
 
 
 @dataclass(frozen=True)
@@ -304,7 +303,7 @@ def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> 
         manifest = read_manifest(out, warnings)
         before = dict(manifest)
         for result in results:
-            notices = tuple((n.line, n.message) for n in result.notices if n.path == result.source)
+            notices = tuple((n.line, n.text) for n in result.notices if n.path == result.source)
             for output in result.outputs:
                 manifest[output.path.relative_to(out).as_posix()] = Recorded(
                     output.fingerprint,
@@ -448,7 +447,9 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
             produced = writer(job.format).render(article, settings)
         notices, data = (*article.warnings, *produced.notices), produced.data
         if settings.strict and notices:
-            raise ResourceError(f"{notices[0]} (--strict turns warnings into errors)")
+            first = notices[0]
+            hint = "; ".join(filter(None, (first.hint, "--strict turns warnings into errors")))
+            raise ResourceError(f"{first.severity}: {first.text}", first.path, first.line, hint)
         path = output_path(out, article, job.format)
         output = OutputResult(job.format, path, key, built=True, pages=produced.pages)
     except BriefExportError as exc:
@@ -502,9 +503,9 @@ def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str], out: Path) 
         result.error = result.error or item.error
         result.inputs = result.inputs or item.inputs
     result.notices.sort(key=lambda notice: notice.line)  # in reading order, as check lists them
-    # An article's outputs are written together or not at all, except that a summary too long
-    # for its page does not hold back the PDF and memo that rendered (its error says so).
-    if not any(item.error for item in ordered if item.format != "summary"):
+    # An article's outputs are written together or not at all, except that a format that does
+    # not hold back (a summary too long for its page) fails alone (its error says so).
+    if not any(item.error for item in ordered if REGISTRY[item.format].holds_back):
         try:
             for item in ordered:
                 if item.output:
@@ -549,10 +550,7 @@ def build(
     on_result: Progress | None = None,
 ) -> BuildReport:
     """Build every source; ``jobs`` 0 means one worker per core. Writers load only when needed."""
-    if settings.profile == "press" and "pdf" in formats:
-        formats = [*formats, "press"]
-    for name in formats:
-        lookup(name)
+    formats = with_profile(formats, settings.profile)
     warnings: list[str] = []
     recorded_outputs = by_source(read_manifest(out, warnings))
     plans = [plan_article(s, out, settings, formats, force, recorded_outputs) for s in sources]
@@ -665,7 +663,7 @@ def prepare(
     to finish the job it is on: its futures are returned, with their jobs, and ``stack`` shuts
     it down. A process that has WeasyPrint already (``watch``) skips all this.
     """
-    laid_out = {job.format for job in work if REGISTRY[job.format].template}
+    laid_out = {job.format for job in work if REGISTRY[job.format].laid_out}
     if not laid_out or "weasyprint" in sys.modules:
         return {}
     from concurrent.futures import ProcessPoolExecutor
@@ -691,7 +689,7 @@ def warm_up(formats: Iterable[str], settings: Settings) -> None:
     laid out with it, which registers the brand's fonts: once, before any fork, so that every
     worker shares them. Other writers load in the worker that first needs them: importing
     python-docx here would delay every worker, the brief's too."""
-    laid_out = sorted({name for name in formats if REGISTRY[name].template})
+    laid_out = sorted({name for name in formats if REGISTRY[name].laid_out})
     if not laid_out:
         return
     with sonames_only():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefexport.errors import SourceError, shown
+from briefexport.errors import SourceError
+from briefexport.messages import Message
 from briefexport.model import Article, item_count_notices, summary_notice
 from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
@@ -20,7 +20,6 @@ from briefexport.writers.summary.size import (
     LAY_OUT_FROM,
     count_words,
     estimated_fill,
-    summary_line,
 )
 
 MAX_KEY_POINT_WORDS = 40
@@ -28,45 +27,31 @@ MAX_RECOMMENDATION_WORDS = 60
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One lint result, printed as ``path:line: level: message``."""
-
-    path: Path
-    line: int
-    level: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{shown(self.path)}:{self.line}: {self.level}: {self.message}"
-
-
-def check_source(path: Path, settings: Settings) -> list[Finding]:
+def check_source(path: Path, settings: Settings) -> list[Message]:
     """Every problem with one source; a source that does not validate yields just that error."""
     try:
         article = read_article(path, settings.styles)
     except SourceError as exc:
-        hint = f" ({exc.hint})" if exc.hint else ""
-        return [Finding(exc.path, exc.line, "error", exc.message + hint)]
-    findings = [Finding(n.path, n.line, "warning", n.message) for n in article.warnings]
-    findings += list(summary_findings(article, settings))
-    findings += list(body_findings(article, settings))
-    findings += list(uncited(article))
+        return [Message.of(exc, path)]
+    findings = list(article.warnings)
+    findings += summary_findings(article, settings)
+    findings += body_findings(article, settings)
+    findings += uncited(article)
     return sorted(findings, key=reading_order)
 
 
-def reading_order(finding: Finding) -> tuple[int, str]:
-    """Sort by line, then by message with its numbers compared as numbers (2 before 10)."""
-    return finding.line, re.sub(r"\d+", lambda number: number[0].zfill(12), finding.message)
+def reading_order(finding: Message) -> tuple[int, str]:
+    """Sort by line, then by text with its numbers compared as numbers (2 before 10)."""
+    return finding.line, re.sub(r"\d+", lambda number: number[0].zfill(12), finding.text)
 
 
-def summary_findings(article: Article, settings: Settings) -> Iterator[Finding]:
+def summary_findings(article: Article, settings: Settings) -> Iterator[Message]:
     """A missing summary, one too long for its page, items too long to read at a glance,
     each at its line in the front matter."""
     lines = article.front_matter_lines
     for notice in [summary_notice(article), *item_count_notices(article)]:
         if notice:
-            yield Finding(notice.path, notice.line, "warning", notice.message)
+            yield notice
     if estimated_fill(article) >= LAY_OUT_FROM:
         from briefexport.errors import LayoutError
         from briefexport.writers.summary.writer import SummaryWriter  # imports WeasyPrint
@@ -74,10 +59,7 @@ def summary_findings(article: Article, settings: Settings) -> Iterator[Finding]:
         try:
             SummaryWriter().fit(article, settings)
         except LayoutError as exc:
-            prefix = f"{article.path}:{summary_line(article)}: "
-            yield Finding(
-                article.path, summary_line(article), "error", str(exc).removeprefix(prefix)
-            )
+            yield Message.of(exc, article.path)
     summary = article.summary
     if summary is None:
         return
@@ -88,15 +70,14 @@ def summary_findings(article: Article, settings: Settings) -> Iterator[Finding]:
         for index, item in enumerate(items):
             words = count_words(item)
             if words > limit:
-                yield Finding(
+                yield Message(
                     article.path,
                     lines.get(("summary", key, str(index))) or lines.get(("summary", key), 1),
-                    "warning",
                     f"{name} {index + 1} has {words} words (keep it under {limit})",
                 )
 
 
-def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
+def body_findings(article: Article, settings: Settings) -> Iterator[Message]:
     """Images (alt text, existence, format), dead relative links and anchors, lost footnotes."""
     policy = ResourcePolicy(
         roots=(article.folder, *settings.template_dirs, *settings.style_dirs),
@@ -110,34 +91,33 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
         if node.type == "image":
             line = source_line(article, node)
             if not plain_text(node):
-                yield Finding(
+                yield Message(
                     article.path,
                     line,
-                    "warning",
                     f"image '{node.attrs.get('src', '')}' has no alt text "
                     "(describe it for screen readers: ![description](file))",
                 )
             image = locate(article, node, policy)
             if not image.usable:
-                yield Finding(article.path, line, "error", image.problem)
+                yield Message(article.path, line, image.problem, "error")
         elif node.type == "link":
             problem = dead_link(str(node.attrs.get("href", "")), article.folder, anchors)
             if problem:  # a warning, as the build says it: the outputs are still whole
-                yield Finding(article.path, source_line(article, node), "warning", problem)
+                yield Message(article.path, source_line(article, node), problem)
     yield from lost_footnotes(article)
 
 
-def uncited(article: Article) -> Iterator[Finding]:
+def uncited(article: Article) -> Iterator[Message]:
     """Bibliography entries no citation and no ``nocite`` names: left out of the outputs."""
     references = article.references
     if references and references.uncited:
         keys = ", ".join(references.uncited)
-        yield Finding(
+        yield Message(
             article.path,
             references.line,
-            "notice",
             f"{len(references.uncited)} bibliography entries never cited, so not listed: {keys} "
             "(cite them, or name them in 'nocite')",
+            "notice",
         )
 
 
@@ -161,7 +141,7 @@ def dead_link(href: str, folder: Path, anchors: set[str]) -> str:
     return "" if exists else f"link to '{shorten(href)}': no such file beside the source"
 
 
-def lost_footnotes(article: Article) -> Iterator[Finding]:
+def lost_footnotes(article: Article) -> Iterator[Message]:
     """Footnote definitions that nothing refers to: Markdown drops them from every output."""
     used = {
         str(node.meta.get("label"))
@@ -173,9 +153,8 @@ def lost_footnotes(article: Article) -> Iterator[Finding]:
     for match in FOOTNOTE_DEFINITION.finditer(text):
         if match[1] not in used:
             line = text.count("\n", 0, match.start()) + 1
-            yield Finding(
+            yield Message(
                 article.path,
                 line,
-                "warning",
                 f"footnote [^{match[1]}] is defined but never referenced; it appears in no output",
             )

@@ -35,7 +35,7 @@ class Numbered:
     text: str
 
 
-def verify_memo(article: Article, path: Path, finding: Finding, publisher: str) -> None:
+def verify_memo(article: Article, path: Path, publisher: str) -> Finding:
     """Header fields, bottom line, key points, body, recommendations, bios, copyright and notes
     in order; list markers, numbers and levels; pictures."""
     import docx
@@ -52,11 +52,13 @@ def verify_memo(article: Article, path: Path, finding: Finding, publisher: str) 
     body, notes = source_blocks(article)
     opening, closing = memo_summary(article)
     sequence = [*header_blocks(article), *opening, *body, *closing, *end_blocks(article)]
-    finding.missing += missing_in_order(sequence, _text(body_element))
-    finding.missing += missing_in_order(notes, notes_text)
-    finding.problems += memo_list_problems(article, numbered_paragraphs(document))
     alts = [str(e.get("descr", "")) for e in body_element.iter(qn("wp:docPr"))]
-    finding.problems += image_problems(source_images(article), alts, "memo")
+    return Finding(
+        path,
+        missing_in_order(sequence, _text(body_element)) + missing_in_order(notes, notes_text),
+        memo_list_problems(article, numbered_paragraphs(document))
+        + image_problems(source_images(article), alts, "memo"),
+    )
 
 
 def _text(element: Any) -> str:

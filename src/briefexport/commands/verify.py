@@ -20,6 +20,7 @@ from typing import Any
 from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.commands.pdfpage import Page, classify, letters, read_pages
+from briefexport.messages import Message
 from briefexport.model import Article
 from briefexport.render.text import NOTE_MARK, plain_text
 
@@ -60,9 +61,14 @@ class ListItem:
         return BULLETS[min(self.bullet_depth, len(BULLETS)) - 1]
 
 
-@dataclass
+LINE_PREFIX = re.compile(r"^line (\d+): ")
+"""How a problem names the line of the source it is about."""
+
+
+@dataclass(frozen=True)
 class Finding:
-    """The verdict on one output."""
+    """The verdict on one output: the source blocks it lost, and the checks it failed (each a
+    sentence, ``line N: ...`` when it is about a line of the source)."""
 
     path: Path
     missing: list[Block] = field(default_factory=list)
@@ -72,6 +78,21 @@ class Finding:
     def ok(self) -> bool:
         """True when nothing was lost and no check failed."""
         return not self.missing and not self.problems
+
+    def messages(self, source: Path) -> list[Message]:
+        """The verdict as located errors: a lost block, or a problem about a line, at that line
+        of ``source``; a problem with the output as a whole at the output."""
+        found = [
+            Message(source, block.line, f"missing {block.kind}: {block.text[:70]}", "error")
+            for block in self.missing
+        ]
+        for problem in self.problems:
+            match = LINE_PREFIX.match(problem)
+            if match:
+                found.append(Message(source, int(match[1]), problem[match.end() :], "error"))
+            else:
+                found.append(Message(self.path, 1, problem, "error"))
+        return found
 
 
 PdfCheck = Callable[[Path], list[str]]
@@ -258,30 +279,22 @@ def find_block(block: Block, haystack: str, position: int) -> int:
 def verify_article(
     article: Article, out: Path, formats: Iterable[str], publisher: str
 ) -> list[Finding]:
-    """Check each built output of one article; ``publisher`` is the running head's right side."""
-    from briefexport.commands.memoread import verify_memo
-    from briefexport.writers import lookup, output_path
+    """Check each built output of one article with its format's verifier (the registry's
+    row says which); ``publisher`` is the running head's right side."""
+    from briefexport.writers import lookup, output_path, verifier
 
-    checks = {
-        "pdf": verify_pdf,
-        "press": verify_press,
-        "summary": verify_summary,
-        "memo": verify_memo,
-    }
     findings = []
     for name in formats:
         lookup(name)
         path = output_path(out, article, name)
-        finding = Finding(path)
         if not path.exists():
-            finding.problems.append("not built (run invoke build)")
+            findings.append(Finding(path, problems=["not built (run invoke build)"]))
         else:
-            checks[name](article, path, finding, publisher)
-        findings.append(finding)
+            findings.append(verifier(name)(article, path, publisher))
     return findings
 
 
-def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -> None:
+def verify_pdf(article: Article, path: Path, publisher: str) -> Finding:
     """Every block in order; every note at the foot of its call's page, in call order; list
     markers and depths; images; end matter; tagged; every font embedded."""
     from briefexport.labels import labels
@@ -299,13 +312,20 @@ def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -
     head = [Block("title", article.title, key_line(article, "title"))]
     tail = end_blocks(article)
     text = "".join(page.text("body") for page in pages)
-    finding.missing += missing_in_order([*head, *body, *tail], text)
-    note_problems(notes, pages, finding)
-    finding.problems += pdf_list_problems(list_items(article), pages)
-    finding.problems += image_problems(source_images(article), pdf_figures(path), "PDF")
-    finding.problems += pdf_structure_problems(path)
-    for check in PDF_CHECKS:
-        finding.problems += check(path)
+    lost_notes, note_trouble = note_problems(notes, pages)
+    return Finding(
+        path,
+        missing_in_order([*head, *body, *tail], text) + lost_notes,
+        note_trouble
+        + pdf_list_problems(list_items(article), pages)
+        + image_problems(source_images(article), pdf_figures(path), "PDF")
+        + pdf_checks(path),
+    )
+
+
+def pdf_checks(path: Path) -> list[str]:
+    """What every laid-out PDF must be (tagged, fonts embedded), and the registered checks."""
+    return pdf_structure_problems(path) + [p for check in PDF_CHECKS for p in check(path)]
 
 
 def key_line(article: Article, *key: str) -> int:
@@ -326,10 +346,13 @@ def end_blocks(article: Article) -> list[Block]:
     return blocks
 
 
-def note_problems(notes: list[Block], pages: list[Page], finding: Finding) -> None:
-    """Each note found at the foot of a page, word for word, numbered in call order, on the
-    page of its first call (or, when it cannot fit, leading the next page's notes, as
-    typesetters carry notes over; never further)."""
+def note_problems(notes: list[Block], pages: list[Page]) -> tuple[list[Block], list[str]]:
+    """The notes lost and the problems with the rest: each note must be found at the foot of
+    a page, word for word, numbered in call order, on the page of its first call (or, when it
+    cannot fit, leading the next page's notes, as typesetters carry notes over; never
+    further)."""
+    missing: list[Block] = []
+    problems: list[str] = []
     printed = [(page.number, n, text) for page in pages for n, text in page.notes()]
     first_call: dict[int, int] = {}
     body_calls: list[int] = []
@@ -349,26 +372,27 @@ def note_problems(notes: list[Block], pages: list[Page], finding: Finding) -> No
             carried.add(number)
     numbers = [n for _, n, _ in printed]
     if numbers != sorted(numbers) or body_calls != sorted(body_calls):
-        finding.problems.append(
+        problems.append(
             f"notes are not numbered in the order of their calls (calls {_few(body_calls)}, "
             f"notes {_few(numbers)})"
         )
     for number, note in enumerate(notes, start=1):
         found = [(where, text) for where, n, text in printed if n == number]
         if not found:
-            finding.missing.append(note)
+            missing.append(note)
             continue
         where, text = found[0]
         if find_block(note, text, 0) < 0:
-            finding.missing.append(note)
+            missing.append(note)
         call = first_call.get(number)
         if call is None:
-            finding.problems.append(f"line {note.line}: note {number} has no call in the text")
+            problems.append(f"line {note.line}: note {number} has no call in the text")
         elif call != where and not (number in carried and where == call + 1):
-            finding.problems.append(
+            problems.append(
                 f"line {note.line}: note {number} is printed on page {where}, "
                 f"its call on page {call}"
             )
+    return missing, problems
 
 
 def _few(numbers: list[int]) -> str:
@@ -436,31 +460,30 @@ def pdf_figures(path: Path) -> list[str]:
     return alts
 
 
-def verify_press(article: Article, path: Path, finding: Finding, publisher: str) -> None:
+def verify_press(article: Article, path: Path, publisher: str) -> Finding:
     """The print PDF's checks, and an OutputIntent naming the press's colour condition."""
     from pypdf import PdfReader
 
     from briefexport.readback.pdfx import check_pdfx
 
-    verify_pdf(article, path, finding, publisher)
+    finding = verify_pdf(article, path, publisher)
     root: Any = PdfReader(path).trailer["/Root"]
     intents = [i.get_object() for i in root.get("/OutputIntents", [])]
-    if not any(intent.get("/S") == "/GTS_PDFX" for intent in intents):
-        finding.problems.append("no PDF/X OutputIntent: a press cannot tell the colours it needs")
+    if any(intent.get("/S") == "/GTS_PDFX" for intent in intents):
+        problems = [f"PDF/X: {problem}" for problem in check_pdfx(path.read_bytes())]
     else:
-        finding.problems += [f"PDF/X: {problem}" for problem in check_pdfx(path.read_bytes())]
+        problems = ["no PDF/X OutputIntent: a press cannot tell the colours it needs"]
+    return Finding(path, finding.missing, [*finding.problems, *problems])
 
 
-def verify_summary(article: Article, path: Path, finding: Finding, publisher: str) -> None:
+def verify_summary(article: Article, path: Path, publisher: str) -> Finding:
     """Exactly one page holding the bottom line, every key point and recommendation."""
     pages = read_pages(path)
-    if len(pages) != 1:
-        finding.problems.append(f"{len(pages)} pages, not one")
     text = "".join(page.text("body") for page in pages)
-    finding.missing += missing_in_order(summary_blocks(article), text)
-    finding.problems += pdf_structure_problems(path)
-    for check in PDF_CHECKS:
-        finding.problems += check(path)
+    pages_problem = [] if len(pages) == 1 else [f"{len(pages)} pages, not one"]
+    return Finding(
+        path, missing_in_order(summary_blocks(article), text), pages_problem + pdf_checks(path)
+    )
 
 
 def summary_blocks(article: Article) -> list[Block]:

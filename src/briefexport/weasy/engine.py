@@ -170,7 +170,7 @@ def captured_warnings(article: Article, notices: list[Notice]) -> Iterator[None]
     except FatalURLFetchingError as exc:
         notice = handler.notice(str(exc))
         raise SourceError(
-            article.path, notice.line, notice.message, "--strict refuses what it would warn about"
+            article.path, notice.line, notice.text, "--strict refuses what it would warn about"
         ) from None
     finally:
         WEASYPRINT_LOG.removeHandler(handler)

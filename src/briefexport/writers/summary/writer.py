@@ -214,10 +214,12 @@ def overflow_error(article: Article, trial: Fit) -> LayoutError:
     over = max(1, math.ceil((trial.fill - 1) * 100))
     line = summary_line(article)
     return LayoutError(
-        f"{article.path}:{line}: summary overflows one page by {over}% at the "
-        f"{FLOOR_PT:g} pt floor ({shorten_hint(article.effective_summary)}; "
+        f"summary overflows one page by {over}% at the {FLOOR_PT:g} pt floor",
+        article.path,
+        line,
+        f"{shorten_hint(article.effective_summary)}; "
         f"'invoke pdf --source {article.path} memo --source {article.path}' "
-        f"builds the PDF and memo without it)"
+        "builds the PDF and memo without it",
     )
 
 
