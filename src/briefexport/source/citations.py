@@ -27,6 +27,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
 from briefexport.model import References
+from briefexport.sandbox.csl import style_refusal
 from briefexport.settings import PACKAGED, first_existing
 from briefexport.source.bibliography import (
     PANDOC_SECONDS,
@@ -125,7 +126,15 @@ def read_style(path: Path, options: Options, styles: Path | None) -> tuple[Path,
     """The ``csl:`` file beside the source, or the default style: the project's own
     ``styles/`` first, then the packaged one."""
     if options.csl:
-        return read_resource(path, options.csl_line, options.csl, "style")
+        style_path, style = read_resource(path, options.csl_line, options.csl, "style")
+        if refusal := style_refusal(style):
+            raise SourceError(
+                path,
+                options.csl_line,
+                f"style '{options.csl}' refused: {refusal}",
+                "name its parent style itself, beside the source",
+            )
+        return style_path, style
     packaged = PACKAGED / "styles"
     default = first_existing((styles, packaged) if styles else (packaged,), DEFAULT_STYLE)
     if not default.is_file():

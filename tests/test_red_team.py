@@ -1,0 +1,87 @@
+"""Red team of the surfaces added after the second hardening round (issue 12): citations,
+SVG in the memo, fonts, project discovery, the manifest. Each attack uses a canary outside
+the article's folder; nothing of it may be read, revealed or embedded, and no input may hang,
+crash or take the batch down."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefexport.errors import SourceError
+from briefexport.source.reader import read_article
+from conftest import FIXTURES, ROOT
+
+CITATIONS = FIXTURES / "citations"
+CANARY = "CANARY-7f3a9e-SECRET"
+HEAD = (
+    "---\ntitle: T\ndate: 2024-01-01\nauthor: A\nbibliography: {bib}\n{extra}---\n\n"
+    "Something happened [@icg2022].\n"
+)
+DEPENDENT = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Dependent</title><id>x</id>
+    <link href="{parent}" rel="independent-parent"/>
+    <updated>2020-01-01T00:00:00+00:00</updated></info>
+</style>
+"""
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder beside the article's holding the canary: a text file and a valid style."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text(CANARY + "\n")
+    style = (CITATIONS / "apa.csl").read_text(encoding="utf-8")
+    (folder / "secret.csl").write_text(style.replace("<title>", f"<title>{CANARY} "))
+    return folder
+
+
+@pytest.fixture
+def article_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "article"
+    folder.mkdir()
+    shutil.copy(CITATIONS / "refs.json", folder / "refs.json")
+    return folder
+
+
+def source(folder: Path, bib: str = "refs.json", extra: str = "") -> Path:
+    path = folder / "a.md"
+    path.write_text(HEAD.format(bib=bib, extra=extra), encoding="utf-8")
+    return path
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(SourceError) as caught:
+        read_article(path, ROOT / "styles")
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("target", ["secret.txt", "secret.csl", "missing.csl"])
+def test_a_dependent_style_cannot_make_pandoc_read_outside(article_folder, outside, target):
+    """Pandoc fetched the parent of a dependent style from any address, and quoted it."""
+    parent = (outside / target).as_uri()
+    (article_folder / "dep.csl").write_text(DEPENDENT.format(parent=parent))
+    message = refusal(source(article_folder, extra="csl: dep.csl\n"))
+    assert message.endswith(
+        ":6: style 'dep.csl' refused: a dependent style (Pandoc would fetch its parent from "
+        "its link) (name its parent style itself, beside the source)"
+    )
+    assert CANARY not in message
+
+
+def test_a_style_with_a_dtd_is_refused(article_folder, outside):
+    entity = f'<!DOCTYPE style [<!ENTITY p "{(outside / "secret.csl").as_uri()}">]>'
+    style = DEPENDENT.format(parent="&p;").replace("<style", entity + "\n<style", 1)
+    (article_folder / "dep.csl").write_text(style)
+    message = refusal(source(article_folder, extra="csl: dep.csl\n"))
+    assert "refused: it declares a DTD" in message
+
+
+def test_an_independent_style_beside_the_source_still_works(article_folder):
+    shutil.copy(CITATIONS / "apa.csl", article_folder / "apa.csl")
+    article = read_article(source(article_folder, extra="csl: apa.csl\n"), ROOT / "styles")
+    assert article.references is not None
