@@ -85,3 +85,39 @@ def test_an_independent_style_beside_the_source_still_works(article_folder):
     shutil.copy(CITATIONS / "apa.csl", article_folder / "apa.csl")
     article = read_article(source(article_folder, extra="csl: apa.csl\n"), ROOT / "styles")
     assert article.references is not None
+
+
+def laughs(levels: int) -> str:
+    """CSL YAML whose one note is ``9 ** levels`` words, in a few hundred bytes."""
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    entry = f"- id: icg2022\n  type: book\n  title: T\n  note: *l{levels}"
+    return "\n".join(lines) + "\nreferences:\n" + entry + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("lol.yaml", laughs(11), "lol.yaml:2: invalid YAML: found an alias (*l0)"),
+        ("deep.yaml", "- " + "[" * 20_000 + "]" * 20_000, "deep.yaml:1: invalid YAML: nested"),
+        ("deep.json", "[" * 200_000 + "]" * 200_000, "deep.json:1: invalid JSON: nested"),
+        ("deep2.json", "[" * 50 + "]" * 50, "deep2.json:1: invalid JSON: nested"),
+    ],
+)
+def test_a_small_bibliography_cannot_hang_or_crash_the_reader(
+    article_folder, name, content, expected
+):
+    """472 bytes of YAML aliases ran check past 100 s; deep nesting was a RecursionError."""
+    (article_folder / name).write_text(content)
+    assert expected in refusal(source(article_folder, bib=name))
+
+
+def test_pandoc_has_a_heap_cap(article_folder):
+    """A kilobyte of BibTeX ``@string`` doublings took Pandoc to 4 GB in 10 s."""
+    strings = ['@string{s0 = "xxxxxxxxxx"}']
+    strings += [f"@string{{s{i} = s{i - 1} # s{i - 1}}}" for i in range(1, 40)]
+    entry = "@book{icg2022, title = s39, author = {A, B}, year = 2000}"
+    (article_folder / "bomb.bib").write_text("\n".join([*strings, entry]) + "\n")
+    assert "bomb.bib:1: invalid biblatex: Pandoc needed over 512 MB" in refusal(
+        source(article_folder, bib="bomb.bib")
+    )
