@@ -9,8 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from briefexport.build.pipeline import referenced_files
+from briefexport.commands.check import check_source
 from briefexport.errors import SourceError
+from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from conftest import FIXTURES, ROOT
 
@@ -121,3 +125,28 @@ def test_pandoc_has_a_heap_cap(article_folder):
     assert "bomb.bib:1: invalid biblatex: Pandoc needed over 512 MB" in refusal(
         source(article_folder, bib="bomb.bib")
     )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project whose styles/ holds a picture no article was given."""
+    folder = tmp_path / "project"
+    (folder / "styles").mkdir(parents=True)
+    (folder / "source").mkdir()
+    shutil.copy(ROOT / "styles" / "brand.yaml", folder / "styles")
+    Image.new("RGB", (40, 40), (200, 0, 0)).save(folder / "styles" / "signature.png")
+    return folder
+
+
+def test_an_article_cannot_embed_the_projects_files(project):
+    """``![x](../styles/signature.png)`` was embedded in every output, with no warning, and
+    listed in the manifest: the article's policy allowed the project's templates and styles."""
+    article = project / "source" / "a.md"
+    article.write_text(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n![sig](../styles/signature.png)\n"
+    )
+    settings = Settings(project=project)
+    messages = [f.message for f in check_source(article, settings)]
+    assert "image '../styles/signature.png' refused: outside the article's folder" in messages
+    assert referenced_files(read_article(article)) == []
+
