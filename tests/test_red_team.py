@@ -13,7 +13,8 @@ from PIL import Image
 
 from briefexport.build.pipeline import referenced_files
 from briefexport.commands.check import check_source
-from briefexport.errors import SourceError
+from briefexport.commands.scaffold import init_project
+from briefexport.errors import BriefExportError, SourceError
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from conftest import FIXTURES, ROOT
@@ -150,3 +151,14 @@ def test_an_article_cannot_embed_the_projects_files(project):
     assert "image '../styles/signature.png' refused: outside the article's folder" in messages
     assert referenced_files(read_article(article)) == []
 
+
+@pytest.mark.parametrize("where", ["file/x", "--help"])
+def test_init_into_a_weird_folder_is_one_line(tmp_path, monkeypatch, where):
+    """``init /dev/null/x`` was "NotADirectoryError ... (a bug: please report it)", and
+    ``invoke init --help`` made a project named ``--help`` (one was committed to main)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file").write_text("")
+    with pytest.raises(BriefExportError) as caught:
+        init_project(Path(where), "Institute")
+    assert str(caught.value).startswith(f"{where}")
+    assert not (tmp_path / "--help").exists()
