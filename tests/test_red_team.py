@@ -162,3 +162,10 @@ def test_init_into_a_weird_folder_is_one_line(tmp_path, monkeypatch, where):
         init_project(Path(where), "Institute")
     assert str(caught.value).startswith(f"{where}")
     assert not (tmp_path / "--help").exists()
+
+
+def test_the_manifest_records_the_bibliography_that_was_read(article_folder):
+    """``bibliography: "r%65fs.json"`` read refs.json but recorded ``r%65fs.json``, a file
+    that does not exist: an edit to refs.json then left every output "up to date"."""
+    article = read_article(source(article_folder, bib='"r%65fs.json"'), ROOT / "styles")
+    assert referenced_files(article)[0] == article_folder / "refs.json"

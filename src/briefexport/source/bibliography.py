@@ -104,6 +104,7 @@ def require_pandoc(source: Path, line: int) -> Path:
 
 def read_resource(source: Path, line: int, name: str, what: str) -> tuple[Path, bytes]:
     """A file named in the front matter, read through the sandbox: beside the source only."""
+    from briefexport.sandbox.files import local_path
     from briefexport.sandbox.policy import ResourcePolicy  # PIL and urllib: only when citing
 
     policy = ResourcePolicy(roots=(source.parent,))
@@ -114,7 +115,7 @@ def read_resource(source: Path, line: int, name: str, what: str) -> tuple[Path, 
         raise SourceError(
             source, line, f"{what} '{name}' refused: {exc}", "put it in the article's folder"
         ) from None
-    return (source.parent / name).resolve(), data
+    return local_path(url), data  # the file read, however its name was spelled
 
 
 def load_library(source: Path, names: tuple[str, ...], lines: tuple[int, ...]) -> Library:
