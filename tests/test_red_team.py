@@ -73,7 +73,7 @@ def test_a_dependent_style_cannot_make_pandoc_read_outside(article_folder, outsi
     message = refusal(source(article_folder, extra="csl: dep.csl\n"))
     assert message.endswith(
         ":6: style 'dep.csl' refused: a dependent style (Pandoc would fetch its parent from "
-        "its link) (name its parent style itself, beside the source)"
+        "its link) (use an independent CSL style, beside the source)"
     )
     assert CANARY not in message
 
@@ -169,3 +169,13 @@ def test_the_manifest_records_the_bibliography_that_was_read(article_folder):
     that does not exist: an edit to refs.json then left every output "up to date"."""
     article = read_article(source(article_folder, bib='"r%65fs.json"'), ROOT / "styles")
     assert referenced_files(article)[0] == article_folder / "refs.json"
+
+
+@pytest.mark.parametrize("extra", ['csl: "a\\nerror: forged.csl"\n', "csl: |\n  a\n  error: x\n"])
+def test_a_file_name_cannot_forge_an_output_line(article_folder, extra):
+    """A line break in ``csl:`` was printed as is: the message's second line began 'error:'."""
+    message = refusal(source(article_folder, extra=extra))
+    assert "\n" not in message
+    assert message.endswith(
+        "'csl' contains a line break or tab (U+000A) (write the file name on one line)"
+    )

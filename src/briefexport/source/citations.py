@@ -131,7 +131,7 @@ def read_style(path: Path, options: Options, styles: Path | None) -> tuple[Path,
                 path,
                 options.csl_line,
                 f"style '{options.csl}' refused: {refusal}",
-                "name its parent style itself, beside the source",
+                "use an independent CSL style, beside the source",
             )
         return style_path, style
     packaged = PACKAGED / "styles"

@@ -499,11 +499,23 @@ class Validator:
             subject=joined.get("subject", ""),
         )
 
-    def files(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
-        """File names: one, or a list (kept as written, not made typographic)."""
+    def file_name(self, value: Any, key: tuple[str, ...]) -> str:
+        """A file name, kept as written, on one line (it is quoted in messages)."""
+        text = self.string(value, key)
+        if found := re.search(r"\s", text.replace(" ", "")):
+            raise self.fail(
+                key,
+                f"'{'.'.join(key)}' contains a line break or tab (U+{ord(found[0]):04X})",
+                "write the file name on one line",
+            )
+        return text
+
+    def files(self, value: Any, key: tuple[str, ...], names: bool = True) -> tuple[str, ...]:
+        """File names (or, without ``names``, any text kept as written): one, or a list."""
+        read = self.file_name if names else self.string
         if isinstance(value, list):
-            return tuple(self.string(item, (*key, str(i))) for i, item in enumerate(value))
-        return (self.string(value, key),)
+            return tuple(read(item, (*key, str(i))) for i, item in enumerate(value))
+        return (read(value, key),)
 
     def flag(self, value: Any, key: tuple[str, ...]) -> bool:
         if not isinstance(value, bool):
@@ -512,7 +524,7 @@ class Validator:
 
     def keys(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
         """Citation keys, as ``nocite`` lists them: ``"@a, @b"``, ``"@*"`` or a list."""
-        text = " ".join(self.files(value, key))
+        text = " ".join(self.files(value, key, names=False))
         found = named_keys(text)
         if not found:
             raise self.fail(key, f"'{key[-1]}' names no citation key", "write '@key' or '@*'")
@@ -590,7 +602,7 @@ FIELDS: dict[str, tuple[str, Convert]] = {
     "summary": ("summary", Validator.summary),
     "memo": ("memo", Validator.memo),
     "bibliography": ("bibliography", Validator.files),
-    "csl": ("csl", Validator.string),
+    "csl": ("csl", Validator.file_name),
     "link-citations": ("link_citations", Validator.flag),
     "nocite": ("nocite", Validator.keys),
 }
