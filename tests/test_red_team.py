@@ -9,14 +9,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from docx.shared import Emu
 from PIL import Image
 
 from briefexport.build.pipeline import referenced_files
 from briefexport.commands.check import check_source
 from briefexport.commands.scaffold import init_project
 from briefexport.errors import BriefExportError, SourceError
+from briefexport.sandbox.images import ImageRef
+from briefexport.sandbox.policy import ResourcePolicy
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
+from briefexport.writers.memo.images import CSS_PIXEL, Picture, fallback_png, svg_size
 from conftest import FIXTURES, ROOT
 
 CITATIONS = FIXTURES / "citations"
@@ -196,3 +200,45 @@ def test_a_style_whose_macros_call_each_other_is_bounded(article_folder):
         ":5: Pandoc could not format the citations: Pandoc needed over 512 MB "
         "(check the style and the bibliography)"
     )
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" {}>{}</svg>'
+ODD_SVGS = {
+    "arc": '<path d="M0 0 A 1e308 1e308 0 1 1 5 5"/>',
+    "dash": '<rect width="5" height="5" stroke="red" stroke-dasharray="-1 2"/>',
+    "font": '<text font-size="1e308" x="1" y="1">x</text>',
+    "mask": '<defs><mask id="m"><rect width="5" height="5" mask="url(#m)"/></mask></defs>'
+    '<rect width="5" height="5" mask="url(#m)"/>',
+    "percent": '<rect width="%" height="5%%"/>',
+}
+
+
+@pytest.mark.parametrize("name", ODD_SVGS)
+def test_an_svg_cairosvg_fails_on_is_a_value_error(tmp_path, name):
+    """CairoSVG raised CairoError, OverflowError, RecursionError...: the memo failed its
+    article with 'a bug: please report it', and the PDF and summary were lost with it."""
+    path = tmp_path / f"{name}.svg"
+    path.write_text(SVG.format('width="40" height="40"', ODD_SVGS[name]))
+    policy = ResourcePolicy(roots=(tmp_path,))
+    data = policy.read(path.as_uri())
+    picture = Picture(data, True, *svg_size(data), ImageRef(path.as_uri(), "svg", "", 1))
+    with pytest.raises(ValueError, match="CairoSVG cannot draw it"):
+        fallback_png(picture, Emu(381000), Emu(381000), policy)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "size"),
+    [
+        ('width="1e999" height="10"', None),
+        ('viewBox="0 0 1e-320 1"', None),
+        ('width="1e300" height="1e-300"', (round(1e300 * CSS_PIXEL), 1)),
+    ],
+)
+def test_an_svg_size_is_finite_and_never_zero(attributes, size):
+    """``width="1e999"`` was an OverflowError in the memo; a size of 0 EMU divides by zero."""
+    data = SVG.format(attributes, "").encode()
+    if size is None:
+        with pytest.raises(ValueError, match="too large to be a size"):
+            svg_size(data)
+    else:
+        assert svg_size(data) == size
