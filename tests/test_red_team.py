@@ -111,12 +111,20 @@ def laughs(levels: int) -> str:
         ("deep.yaml", "- " + "[" * 20_000 + "]" * 20_000, "deep.yaml:1: invalid YAML: nested"),
         ("deep.json", "[" * 200_000 + "]" * 200_000, "deep.json:1: invalid JSON: nested"),
         ("deep2.json", "[" * 50 + "]" * 50, "deep2.json:1: invalid JSON: nested"),
+        (
+            "big.json",
+            f'[{{"id": "k", "volume": {"9" * 5000}}}]',
+            "big.json:1: invalid JSON: a number",
+        ),
+        ("big.yaml", f"- id: k\n  volume: {'9' * 5000}\n", "big.yaml:1: invalid YAML: a number"),
+        ("null.json", "null", "null.json:1: not a list of entries"),
     ],
 )
 def test_a_small_bibliography_cannot_hang_or_crash_the_reader(
     article_folder, name, content, expected
 ):
-    """472 bytes of YAML aliases ran check past 100 s; deep nesting was a RecursionError."""
+    """472 bytes of YAML aliases ran check past 100 s; deep nesting was a RecursionError, a
+    number of 5,000 digits a ValueError ('a bug: please report it')."""
     (article_folder / name).write_text(content)
     assert expected in refusal(source(article_folder, bib=name))
 

@@ -168,20 +168,18 @@ def decode(path: Path, data: bytes, kind: str) -> Any:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(path, line, "not valid UTF-8", "save the file as UTF-8") from None
+    too_long = "a number too long to read", "quote it"
+    too_nested = f"nested more than {MAX_YAML_DEPTH} levels deep", "flatten it"
     if kind == "json":
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SourceError(path, exc.lineno, f"invalid JSON: {exc.msg}", "check it") from None
-        except RecursionError:
-            loaded = None
-        if loaded is None or too_deep(loaded):
-            raise SourceError(
-                path,
-                1,
-                f"invalid JSON: nested more than {MAX_YAML_DEPTH} levels deep",
-                "flatten it",
-            )
+        except (RecursionError, ValueError) as exc:  # ValueError: over 4,300 digits
+            problem, hint = too_nested if isinstance(exc, RecursionError) else too_long
+            raise SourceError(path, 1, f"invalid JSON: {problem}", hint) from None
+        if too_deep(loaded):
+            raise SourceError(path, 1, f"invalid JSON: {too_nested[0]}", too_nested[1])
         return loaded
     if kind == "yaml":
         try:
@@ -192,6 +190,8 @@ def decode(path: Path, data: bytes, kind: str) -> Any:
             raise SourceError(path, line, f"invalid YAML: {exc.problem}", hint) from None
         except yaml.YAMLError as exc:
             raise SourceError(path, 1, f"invalid YAML: {exc}", "check it") from None
+        except ValueError:
+            raise SourceError(path, 1, f"invalid YAML: {too_long[0]}", too_long[1]) from None
         return loaded.get("references") if isinstance(loaded, dict) else loaded
     return bibtex(path, text, kind)
 
