@@ -6,6 +6,7 @@ crash or take the batch down."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,27 @@ def test_an_svg_size_is_finite_and_never_zero(attributes, size):
             svg_size(data)
     else:
         assert svg_size(data) == size
+
+
+def test_verify_goes_on_past_an_unreadable_source_and_a_corrupt_output(article_folder, tmp_path):
+    """One source that could not be read ended verify with one 'error:' line and no word on
+    the others; an output pypdf could not parse was 'LimitReachedError ... a bug'."""
+    (article_folder / "dep.csl").write_text(DEPENDENT.format(parent="x.csl"))
+    source(article_folder, extra="csl: dep.csl\n")
+    good = article_folder / "b.md"
+    good.write_text("---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nText.\n")
+    out = tmp_path / "out"
+    (out / "b").mkdir(parents=True)
+    (out / "b" / "b.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00" * 64)
+    result = subprocess.run(
+        ["briefexport", "verify", "--source", str(article_folder), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"FAIL\t{article_folder / 'a.md'}\n  {article_folder / 'a.md'}:6: style" in result.stdout
+    assert f"FAIL\t{out / 'b' / 'b.pdf'}\n  cannot be read back (" in result.stdout
+    assert f"FAIL\t{out / 'b' / 'b-summary.pdf'}\n  not built" in result.stdout
+    assert "a bug" not in result.stderr

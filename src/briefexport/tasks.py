@@ -21,7 +21,7 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from briefexport.errors import BriefExportError, ConfigError, one_line
+from briefexport.errors import BriefExportError, ConfigError, one_line, shown
 
 if TYPE_CHECKING:
     from briefexport.settings import Settings
@@ -277,7 +277,12 @@ def verify(
         chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
         organisation = load_brand(settings.brand_file).organisation
         for path in discover(Path(option(c, "source", source))):
-            article = read_article(path, settings.styles)
+            try:
+                article = read_article(path, settings.styles)
+            except BriefExportError as exc:  # one unreadable source does not stop the others
+                failures += 1
+                print(f"FAIL\t{shown(path)}\n  {exc}")
+                continue
             for finding in verify_article(
                 article, Path(option(c, "out", out)), chosen, article.publisher or organisation
             ):

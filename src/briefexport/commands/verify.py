@@ -20,6 +20,7 @@ from typing import Any
 from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.commands.pdfpage import Page, classify, letters, read_pages
+from briefexport.errors import one_line
 from briefexport.model import Article
 from briefexport.render.text import NOTE_MARK, plain_text
 
@@ -265,7 +266,12 @@ def verify_article(
         if not path.exists():
             finding.problems.append("not built (run invoke build)")
         else:
-            checks[name](article, path, finding, publisher)
+            try:
+                checks[name](article, path, finding, publisher)
+            except Exception as exc:  # pypdf's and python-docx's many errors: the file's fault
+                finding.problems.append(
+                    f"cannot be read back ({type(exc).__name__}: {one_line(str(exc))})"
+                )
         findings.append(finding)
     return findings
 
