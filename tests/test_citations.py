@@ -328,7 +328,7 @@ def test_check_lists_uncited_entries_as_a_notice(cited):
 
 
 def test_the_bibliography_and_the_style_are_dependencies_of_every_output(article):
-    assert referenced_files(article, Settings(project=ROOT))[:2] == [HERE / "refs.json", CHICAGO]
+    assert referenced_files(article)[:2] == [HERE / "refs.json", CHICAGO]
 
 
 def test_without_a_bibliography_an_at_sign_is_text(tmp_path):

@@ -56,7 +56,7 @@ HOSTILE = (
 def test_only_what_the_sandbox_allows_is_recorded(folder):
     (folder / "article.md").write_text(HEAD + HOSTILE)
     article = read_article(folder / "article.md")
-    assert referenced_files(article, Settings(project=ROOT)) == [folder / "good.png"]
+    assert referenced_files(article) == [folder / "good.png"]
 
 
 def test_refused_resources_are_never_read_or_hashed(folder):

@@ -21,7 +21,7 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from briefexport.errors import BriefExportError, ConfigError, one_line
+from briefexport.errors import BriefExportError, ConfigError, one_line, shown
 from briefexport.writers import DEFAULT_FORMATS, REGISTRY, Format, with_profile
 
 if TYPE_CHECKING:
@@ -285,7 +285,12 @@ def verify(
         )
         organisation = load_brand(settings.brand_file).organisation
         for path in discover(Path(option(c, "source", source))):
-            article = read_article(path, settings.styles)
+            try:
+                article = read_article(path, settings.styles)
+            except BriefExportError as exc:  # one unreadable source does not stop the others
+                failures += 1
+                print(f"FAIL\t{shown(path)}\n  {exc}")
+                continue
             for finding in verify_article(
                 article, Path(option(c, "out", out)), chosen, article.publisher or organisation
             ):

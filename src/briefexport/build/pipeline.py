@@ -150,15 +150,15 @@ def resource_roots(source: Path, settings: Settings) -> tuple[Path, ...]:
     return (source.parent, settings.templates, settings.styles)
 
 
-def referenced_files(article: Article, settings: Settings) -> list[Path]:
-    """The local files the article reads that the sandbox would open (inside the article's
-    folder or the project, regular files): its bibliography and citation style (already read
-    through the sandbox) and the images the body names. What the manifest records and hashes;
+def referenced_files(article: Article) -> list[Path]:
+    """The local files the article reads that the sandbox would open (regular files): its
+    bibliography and citation style (already read through the sandbox) and the images the
+    body names inside its folder. What the manifest records and hashes;
     a refused image is never read or hashed here, its reader reports it."""
     from briefexport.sandbox.files import local_path, root_of
 
     base = article.folder.resolve().as_uri() + "/"
-    roots = resource_roots(article.path, settings)
+    roots = (article.folder,)  # images come from the article's folder only
     found = list(article.references.files) if article.references else []
     for node in article.body.walk():
         src = str(node.attrs.get("src", "")) if node.type == "image" else ""
@@ -442,7 +442,7 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
             budget.memory_cap(settings.memory_budget * 1_000_000),
         ):
             article = load(job.source, settings.styles)
-            inputs = tuple(referenced_files(article, settings))
+            inputs = tuple(referenced_files(article))
             key = fingerprint(article.path, inputs, job.format, settings)
             produced = writer(job.format).render(article, settings)
         notices, data = (*article.warnings, *produced.notices), produced.data

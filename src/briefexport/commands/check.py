@@ -13,7 +13,7 @@ from briefexport.model import Article, item_count_notices, summary_notice
 from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
 from briefexport.sandbox.images import locate, source_line
-from briefexport.sandbox.policy import ResourcePolicy, shorten
+from briefexport.sandbox.policy import policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article, source_text
 from briefexport.writers.summary.size import (
@@ -79,10 +79,7 @@ def summary_findings(article: Article, settings: Settings) -> Iterator[Message]:
 
 def body_findings(article: Article, settings: Settings) -> Iterator[Message]:
     """Images (alt text, existence, format), dead relative links and anchors, lost footnotes."""
-    policy = ResourcePolicy(
-        roots=(article.folder, *settings.template_dirs, *settings.style_dirs),
-        allow_remote=settings.allow_remote,
-    )
+    policy = policy_for(article, settings)
     anchors = set(heading_anchors(article.body))
     anchors |= {
         str(n.attrs["id"]) for n in article.body.walk() if n.type == "paragraph" and "id" in n.attrs

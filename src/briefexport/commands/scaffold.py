@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from briefexport.errors import BriefExportError
+from briefexport.errors import BriefExportError, shown
 from briefexport.render.text import slugify
 from briefexport.settings import PACKAGED
 
@@ -106,6 +106,11 @@ def init_project(folder: Path, name: str) -> list[Path]:
     """Write a new project into ``folder`` (created if need be); never overwrite a file."""
     if not name.strip() or "\n" in name:
         raise BriefExportError('give the institute\'s name on one line: --name "..."')
+    if str(folder).startswith("-"):  # `invoke init --help` passes '--help' as the folder
+        raise BriefExportError(
+            f"{shown(folder)}: a folder name that looks like a flag "
+            f"(write ./{shown(folder)} if you mean it)"
+        )
     texts = {folder / path: text for path, text in project_files(name.strip()).items()}
     taken = [path for path in texts if path.exists()]
     if taken:
@@ -113,6 +118,11 @@ def init_project(folder: Path, name: str) -> list[Path]:
             f"{taken[0]}: already exists; init never overwrites (choose a new or empty folder)"
         )
     for path, text in texts.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BriefExportError(
+                f"{shown(path)}: cannot be written ({exc.strerror}; choose a folder you can write)"
+            ) from None
     return list(texts)

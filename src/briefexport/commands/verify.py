@@ -20,6 +20,7 @@ from typing import Any
 from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.commands.pdfpage import Page, classify, letters, read_pages
+from briefexport.errors import one_line
 from briefexport.messages import Message
 from briefexport.model import Article
 from briefexport.render.text import NOTE_MARK, plain_text
@@ -290,7 +291,11 @@ def verify_article(
         if not path.exists():
             findings.append(Finding(path, problems=["not built (run invoke build)"]))
         else:
-            findings.append(verifier(name)(article, path, publisher))
+            try:
+                findings.append(verifier(name)(article, path, publisher))
+            except Exception as exc:  # pypdf's and python-docx's many errors: the file's fault
+                problem = f"cannot be read back ({type(exc).__name__}: {one_line(str(exc))})"
+                findings.append(Finding(path, problems=[problem]))
     return findings
 
 

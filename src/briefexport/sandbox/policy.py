@@ -175,9 +175,10 @@ class ResourcePolicy:
 
 
 def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
-    """The sandbox for one article: its own folder plus the project's templates and styles."""
+    """The sandbox for one article: its own folder, nothing else (the project's stylesheets
+    and fonts reach WeasyPrint through their own fetcher, never through an article's)."""
     return ResourcePolicy(
-        roots=(article.folder, *settings.template_dirs, *settings.style_dirs),
+        roots=(article.folder,),
         allow_remote=settings.allow_remote,
         strict=settings.strict,
     )

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from briefexport.errors import ResourceError, SourceError
+from briefexport.source.safeyaml import MAX_YAML_DEPTH, BoundedLoader
 
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".bib": "biblatex", ".bibtex": "bibtex"}
 NAME_FIELDS = frozenset(
@@ -69,15 +70,10 @@ NAME_PARTS = frozenset(
 )
 MISSING_EXTRA = "pip install -e '.[citations]' (Pandoc's citeproc, from the pypandoc-binary wheel)"
 PANDOC_SECONDS = 30
+PANDOC_MEGABYTES = 512
+"""Pandoc's heap (``+RTS -M``): a kilobyte of BibTeX ``@string`` doublings asked for 4 GB."""
 REMEMBERED = 16
 """Parsed bibliography files kept per process, by a hash of their bytes."""
-
-
-class YamlLoader(yaml.SafeLoader):
-    """Safe YAML whose dates stay text (EDTF strings, as CSL YAML writes them)."""
-
-
-YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: str(node.value))
 
 
 @dataclass(frozen=True)
@@ -108,6 +104,7 @@ def require_pandoc(source: Path, line: int) -> Path:
 
 def read_resource(source: Path, line: int, name: str, what: str) -> tuple[Path, bytes]:
     """A file named in the front matter, read through the sandbox: beside the source only."""
+    from briefexport.sandbox.files import local_path
     from briefexport.sandbox.policy import ResourcePolicy  # PIL and urllib: only when citing
 
     policy = ResourcePolicy(roots=(source.parent,))
@@ -118,7 +115,7 @@ def read_resource(source: Path, line: int, name: str, what: str) -> tuple[Path, 
         raise SourceError(
             source, line, f"{what} '{name}' refused: {exc}", "put it in the article's folder"
         ) from None
-    return (source.parent / name).resolve(), data
+    return local_path(url), data  # the file read, however its name was spelled
 
 
 def load_library(source: Path, names: tuple[str, ...], lines: tuple[int, ...]) -> Library:
@@ -171,19 +168,30 @@ def decode(path: Path, data: bytes, kind: str) -> Any:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(path, line, "not valid UTF-8", "save the file as UTF-8") from None
+    too_long = "a number too long to read", "quote it"
+    too_nested = f"nested more than {MAX_YAML_DEPTH} levels deep", "flatten it"
     if kind == "json":
         try:
-            return json.loads(text)
+            loaded = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SourceError(path, exc.lineno, f"invalid JSON: {exc.msg}", "check it") from None
+        except (RecursionError, ValueError) as exc:  # ValueError: over 4,300 digits
+            problem, hint = too_nested if isinstance(exc, RecursionError) else too_long
+            raise SourceError(path, 1, f"invalid JSON: {problem}", hint) from None
+        if too_deep(loaded):
+            raise SourceError(path, 1, f"invalid JSON: {too_nested[0]}", too_nested[1])
+        return loaded
     if kind == "yaml":
         try:
-            loaded = yaml.load(text, YamlLoader)  # a SafeLoader subclass
+            loaded = yaml.load(text, BoundedLoader)  # safe: no aliases, tags or deep nesting
         except yaml.MarkedYAMLError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-            raise SourceError(path, line, f"invalid YAML: {exc.problem}", "check it") from None
+            hint = exc.context or "check it"
+            raise SourceError(path, line, f"invalid YAML: {exc.problem}", hint) from None
         except yaml.YAMLError as exc:
             raise SourceError(path, 1, f"invalid YAML: {exc}", "check it") from None
+        except ValueError:
+            raise SourceError(path, 1, f"invalid YAML: {too_long[0]}", too_long[1]) from None
         return loaded.get("references") if isinstance(loaded, dict) else loaded
     return bibtex(path, text, kind)
 
@@ -192,24 +200,50 @@ def bibtex(path: Path, text: str, kind: str) -> Any:
     """BibTeX or BibLaTeX converted to CSL JSON by Pandoc (as ``--bibliography`` would)."""
     binary = pandoc()
     assert binary is not None  # required by the caller
-    try:
-        result = subprocess.run(
-            [str(binary), "-f", kind, "-t", "csljson"],
-            input=text.encode(),
-            capture_output=True,
-            timeout=PANDOC_SECONDS,
-            check=False,
-        )
-        failure = result.stderr.decode(errors="replace") if result.returncode else ""
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        failure = str(exc)
+    output, failure = run_pandoc(binary, ["-f", kind, "-t", "csljson"], text.encode())
     if failure:  # Pandoc says "Error at (line 4, column 2):" and then what it met
         message = failure.strip().splitlines() or ["failed"]
         where = re.search(r"\(line (\d+), column \d+\)", message[0])
         detail = message[1].strip() if where and len(message) > 1 else message[0]
         line = int(where[1]) if where else 1
         raise SourceError(path, line, f"invalid {kind}: {detail}", "check the entry there")
-    return json.loads(result.stdout)
+    return json.loads(output)
+
+
+def run_pandoc(binary: Path, arguments: list[str], data: bytes) -> tuple[bytes, str]:
+    """Pandoc's output for ``data``, and why it failed ('' when it did not), within
+    :data:`PANDOC_SECONDS` and a heap of :data:`PANDOC_MEGABYTES`."""
+    limits = ["+RTS", f"-M{PANDOC_MEGABYTES}m", "-RTS", "--sandbox"]
+    try:
+        result = subprocess.run(
+            [str(binary), *limits, *arguments],
+            input=data,
+            capture_output=True,
+            timeout=PANDOC_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return b"", f"Pandoc took over {PANDOC_SECONDS} s"
+    except OSError as exc:
+        return b"", f"Pandoc could not run ({exc.strerror})"
+    if b"Heap exhausted" in result.stderr:
+        return b"", f"Pandoc needed over {PANDOC_MEGABYTES} MB"
+    return result.stdout, result.stderr.decode(errors="replace") if result.returncode else ""
+
+
+def too_deep(value: Any) -> bool:
+    """Whether decoded JSON nests more than :data:`MAX_YAML_DEPTH` lists and mappings."""
+    level: list[Any] = [value] if isinstance(value, dict | list) else []
+    for _ in range(MAX_YAML_DEPTH):
+        level = [
+            inner
+            for item in level
+            for inner in (item.values() if isinstance(item, dict) else item)
+            if isinstance(inner, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def entry_line(data: bytes, key: str) -> int:

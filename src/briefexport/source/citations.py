@@ -16,7 +16,6 @@ import difflib
 import hashlib
 import json
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +26,14 @@ from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
 from briefexport.model import References
+from briefexport.sandbox.csl import style_refusal
 from briefexport.settings import PACKAGED, first_existing
 from briefexport.source.bibliography import (
-    PANDOC_SECONDS,
     Library,
     load_library,
     read_resource,
     require_pandoc,
+    run_pandoc,
 )
 from briefexport.source.citesyntax import Citation, Cluster
 from briefexport.source.citetokens import Json, Site, splice, split_inlines, with_bibliography
@@ -111,7 +111,7 @@ def resolve(
         binary = require_pandoc(path, options.lines[0])
         references = [library.entries[key] for key in library.entries if key in wanted]
         document = pandoc_document(walk, options, lang)
-        rendered = run_pandoc(binary, document, references, style, path, options.lines[0])
+        rendered = format_citations(binary, document, references, style, path, options.lines[0])
         style_class = STYLE_CLASS.search(style[:4096])
         note_style = bool(style_class and style_class[1] == b"note")
         tokens = splice(tokens, walk.sites, rendered, note_style, lang)
@@ -125,7 +125,15 @@ def read_style(path: Path, options: Options, styles: Path | None) -> tuple[Path,
     """The ``csl:`` file beside the source, or the default style: the project's own
     ``styles/`` first, then the packaged one."""
     if options.csl:
-        return read_resource(path, options.csl_line, options.csl, "style")
+        style_path, style = read_resource(path, options.csl_line, options.csl, "style")
+        if refusal := style_refusal(style):
+            raise SourceError(
+                path,
+                options.csl_line,
+                f"style '{options.csl}' refused: {refusal}",
+                "use an independent CSL style, beside the source",
+            )
+        return style_path, style
     packaged = PACKAGED / "styles"
     default = first_existing((styles, packaged) if styles else (packaged,), DEFAULT_STYLE)
     if not default.is_file():
@@ -257,7 +265,7 @@ REMEMBERED = 8
 """Pandoc answers kept per process: ``watch`` rebuilds after edits elsewhere without it."""
 
 
-def run_pandoc(
+def format_citations(
     binary: Path, document: Json, references: list[Json], style: bytes, path: Path, line: int
 ) -> Json:
     """Pandoc's output for ``document``, remembered by a hash of everything it read."""
@@ -269,17 +277,9 @@ def run_pandoc(
             (Path(folder) / "refs.json").write_bytes(refs)
             (Path(folder) / "style.csl").write_bytes(style)
             files = [f"--csl={folder}/style.csl", f"--bibliography={folder}/refs.json"]
-            try:
-                result = subprocess.run(
-                    [str(binary), "-f", "json", "-t", "json", "--citeproc", *files],
-                    input=doc,
-                    capture_output=True,
-                    timeout=PANDOC_SECONDS,
-                    check=False,
-                )
-                failure = result.stderr.decode(errors="replace") if result.returncode else ""
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                failure = str(exc)
+            output, failure = run_pandoc(
+                binary, ["-f", "json", "-t", "json", "--citeproc", *files], doc
+            )
         if failure:
             message = failure.strip().splitlines() or ["failed"]
             raise SourceError(
@@ -290,5 +290,5 @@ def run_pandoc(
             )
         if len(_RUNS) >= REMEMBERED:
             del _RUNS[next(iter(_RUNS))]
-        _RUNS[key] = json.loads(result.stdout)
+        _RUNS[key] = json.loads(output)
     return _RUNS[key]

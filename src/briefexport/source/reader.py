@@ -20,10 +20,10 @@ from briefexport.sandbox.files import open_regular, read_capped
 from briefexport.source import citations
 from briefexport.source.citesyntax import named_keys
 from briefexport.source.markdown import ParseTimeoutError, parse, raw_html_lines, smarten
+from briefexport.source.safeyaml import BoundedLoader
 
 MAX_SOURCE_BYTES = 2_000_000
 MAX_FRONT_MATTER = 50_000
-MAX_YAML_DEPTH = 10
 MAX_HEADLINE = 250
 MAX_DEPTH = 10
 MAX_NEARBY_NOTES = 15
@@ -45,42 +45,6 @@ MAX_URL = 2000  # bytes; a QR code (level M) holds 2,331
 MAX_SLUG = 100
 SLUG_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 CONTAINERS = ("bullet_list", "ordered_list", "blockquote")
-
-
-class FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, but dates stay text so a bad date is reported at its line; aliases
-    (the "billion laughs") and nesting deeper than :data:`MAX_YAML_DEPTH` are refused."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
-        mark = event.start_mark
-        if isinstance(event, yaml.AliasEvent):
-            problem, hint = f"found an alias (*{event.anchor})", "write the value out in full"
-        elif getattr(event, "tag", None) is not None:
-            problem, hint = (
-                f"found a tag ({event.tag})",
-                "YAML tags are not allowed; write a plain value",
-            )
-        elif self.depth >= MAX_YAML_DEPTH:
-            problem, hint = f"nested more than {MAX_YAML_DEPTH} levels deep", "flatten it"
-        else:
-            self.depth += 1
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
-        raise yaml.composer.ComposerError(hint, None, problem, mark)
-
-
-def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
-    return str(node.value)
-
-
-FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 @dataclass(frozen=True)
@@ -298,7 +262,7 @@ def load_yaml(path: Path, front: FrontMatter) -> tuple[dict[str, Any], dict[tupl
             "move long text into the body",
         )
     try:
-        loader = FrontMatterLoader(front.text)
+        loader = BoundedLoader(front.text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
@@ -535,11 +499,23 @@ class Validator:
             subject=joined.get("subject", ""),
         )
 
-    def files(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
-        """File names: one, or a list (kept as written, not made typographic)."""
+    def file_name(self, value: Any, key: tuple[str, ...]) -> str:
+        """A file name, kept as written, on one line (it is quoted in messages)."""
+        text = self.string(value, key)
+        if found := re.search(r"\s", text.replace(" ", "")):
+            raise self.fail(
+                key,
+                f"'{'.'.join(key)}' contains a line break or tab (U+{ord(found[0]):04X})",
+                "write the file name on one line",
+            )
+        return text
+
+    def files(self, value: Any, key: tuple[str, ...], names: bool = True) -> tuple[str, ...]:
+        """File names (or, without ``names``, any text kept as written): one, or a list."""
+        read = self.file_name if names else self.string
         if isinstance(value, list):
-            return tuple(self.string(item, (*key, str(i))) for i, item in enumerate(value))
-        return (self.string(value, key),)
+            return tuple(read(item, (*key, str(i))) for i, item in enumerate(value))
+        return (read(value, key),)
 
     def flag(self, value: Any, key: tuple[str, ...]) -> bool:
         if not isinstance(value, bool):
@@ -548,7 +524,7 @@ class Validator:
 
     def keys(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
         """Citation keys, as ``nocite`` lists them: ``"@a, @b"``, ``"@*"`` or a list."""
-        text = " ".join(self.files(value, key))
+        text = " ".join(self.files(value, key, names=False))
         found = named_keys(text)
         if not found:
             raise self.fail(key, f"'{key[-1]}' names no citation key", "write '@key' or '@*'")
@@ -626,7 +602,7 @@ FIELDS: dict[str, tuple[str, Convert]] = {
     "summary": ("summary", Validator.summary),
     "memo": ("memo", Validator.memo),
     "bibliography": ("bibliography", Validator.files),
-    "csl": ("csl", Validator.string),
+    "csl": ("csl", Validator.file_name),
     "link-citations": ("link_citations", Validator.flag),
     "nocite": ("nocite", Validator.keys),
 }

@@ -77,7 +77,7 @@ def load_picture(
 
 def svg_size(data: bytes) -> tuple[int, int]:
     """An SVG's size in EMU as a browser sizes it: ``width`` and ``height``, else the view
-    box's proportions, else 300 by 150 pixels."""
+    box's proportions, else 300 by 150 pixels; ValueError for an infinite one."""
     root = ElementTree.fromstring(data)  # the sandbox refused entities before
     box = [float(v) for v in re.split(r"[\s,]+", root.get("viewBox", "").strip()) if v]
     ratio = box[2] / box[3] if len(box) == 4 and box[2] > 0 and box[3] > 0 else None
@@ -89,7 +89,10 @@ def svg_size(data: bytes) -> tuple[int, int]:
         width = height * ratio if ratio and height else SVG_DEFAULT[0]
     elif height is None:
         height = width / ratio if ratio else SVG_DEFAULT[1]
-    return round(width * CSS_PIXEL), round((height or SVG_DEFAULT[1]) * CSS_PIXEL)
+    emu = width * CSS_PIXEL, (height or SVG_DEFAULT[1]) * CSS_PIXEL
+    if not all(map(math.isfinite, emu)):
+        raise ValueError("its width or height is too large to be a size")
+    return max(1, round(emu[0])), max(1, round(emu[1]))  # never 0: Word scales by them
 
 
 def svg_length(text: str | None) -> float | None:
@@ -106,7 +109,8 @@ def svg_length(text: str | None) -> float | None:
 
 def fallback_png(picture: Picture, width: Length, height: Length, policy: ResourcePolicy) -> bytes:
     """An SVG drawn by CairoSVG at :data:`FALLBACK_DPI` at its placed size; whatever it
-    refers to is read through ``policy``, like every other resource."""
+    refers to is read through ``policy``, like every other resource. ValueError for an SVG
+    CairoSVG fails on, whatever its way of failing."""
     from cairosvg.surface import PNGSurface  # imported when a memo has an SVG: it loads cairo
 
     pixels = [max(1, math.ceil(length.inches * FALLBACK_DPI)) for length in (width, height)]
@@ -114,13 +118,18 @@ def fallback_png(picture: Picture, width: Length, height: Length, policy: Resour
     def fetch(url: str, resource_type: str | None = None) -> bytes:
         return policy.read(url)
 
-    png = PNGSurface.convert(
-        bytestring=picture.data,
-        url=picture.image.url,
-        output_width=pixels[0],
-        output_height=pixels[1],
-        url_fetcher=fetch,
-    )
+    try:
+        png = PNGSurface.convert(
+            bytestring=picture.data,
+            url=picture.image.url,
+            output_width=pixels[0],
+            output_height=pixels[1],
+            url_fetcher=fetch,
+        )
+    except (ResourceError, MemoryError):
+        raise
+    except Exception as exc:  # CairoSVG trusts its SVG: CairoError, OverflowError, recursion
+        raise ValueError(f"CairoSVG cannot draw it ({type(exc).__name__})") from None
     if not isinstance(png, bytes):
         raise ValueError("CairoSVG returned no PNG")
     with Image.open(io.BytesIO(png)) as image:  # the page size, in print resolution
