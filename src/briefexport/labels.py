@@ -23,6 +23,11 @@ LABELS: dict[str, dict[str, str]] = {
         "subject": "SUBJECT",
         "read_full": "Read the full article",
         "by": "By",
+        "figure": "Figure",
+        "table": "Table",
+        "section": "Section",
+        "contents": "Contents",
+        "key_takeaways": "Key takeaways",
     },
     "ru": {
         "page": "Страница",
@@ -42,6 +47,11 @@ LABELS: dict[str, dict[str, str]] = {
         "subject": "ТЕМА",
         "read_full": "Полный текст статьи",
         "by": "Автор:",
+        "figure": "Рисунок",
+        "table": "Таблица",
+        "section": "Раздел",
+        "contents": "Содержание",
+        "key_takeaways": "Главные выводы",
     },
 }
 

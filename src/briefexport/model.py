@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
+
+    from briefexport.source.crossref import CrossRefs
 
 
 RUNNING_TITLE_MAX = 60
@@ -77,6 +80,9 @@ class Article:
     copyright: str = ""
     summary: Summary | None = None
     memo: Memo = field(default_factory=Memo)
+    toc: bool | None = None
+    """``toc`` in the front matter; None leaves it to the brand's page count."""
+    toc_depth: int = 3
     warnings: tuple[Notice, ...] = ()
     body_first_line: int = 1
     front_matter_lines: dict[tuple[str, ...], int] = field(default_factory=dict, compare=False)
@@ -100,6 +106,14 @@ class Article:
         if self.short_title or len(self.title) <= RUNNING_TITLE_MAX:
             return self.short_title or self.title
         return self.title[:RUNNING_TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:–—") + "…"
+
+    @cached_property
+    def crossrefs(self) -> CrossRefs:
+        """Numbered figures, tables and sections, and the references to them (computed once;
+        :func:`briefexport.source.reader.read_article` raises on a reference to no such id)."""
+        from briefexport.source.crossref import resolve
+
+        return resolve(self)
 
     @property
     def effective_summary(self) -> Summary:

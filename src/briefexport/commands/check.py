@@ -54,6 +54,7 @@ def check_source(path: Path, settings: Settings) -> list[Finding]:
     findings = [Finding(n.path, n.line, "warning", n.message) for n in article.warnings]
     findings += list(summary_findings(article))
     findings += list(body_findings(article, settings))
+    findings += list(crossref_findings(article))
     return sorted(findings, key=reading_order)
 
 
@@ -154,4 +155,30 @@ def lost_footnotes(article: Article) -> Iterator[Finding]:
                 line,
                 "warning",
                 f"footnote [^{match[1]}] is defined but never referenced; it appears in no output",
+            )
+
+
+def crossref_findings(article: Article) -> Iterator[Finding]:
+    """Ids nothing refers to, and numbered figures and tables without a caption (a reference to
+    no such id is already an error when the source is read)."""
+    crossrefs = article.crossrefs
+    used = {reference.target.anchor for reference in crossrefs.references}
+    for target in crossrefs.by_node.values():
+        if target.anchor.startswith(("fig:", "tbl:", "sec:")) and target.anchor not in used:
+            yield Finding(
+                article.path,
+                target.line,
+                "warning",
+                f"id '{target.anchor}' is never referenced (write @{target.anchor} where it "
+                "helps the reader, or drop the id)",
+            )
+        if not target.caption:
+            what = "figure" if target.kind == "fig" else "table"
+            how = '![alt](file.png "Caption")' if target.kind == "fig" else "'Table: caption'"
+            yield Finding(
+                article.path,
+                target.line,
+                "warning",
+                f"{what} '{target.anchor}' has no caption; it is numbered but not described "
+                f"(write {how})",
             )

@@ -45,12 +45,15 @@ def heading_shift(body: SyntaxTreeNode) -> int:
 
 
 def heading_anchors(body: SyntaxTreeNode) -> list[str]:
-    """The ``id`` of every body heading, in order: slugs of their text, made unique."""
+    """The ``id`` of every body heading, in order: its ``{#id}``, else a slug of its text made
+    unique."""
     anchors: list[str] = []
-    taken: set[str] = set()
+    taken = {str(n.attrs["id"]) for n in body.walk() if n.type == "heading" and "id" in n.attrs}
     following: dict[str, int] = {}
     for node in body.walk():
-        if node.type == "heading":
+        if node.type == "heading" and "id" in node.attrs:
+            anchors.append(str(node.attrs["id"]))
+        elif node.type == "heading":
             base = slugify(plain_text(node))
             number = following.get(base, 0)  # then base-1, base-2, as pandoc and GitHub do
             anchor = f"{base}-{number}" if number else base

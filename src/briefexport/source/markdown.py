@@ -10,12 +10,15 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from briefexport.source.pandoc import ALLOWED, Quotes, pandoc_plugin
 
 MAX_NESTING = 100
 PARSE_SECONDS = 20.0
 
-LANG_QUOTES = {
+LANG_QUOTES: dict[str, Quotes] = {
     "en": "“”‘’",
     "ru": "«»„“",
     "kk": "«»„“",
@@ -25,14 +28,24 @@ LANG_QUOTES = {
 }
 
 
+def quotes_for(lang: str) -> Quotes:
+    """The quotation marks of a language tag (English ones when it is not known)."""
+    return LANG_QUOTES.get(lang.split("-")[0].lower(), LANG_QUOTES["en"])
+
+
 @cache
 def parser(lang: str = "en") -> MarkdownIt:
-    """The parser for one language (quotes differ); raw HTML is off, so it stays text."""
-    quotes = LANG_QUOTES.get(lang.split("-")[0], LANG_QUOTES["en"])
+    """The parser for one language (quotes differ); raw HTML is off, so it stays text.
+
+    Pandoc's syntax for long reports (:mod:`briefexport.source.pandoc`): attributes on images
+    and spans, heading ids, table captions, fenced divs and cross-references."""
+    quotes = quotes_for(lang)
     md = MarkdownIt("commonmark", {"typographer": True, "html": False, "quotes": quotes})
     md.options["maxNesting"] = MAX_NESTING  # the default, 20, silently drops what lies deeper
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     md.use(footnote_plugin)
+    md.use(attrs_plugin, after=("image",), spans=True, allowed=ALLOWED)
+    md.use(pandoc_plugin, quotes_for=quotes_for)
     md.block.ruler.before("table", "deadline", block_deadline)
     md.inline.ruler.before("text", "deadline", inline_deadline)
     md.validateLink = accept_any_link  # type: ignore[method-assign]  # the writers decide: unsafe links become plain text
