@@ -35,6 +35,10 @@ class Brand:
     fonts: dict[str, str]
     sizes: dict[str, float]
     font_files: tuple[FontFile, ...]
+    toc_pages: int = 8
+    """A contents block for articles estimated longer than this, unless ``toc`` says."""
+    key_takeaways: bool = True
+    """A key-takeaways box on the brief's first page when the source has a summary."""
 
     def css(self) -> str:
         """``@font-face`` rules and ``:root`` custom properties for the stylesheets."""
@@ -109,6 +113,7 @@ def _load_brand(path: Path, stamp: int) -> Brand:
         bad = [k for k, v in colours.items() if not COLOUR.match(v)]
         if bad:
             raise ConfigError(f"{path}:1: colour '{bad[0]}' is not #RRGGBB (write e.g. #14325C)")
+        reports = data.get("long-reports") or {}
         files = tuple(
             FontFile(
                 str(f["family"]),
@@ -125,6 +130,8 @@ def _load_brand(path: Path, stamp: int) -> Brand:
             fonts={str(k): str(v) for k, v in data["fonts"].items()},
             sizes={str(k): float(v) for k, v in data["sizes"].items()},
             font_files=files,
+            toc_pages=int(reports.get("toc-pages", 8)),
+            key_takeaways=bool(reports.get("key-takeaways", True)),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(

@@ -15,6 +15,8 @@ from briefexport.sandbox.images import image_notice, locate
 from briefexport.sandbox.policy import LINK_SCHEMES, ResourcePolicy, scheme_of
 
 WIDE_TABLE_COLUMNS = 6
+LANDSCAPE_COLUMNS = 8
+BOXES = ("sidebar", "note", "warning")
 ZERO_WIDTH_SPACE = "\u200b"
 PROSE_RUN = 30
 CODE_RUN = 500
@@ -121,6 +123,7 @@ class HtmlRenderer:
         level = min(6, max(2, int(node.tag[1]) + self.shift))
         noted = any(child.type == "footnote_ref" for child in node.walk())
         label = f' data-bookmark="{escape(plain_text(node))}"' if noted else ""  # no call number
+        label += landscape_heading(node)
         return f'<h{level} id="{next(self.anchors)}"{label}>{self.children(node)}</h{level}>\n'
 
     def node_inline(self, node: SyntaxTreeNode) -> str:
@@ -190,15 +193,20 @@ class HtmlRenderer:
 
     def figure(self, node: SyntaxTreeNode) -> str:
         caption = str(node.attrs.get("title") or "")
+        label, anchor = self.numbered(node)
         figcaption = (
-            f"<figcaption>{escape(breakable(caption, PROSE_RUN))}</figcaption>" if caption else ""
+            f"<figcaption>{label}{escape(breakable(caption, PROSE_RUN))}</figcaption>"
+            if caption or label
+            else ""
         )
-        return f"<figure>{self.node_image(node)}{figcaption}</figure>\n"
+        return f"<figure{anchor}>{self.node_image(node)}{figcaption}</figure>\n"
 
     def node_table(self, node: SyntaxTreeNode) -> str:
-        columns = max((len(row.children) for row in node.walk() if row.type == "tr"), default=0)
+        columns = column_count(node)
         size = " wide" if columns > WIDE_TABLE_COLUMNS else ""
-        return f'<table class="cols-{min(columns, 99)}{size}">\n{self.children(node)}</table>\n'
+        attrs = f'{self.numbered(node)[1]} class="cols-{min(columns, 99)}{size}"'
+        table = f"<table{attrs}>\n{self.children(node)}</table>\n"
+        return f'<div class="landscape">\n{table}</div>\n' if is_landscape(node) else table
 
     def node_thead(self, node: SyntaxTreeNode) -> str:
         return f"<thead>\n{self.children(node)}</thead>\n"
@@ -260,3 +268,63 @@ class HtmlRenderer:
 
     def node_footnote_anchor(self, node: SyntaxTreeNode) -> str:
         return ""
+
+    # -- long reports: numbers, references, captions, boxes, languages (source/pandoc.py) --
+
+    def numbered(self, node: SyntaxTreeNode) -> tuple[str, str]:
+        """A numbered figure's or table's caption label ("Figure 1. ") and ``id`` attribute."""
+        target = self.article.crossrefs.of(node)
+        if target is None:
+            return "", ""
+        label = self.article.crossrefs.caption_label(target)
+        return (
+            f'<span class="caption-label">{escape(label)}</span> ',
+            f' id="{escape(target.anchor)}"',
+        )
+
+    def node_caption(self, node: SyntaxTreeNode) -> str:
+        label = self.numbered(node.parent)[0] if node.parent else ""
+        return f"<caption>{label}{self.children(node)}</caption>\n"
+
+    def node_crossref(self, node: SyntaxTreeNode) -> str:
+        anchor = self.article.crossrefs.target(node).anchor
+        return f'<a class="xref" href="#{escape(anchor)}">{escape(node.content)}</a>'
+
+    def node_span(self, node: SyntaxTreeNode) -> str:
+        return f"<span{language(node)}>{self.children(node)}</span>"
+
+    def node_div(self, node: SyntaxTreeNode) -> str:
+        """A fenced div: a boxed sidebar, note or warning (an ``aside``), or a plain ``div``."""
+        classes = str(node.attrs.get("class", "")).split()
+        kind = next((name for name in BOXES if name in classes), None)
+        if kind is None:
+            return f"<div{language(node)}>\n{self.children(node)}</div>\n"
+        title = str(node.attrs.get("title", ""))
+        heading = f'<p class="box-title">{escape(title)}</p>\n' if title else ""
+        return (
+            f'<aside class="box {kind}"{language(node)}>\n{heading}{self.children(node)}</aside>\n'
+        )
+
+
+def language(node: SyntaxTreeNode) -> str:
+    """The ``lang`` attribute a span or div carries, if any."""
+    lang = node.attrs.get("lang")
+    return f' lang="{escape(lang)}"' if lang else ""
+
+
+def is_landscape(table: SyntaxTreeNode) -> bool:
+    """A table marked ``{.landscape}``, or with more columns than a portrait page holds."""
+    marked = "landscape" in str(table.attrs.get("class", "")).split()
+    return marked or column_count(table) > LANDSCAPE_COLUMNS
+
+
+def landscape_heading(heading: SyntaxTreeNode) -> str:
+    """The class that takes a heading onto the landscape page of the table right after it."""
+    after = heading.next_sibling
+    landscape = after is not None and after.type == "table" and is_landscape(after)
+    return ' class="landscape-heading"' if landscape else ""
+
+
+def column_count(table: SyntaxTreeNode) -> int:
+    """The number of columns of a table: its longest row's cells."""
+    return max((len(row.children) for row in table.walk() if row.type == "tr"), default=0)

@@ -2,8 +2,9 @@
 
 Figures (an image alone in its paragraph) and tables are numbered when they have a caption or
 an id; headings are numbered by their place in the outline ("3.2"). A reference is written in
-the article's language ("Figure 1", "Рисунок 1"); one to an id that does not exist is an error
-at its line, raised when the source is read.
+the article's language ("Figure 1", "Рисунок 1") and becomes the text of its node, so every
+writer and reader of plain text sees the label; one to an id that does not exist is an error at
+its line, raised when the source is read.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class CrossRefs:
 
     def label(self, target: Target) -> str:
         """``Figure 1``, ``Table 2``, ``Section 3.1`` in the article's language."""
-        return f"{labels(self.lang)[KIND_LABEL[target.kind]]} {target.number}"
+        return label(target, self.lang)
 
     def caption_label(self, target: Target) -> str:
         """What a caption starts with: ``Figure 1.``."""
@@ -145,7 +146,14 @@ def resolve(article: Article) -> CrossRefs:
                     article.path, line, f"reference {node.content}: no such id", missing_hint(key)
                 )
             references.append(Reference(key, line, targets[key]))
+            if node.token is not None:
+                node.token.content = label(targets[key], article.lang)
     return CrossRefs(article.lang, targets, by_node, tuple(references))
+
+
+def label(target: Target, lang: str) -> str:
+    """``Figure 1``, ``Table 2``, ``Section 3.1`` in the language ``lang``."""
+    return f"{labels(lang)[KIND_LABEL[target.kind]]} {target.number}"
 
 
 def missing_hint(key: str) -> str:

@@ -30,6 +30,7 @@ from briefexport.model import Article, Notice
 from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
+from briefexport.weasy.structure import tagged_structure
 from briefexport.weasy.templating import environment
 
 WEASYPRINT_LOG = logging.getLogger("weasyprint")
@@ -82,7 +83,11 @@ def _stylesheets(
             url_fetcher=fetcher,
             base_url=settings.styles.as_uri() + "/",
         ),
-        CSS(string=f"@page {{ size: {width} {height}; }}", font_config=FONTS),
+        CSS(
+            string=f"@page {{ size: {width} {height}; }}"
+            f"@page landscape {{ size: {height} {width}; }}",
+            font_config=FONTS,
+        ),
     ]
     sheets += [
         CSS(filename=str(settings.styles / name), font_config=FONTS, url_fetcher=fetcher)
@@ -289,7 +294,7 @@ def write_pdf(
         .encode()
     )
     capture = captured_warnings(article, notices) if notices is not None else nullcontext()
-    with derived_document_id(identifier), capture:
+    with derived_document_id(identifier), tagged_structure(), capture:
         data: bytes = document.write_pdf(
             pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from briefexport.brand import load_brand
 from briefexport.model import Article, Notice
 from briefexport.render.html import HtmlRenderer
+from briefexport.render.report import report_context
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.weasy.engine import (
@@ -28,9 +30,9 @@ class PdfWriter:
         renderer = HtmlRenderer(article, policy_for(article, settings))
         body = renderer.render()
         notices.extend(renderer.notices)
-        return render_html(
-            self.format.template, template_context(article, settings, body), settings
-        )
+        context = template_context(article, settings, body)
+        context.update(report_context(article, load_brand(settings.brand_file)))
+        return render_html(self.format.template, context, settings)
 
     def render(self, article: Article, settings: Settings) -> Output:
         notices: list[Notice] = []
