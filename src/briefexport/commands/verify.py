@@ -145,19 +145,24 @@ def strip_furniture(pages: list[str], furniture: list[list[str]]) -> list[str]:
 
 def strip_notes(pages: list[str], notes: list[Block]) -> str:
     """The pages' letters joined with each footnote, and the number before it, cut from the
-    foot of its page: a paragraph running over a page break then reads on unbroken."""
+    foot of its page: a paragraph running over a page break then reads on unbroken. Every cut
+    is found in the page as extracted (cutting one note must not join the figures of a table
+    above to the next note's number), and a number has at most as many digits as the count of
+    notes."""
+    digits = len(str(len(notes)))
     segments = [
-        re.compile(rf"\d*{re.escape(needle)}")
+        re.compile(rf"\d{{0,{digits}}}{re.escape(needle)}")
         for note in notes
         for needle in filter(None, map(letters, note.text.split(NOTE_MARK)))
     ]
     joined = []
     for text in pages:
+        kept = [True] * len(text)
         for segment in segments:
             found = [*segment.finditer(text)]
             if found:
-                text = text[: found[-1].start()] + text[found[-1].end() :]
-        joined.append(text)
+                kept[found[-1].start() : found[-1].end()] = [False] * len(found[-1][0])
+        joined.append("".join(c for c, keep in zip(text, kept, strict=True) if keep))
     return "".join(joined)
 
 

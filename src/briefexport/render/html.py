@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
 
 from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
@@ -123,7 +125,7 @@ class HtmlRenderer:
         level = min(6, max(2, int(node.tag[1]) + self.shift))
         noted = any(child.type == "footnote_ref" for child in node.walk())
         label = f' data-bookmark="{escape(plain_text(node))}"' if noted else ""  # no call number
-        label += landscape_heading(node)
+        label += ' class="landscape-heading"' if node in self.landscape_headings else ""
         return f'<h{level} id="{next(self.anchors)}"{label}>{self.children(node)}</h{level}>\n'
 
     def node_inline(self, node: SyntaxTreeNode) -> str:
@@ -271,6 +273,16 @@ class HtmlRenderer:
 
     # -- long reports: numbers, references, captions, boxes, languages (source/pandoc.py) --
 
+    @cached_property
+    def landscape_headings(self) -> set[SyntaxTreeNode]:
+        """Headings right before a landscape table: they go onto its page."""
+        return {
+            heading
+            for parent in self.article.body.walk()
+            for heading, after in pairwise(parent.children)
+            if heading.type == "heading" and after.type == "table" and is_landscape(after)
+        }
+
     def numbered(self, node: SyntaxTreeNode) -> tuple[str, str]:
         """A numbered figure's or table's caption label ("Figure 1. ") and ``id`` attribute."""
         target = self.article.crossrefs.of(node)
@@ -316,13 +328,6 @@ def is_landscape(table: SyntaxTreeNode) -> bool:
     """A table marked ``{.landscape}``, or with more columns than a portrait page holds."""
     marked = "landscape" in str(table.attrs.get("class", "")).split()
     return marked or column_count(table) > LANDSCAPE_COLUMNS
-
-
-def landscape_heading(heading: SyntaxTreeNode) -> str:
-    """The class that takes a heading onto the landscape page of the table right after it."""
-    after = heading.next_sibling
-    landscape = after is not None and after.type == "table" and is_landscape(after)
-    return ' class="landscape-heading"' if landscape else ""
 
 
 def column_count(table: SyntaxTreeNode) -> int:

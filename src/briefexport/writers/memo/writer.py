@@ -781,7 +781,9 @@ class MemoWriter:
     """``<slug>-memo.docx``: the editable Word memo."""
 
     def render(self, article: Article, settings: Settings) -> Output:
+        from briefexport.writers.memo.report import ReportRenderer  # it extends MemoRenderer
+
         document = base_document(settings)
-        renderer = MemoRenderer(article, settings, document)
+        renderer = ReportRenderer(article, settings, document)
         renderer.write()
         return Output(save(document, article.modified), notices=tuple(renderer.notices))
