@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from briefexport.brand import load_brand
 from briefexport.commands.check import check_source
 from briefexport.errors import SourceError
+from briefexport.render.report import contents
 from briefexport.source.crossref import estimated_pages
 from briefexport.source.reader import read_article
 from conftest import FIXTURES
@@ -139,3 +141,22 @@ def test_the_public_report_fixture(settings):
         "warning: id 'sec:model' is never referenced (write @sec:model where it helps the "
         "reader, or drop the id)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("front", "entries"),
+    [
+        ("", 41),  # no toc key: the estimate (over 8 pages) decides; toc-depth 3 by default
+        ("toc: false\n", 0),
+        ("toc: true\ntoc-depth: 1\n", 8),
+    ],
+)
+def test_contents_follow_toc_toc_depth_and_the_brand(write_source, settings, front, entries):
+    text = NIST.read_text(encoding="utf-8").replace("toc: true\ntoc-depth: 2\n", front)
+    article = read_article(write_source(text))
+    assert len(contents(article, load_brand(settings.brand_file))) == entries
+
+
+def test_a_short_article_has_no_contents(kazakhstan, settings):
+    assert estimated_pages(kazakhstan) < 8
+    assert contents(kazakhstan, load_brand(settings.brand_file)) == []
