@@ -122,3 +122,8 @@ def test_a_wide_table_gets_a_landscape_section(tmp_path, settings):
     assert landscape.page_width > landscape.page_height
     assert not landscape.different_first_page_header_footer  # running head on its page
     assert all(s.header.is_linked_to_previous for s in document.sections[1:])
+    body = list(document.element.body)
+    first_break = next(i for i, e in enumerate(body) if e.xpath("./w:pPr/w:sectPr"))
+    heading, table = body[first_break + 1 : first_break + 3]
+    assert heading.xpath("string(.)") == "Economy"  # the heading goes with its table
+    assert table.tag == qn("w:tbl")

@@ -137,8 +137,13 @@ class ReportRenderer(MemoRenderer):
 
     def section(self, *, landscape: bool) -> None:
         """Start a new section on a new page, landscape or portrait; running heads and page
-        numbers carry on from the section before."""
+        numbers carry on from the section before. A heading just written goes with the
+        landscape table it introduces."""
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 else None
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        if landscape and last is not None and str(last.style) in heading_levels(self.document, 9):
+            last.addprevious(body[-2])  # the section break before the heading
         short, long = sorted((section.page_width or 0, section.page_height or 0))
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = (
