@@ -147,3 +147,27 @@ def test_a_wide_table_gets_a_landscape_page_with_running_heads(wide_pdf):
     assert "Regional Indicators at a Glance" in pages[1]  # running head, upright with the table
     assert "Page 2 of 3" in pages[1]
     assert "Notes" in pages[2] and "Page 3 of 3" in pages[2]  # portrait again
+
+
+RUSSIAN = (
+    "Государственные преобразования сопровождались многочисленными экономическими трудностями, "
+    "противоречивыми политическими решениями, международными консультациями, "
+    "административными реорганизациями и непредсказуемыми последствиями для населения, "
+    "предпринимателей, преподавателей и исследователей."
+)
+
+
+@pytest.mark.slow
+def test_a_russian_passage_is_hyphenated_as_russian(write_source, settings, tmp_path):
+    source = write_source(
+        f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\nText.\n\n::: {{lang=ru}}\n{RUSSIAN}\n"
+        f":::\n\n{RUSSIAN}\n"
+    )
+    path = render(source, tmp_path, settings)
+    lines = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    start = lines.index("Text.") + 1
+    passage, english = lines[start : start + 4], lines[start + 4 :]
+    assert sum(line.endswith("-") for line in passage) >= 2  # Russian patterns break the words
+    assert not any(line.endswith("-") for line in english)  # English ones find no break in them
