@@ -10,6 +10,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from briefexport.commands.verify import pdf_pages
+from briefexport.commands.verify_report import report_problems
 from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
@@ -171,3 +173,27 @@ def test_a_russian_passage_is_hyphenated_as_russian(write_source, settings, tmp_
     passage, english = lines[start : start + 4], lines[start + 4 :]
     assert sum(line.endswith("-") for line in passage) >= 2  # Russian patterns break the words
     assert not any(line.endswith("-") for line in english)  # English ones find no break in them
+
+
+def test_verify_reads_contents_captions_and_references(write_source):
+    article = read_article(
+        write_source(
+            "---\ntitle: T\ndate: 2024-01-01\nauthor: A\ntoc: true\n---\n# Intro\n\nSee @tbl:a.\n\n"
+            "# Overview\n\n| a |\n|---|\n| 1 |\n\nTable: First {#tbl:a}\n\n# Overview\n\nEnd.\n"
+        )
+    )
+    contents = "Contents\n1 Intro . . . 1\n2 Overview . . . 2\n3 Overview . . . 2\n"
+    good = [contents + "Intro\nSee Table 1.\n", "Overview\nTable 1. First\nOverview\nEnd."]
+    assert report_problems(article, good) == []
+    moved = [good[0], "Overview\nTable 1. First", "Overview\nEnd."]
+    assert report_problems(article, moved) == ["contents: '3 Overview' says page 2, is on 3"]
+    unresolved = [good[0].replace("Table 1.", "@tbl:a."), good[1].replace("Table 1.", "")]
+    assert report_problems(article, unresolved) == [
+        "caption 'Table 1.' missing or out of order",
+        "an unresolved reference is printed: @tbl:a…",
+    ]
+
+
+@pytest.mark.slow
+def test_verify_finds_nothing_wrong_with_the_report(nist_pdf):
+    assert report_problems(read_article(NIST), pdf_pages(nist_pdf)) == []

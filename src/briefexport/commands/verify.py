@@ -192,7 +192,9 @@ def verify_article(
 
 
 def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -> None:
-    """Every block in order, footnotes, end matter; tagged; every font embedded."""
+    """Every block in order, footnotes, end matter; tagged; every font embedded; contents,
+    captions and references (:mod:`briefexport.commands.verify_report`)."""
+    from briefexport.commands.verify_report import report_problems
     from briefexport.labels import labels
 
     pages = pdf_pages(path)
@@ -210,6 +212,7 @@ def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -
     finding.missing += missing_in_order([*head, *body, *tail], strip_notes(stripped, notes))
     finding.missing += missing_in_order(notes, "".join(stripped))
     finding.problems += pdf_structure_problems(path)
+    finding.problems += report_problems(article, pages)
 
 
 def verify_summary(article: Article, path: Path, finding: Finding, publisher: str) -> None:

@@ -1,0 +1,71 @@
+"""``invoke verify`` for long reports: read back from a PDF's text that each contents entry gives
+the page its heading is on, that figures and tables are numbered in order, and that no
+reference was left unresolved."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import accumulate
+
+from briefexport.labels import labels
+from briefexport.model import Article
+
+ENTRY = re.compile(r"^(\d+(?:\.\d+)*)\s+(.+?)[ .]*?\s(\d+)$")
+UNRESOLVED = re.compile(r"@(?:fig|tbl|sec):[\w]")
+
+
+def report_problems(article: Article, pages: list[str]) -> list[str]:
+    """What is wrong with a brief's contents, numbers and references, from each page's text."""
+    return [*contents_problems(article, pages), *numbering_problems(article, pages)]
+
+
+def contents_problems(article: Article, pages: list[str]) -> list[str]:
+    """Each entry of the contents block against the page where its heading is found, searching
+    from the previous heading on (titles repeat: "Overview")."""
+    title = labels(article.lang)["contents"]
+    start = next((i for i, page in enumerate(pages) if title in page.splitlines()[:40]), None)
+    if start is None:
+        return []
+    entries: list[tuple[str, str, int, int]] = []  # number, title, page printed, page listed on
+    for index in range(start, len(pages)):
+        lines = [ENTRY.match(line.strip()) for line in pages[index].splitlines()]
+        matched = [(m[1], m[2], int(m[3]), index) for m in lines if m]
+        if not matched and entries:
+            break
+        entries += matched
+    problems = []
+    starts = list(accumulate((len(page) + 1 for page in pages), initial=0))
+    text = "\n".join(pages)
+    position = starts[entries[-1][3]] if entries else 0
+    for number, heading, printed, _ in entries:
+        words = r"\s+".join(map(re.escape, heading.split()))
+        found = re.compile(rf"(?:^|\n)[ \t]*({words})[ \t]*(?:\n|$)").search(text, position)
+        if found is None:
+            problems.append(f"contents: '{number} {heading}' has no heading after the contents")
+            continue
+        position = found.end(1)
+        page = bisect_right(starts, found.start(1))
+        if page != printed:
+            problems.append(f"contents: '{number} {heading}' says page {printed}, is on {page}")
+    return problems
+
+
+def numbering_problems(article: Article, pages: list[str]) -> list[str]:
+    """Captions ("Figure 1.", "Table 1.") in the text in the order of the source, and no
+    ``@fig:``-style reference left as text."""
+    text = " ".join(" ".join(pages).split())
+    crossrefs = article.crossrefs
+    problems = []
+    position = 0
+    for target in crossrefs.by_node.values():
+        if target.kind == "sec":
+            continue
+        found = text.find(crossrefs.caption_label(target), position)
+        if found < 0:
+            problems.append(f"caption '{crossrefs.caption_label(target)}' missing or out of order")
+        else:
+            position = found
+    if unresolved := UNRESOLVED.search(text):
+        problems.append(f"an unresolved reference is printed: {unresolved[0]}…")
+    return problems
