@@ -49,24 +49,28 @@ def heading_shift(body: SyntaxTreeNode) -> int:
 
 
 def heading_anchors(body: SyntaxTreeNode) -> list[str]:
-    """The ``id`` of every body heading, in order: its ``{#id}``, else a slug of its text made
-    unique."""
+    """The ``id`` of every body heading, in order (see :func:`anchors_of`)."""
+    return anchors_of([node for node in body.walk() if node.type == "heading"])
+
+
+def anchors_of(headings: list[SyntaxTreeNode]) -> list[str]:
+    """The ``id`` of each heading: its ``{#id}``, else a slug of its text made unique."""
     anchors: list[str] = []
-    taken = {str(n.attrs["id"]) for n in body.walk() if n.type == "heading" and "id" in n.attrs}
+    taken = {str(node.attrs["id"]) for node in headings if "id" in node.attrs}
     following: dict[str, int] = {}
-    for node in body.walk():
-        if node.type == "heading" and "id" in node.attrs:
+    for node in headings:
+        if "id" in node.attrs:
             anchors.append(str(node.attrs["id"]))
-        elif node.type == "heading":
-            base = slugify(plain_text(node))
-            number = following.get(base, 0)  # then base-1, base-2, as pandoc and GitHub do
-            anchor = f"{base}-{number}" if number else base
-            while anchor in taken:
-                number += 1
-                anchor = f"{base}-{number}"
-            following[base] = number + 1
-            anchors.append(anchor)
-            taken.add(anchor)
+            continue
+        base = slugify(plain_text(node))
+        number = following.get(base, 0)  # then base-1, base-2, as pandoc and GitHub do
+        anchor = f"{base}-{number}" if number else base
+        while anchor in taken:
+            number += 1
+            anchor = f"{base}-{number}"
+        following[base] = number + 1
+        anchors.append(anchor)
+        taken.add(anchor)
     return anchors
 
 
@@ -88,7 +92,7 @@ class HtmlRenderer:
 
     def __post_init__(self) -> None:
         self.shift = heading_shift(self.article.body)
-        self.anchors = iter(heading_anchors(self.article.body))
+        self.anchors = iter(self.article.crossrefs.anchors)
         self.notes = {
             int(node.meta["id"]): node
             for block in self.article.body.children

@@ -8,13 +8,18 @@ from briefexport.model import Article
 from briefexport.source.crossref import Target, estimated_pages
 
 
-def contents(article: Article, brand: Brand) -> list[Target]:
-    """The headings the table of contents lists, down to ``toc-depth``; none when the article
-    has no contents (``toc: false``, or no ``toc`` and an estimate within the brand's pages)."""
+def contents(article: Article, brand: Brand) -> list[tuple[Target, str]]:
+    """The headings (and their text) the table of contents lists, down to ``toc-depth``; none
+    when the article has no contents (``toc: false``, or no ``toc`` and an estimate within the
+    brand's pages)."""
     wanted = article.toc if article.toc is not None else estimated_pages(article) > brand.toc_pages
     if not wanted:
         return []
-    return [t for t in article.crossrefs.sections if t.number.count(".") < article.toc_depth]
+    return [
+        (target, title)
+        for target, title in article.crossrefs.sections
+        if target.number.count(".") < article.toc_depth
+    ]
 
 
 def takeaways(article: Article, brand: Brand) -> tuple[str, ...]:

@@ -1,10 +1,11 @@
 """Numbers and cross-references: figures, tables and sections, and what ``@fig:x`` points to.
 
-Figures (an image alone in its paragraph) and tables are numbered when they have a caption or
-an id; headings are numbered by their place in the outline ("3.2"). A reference is written in
-the article's language ("Figure 1", "Рисунок 1") and becomes the text of its node, so every
-writer and reader of plain text sees the label; one to an id that does not exist is an error at
-its line, raised when the source is read.
+Figures (an image alone in its paragraph) and tables are numbered when they have an id
+(``{#fig:x}``, ``{#tbl:x}``), as pandoc-crossref and Quarto number them, so a caption typed with
+its own number stays as written; headings are numbered by their place in the outline ("3.2").
+A reference is written in the article's language ("Figure 1", "Рисунок 1") and becomes the
+text of its node, so every writer and reader of plain text sees the label; one to an id that
+does not exist is an error at its line, raised when the source is read.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
 from briefexport.labels import labels
-from briefexport.render.html import heading_anchors
+from briefexport.render.html import anchors_of
 from briefexport.render.text import plain_text
 from briefexport.sandbox.images import source_line
 
@@ -38,7 +39,6 @@ class Target:
     number: str
     line: int
     caption: bool = True
-    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,14 @@ class CrossRefs:
         return f"{self.label(target)}."
 
     @property
-    def sections(self) -> list[Target]:
-        """The headings in order, for a table of contents."""
-        return [t for t in self.by_node.values() if t.kind == "sec"]
+    def anchors(self) -> list[str]:
+        """The ``id`` of every heading, in order (as :func:`heading_anchors` gives them)."""
+        return [t.anchor for t in self.by_node.values() if t.kind == "sec"]
+
+    @property
+    def sections(self) -> list[tuple[Target, str]]:
+        """The headings in order, with their text, for a table of contents."""
+        return [(t, plain_text(node)) for node, t in self.by_node.items() if t.kind == "sec"]
 
 
 def is_figure(node: SyntaxTreeNode) -> bool:
@@ -87,15 +92,24 @@ def is_figure(node: SyntaxTreeNode) -> bool:
     return bool(inline and len(inline.children) == 1 and inline.children[0].type == "image")
 
 
+def paragraph_of(node: SyntaxTreeNode) -> SyntaxTreeNode:
+    """The block an inline node sits in (its inline's parent), or the node itself at the top."""
+    inline = node.parent
+    return inline.parent if inline is not None and inline.parent is not None else node
+
+
 def resolve(article: Article) -> CrossRefs:
     """Number the article's figures, tables and sections and resolve its references;
     SourceError at the line of a duplicate id or of a reference to no such id."""
+    found: dict[str, list[SyntaxTreeNode]] = {"heading": [], "crossref": [], "numbered": []}
+    for node in article.body.walk():  # once: long reports have thousands of nodes
+        kind = node.type
+        if kind in found:
+            found[kind].append(node)
+        elif kind == "table" or (kind == "image" and is_figure(paragraph_of(node))):
+            found["numbered"].append(node)
     targets: dict[str, Target] = {}
     by_node: dict[SyntaxTreeNode, Target] = {}
-    counts = {"fig": 0, "tbl": 0}
-    outline: list[int] = []
-    anchors = iter(heading_anchors(article.body))
-    top = min((int(n.tag[1]) for n in article.body.walk() if n.type == "heading"), default=1)
 
     def add(node: SyntaxTreeNode, target: Target) -> None:
         if target.anchor in targets:
@@ -108,46 +122,37 @@ def resolve(article: Article) -> CrossRefs:
         targets[target.anchor] = target
         by_node[node] = target
 
-    for node in article.body.walk():
-        if node.type == "heading":
-            depth = int(node.tag[1]) - top
-            outline[:] = outline[: depth + 1] + [0] * (depth + 1 - len(outline))
-            outline[depth] += 1
-            anchor = next(anchors)
-            number = ".".join(map(str, outline[: depth + 1]))
-            line = source_line(article, node)
-            target = Target(anchor, "sec", number, line, title=plain_text(node))
-            add(node, target)
-            if not anchor.startswith("sec:"):
-                targets.setdefault(f"sec:{anchor}", target)
-        elif is_figure(node):
-            image = node.children[0].children[0]
-            anchor = str(image.attrs.get("id", ""))
-            captioned = bool(image.attrs.get("title"))
-            if captioned or anchor:
-                counts["fig"] += 1
-                number = str(counts["fig"])
-                line = source_line(article, node)
-                add(image, Target(anchor or f"figure-{number}", "fig", number, line, captioned))
-        elif node.type == "table":
-            anchor = str(node.attrs.get("id", ""))
-            captioned = any(child.type == "caption" for child in node.children)
-            if captioned or anchor:
-                counts["tbl"] += 1
-                number = str(counts["tbl"])
-                line = source_line(article, node)
-                add(node, Target(anchor or f"table-{number}", "tbl", number, line, captioned))
+    headings = found["heading"]
+    top = min((int(node.tag[1]) for node in headings), default=1)
+    outline: list[int] = []
+    for node, anchor in zip(headings, anchors_of(headings), strict=True):
+        depth = int(node.tag[1]) - top
+        outline[:] = outline[: depth + 1] + [0] * (depth + 1 - len(outline))
+        outline[depth] += 1
+        number = ".".join(map(str, outline[: depth + 1]))
+        line = source_line(article, node)
+        add(node, Target(anchor, "sec", number, line))
+        if not anchor.startswith("sec:"):
+            targets.setdefault(f"sec:{anchor}", by_node[node])
+    counts = {"fig": 0, "tbl": 0}
+    for node in found["numbered"]:
+        if "id" not in node.attrs:  # numbered when labelled, as pandoc-crossref and Quarto do
+            continue
+        kind = "tbl" if node.type == "table" else "fig"
+        captioned = bool(node.attrs.get("title")) or any(c.type == "caption" for c in node.children)
+        counts[kind] += 1
+        line = source_line(article, node)
+        add(node, Target(str(node.attrs["id"]), kind, str(counts[kind]), line, captioned))
     references = []
-    for node in article.body.walk():
-        if node.type == "crossref":
-            key, line = str(node.meta["id"]), source_line(article, node)
-            if key not in targets or targets[key].kind != node.meta["kind"]:
-                raise SourceError(
-                    article.path, line, f"reference {node.content}: no such id", missing_hint(key)
-                )
-            references.append(Reference(key, line, targets[key]))
-            if node.token is not None:
-                node.token.content = label(targets[key], article.lang)
+    for node in found["crossref"]:
+        key, line = str(node.meta["id"]), source_line(article, node)
+        if key not in targets or targets[key].kind != node.meta["kind"]:
+            raise SourceError(
+                article.path, line, f"reference {node.content}: no such id", missing_hint(key)
+            )
+        references.append(Reference(key, line, targets[key]))
+        if node.token is not None:
+            node.token.content = label(targets[key], article.lang)
     return CrossRefs(article.lang, targets, by_node, tuple(references))
 
 
