@@ -11,26 +11,29 @@ from invoke.tasks import task
 from briefexport.tasks import ns as briefexport_tasks
 
 
-@task(help={"args": "extra arguments for pytest, e.g. '-k memo -x'"})
+@task(help={"args": "extra arguments for pytest, e.g. '-k memo -x'"}, auto_shortflags=False)
 def test(c: Context, args: str = "") -> None:
     """Run the test suite."""
-    c.run(f"python -m pytest {args}", pty=False)
+    c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-@task
+@task(auto_shortflags=False)
 def lint(c: Context) -> None:
     """ruff (lint and format check) and mypy."""
-    c.run("ruff check src tests benchmarks tasks.py")
-    c.run("ruff format --check src tests benchmarks tasks.py")
-    c.run("mypy")
-    c.run("mypy --strict benchmarks/bench.py benchmarks/profile_noop.py benchmarks/bounds.py")
+    python = sys.executable  # this environment's tools, whatever is first on PATH
+    c.run(f"{python} -m ruff check src tests benchmarks tasks.py")
+    c.run(f"{python} -m ruff format --check src tests benchmarks tasks.py")
+    c.run(f"{python} -m mypy")
+    benchmarks = "benchmarks/bench.py benchmarks/profile_noop.py benchmarks/bounds.py"
+    c.run(f"{python} -m mypy --strict {benchmarks}")
 
 
 @task(
     help={
         "runs": "runs per figure; each figure is their median, with min and max (default 5)",
         "save": "also write the table to benchmarks/results/<date>.txt",
-    }
+    },
+    auto_shortflags=False,
 )
 def bench(c: Context, runs: int = 5, save: bool = False) -> None:
     """Benchmark against Pandoc: cold, warm, no-op, batch, scale, memory, stages (bench extra)."""

@@ -319,7 +319,7 @@ def cold_brief_probe(source: Path, folder: Path) -> Probe:
         load_brand(settings.brand_file).css() + f"@page {{ size: {width} {height}; }}",
         encoding="utf-8",
     )
-    sheets = [str(brand), *(str(settings.styles / name) for name in PdfWriter.format.styles)]
+    sheets = [str(brand), *(str(settings.style(name)) for name in PdfWriter.format.styles)]
     base = article.folder.resolve().as_uri() + "/"
     command = [sys.executable, "-c", COLD_BRIEF, str(html), base, *sheets]
     return lambda: run(command).seconds
@@ -374,7 +374,9 @@ def warm_probe(folder: Path, out: Path) -> Probe:
     reports: list[BuildReport] = []
     [source] = folder.glob("*.md")
     formats = ["pdf", "memo", "summary"]
-    session = Rebuilds(folder, out, Settings(project=ROOT), formats, reports.append)
+    session = Rebuilds(
+        folder, out, Settings(project=ROOT), formats, 0, lambda report, _: reports.append(report)
+    )
     session.run()
 
     def once() -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,10 @@ from briefexport.source.reader import read_article
 ROOT = Path(__file__).resolve().parent.parent
 KAZAKHSTAN = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# The console scripts the tests run (briefexport) are this environment's, as if it were
+# activated: `.venv/bin/invoke test` runs the tests without putting .venv/bin on PATH.
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +47,11 @@ def write_source(tmp_path: Path):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's templates, styles and sources, safe to edit."""
-    for name in ("templates", "styles", "source"):
+    """A copy of the project (its brand and sources; templates and the rest of the styles come
+    from the package), safe to edit."""
+    for name in ("styles", "source"):
         shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "templates").mkdir()  # empty: every template is the packaged one
     return tmp_path
 
 

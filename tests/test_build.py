@@ -18,7 +18,7 @@ from briefexport.build import atomic
 from briefexport.build import pipeline as build_module
 from briefexport.build.pipeline import MANIFEST, BuildReport, build, discover
 from briefexport.commands.verify import verify_article
-from briefexport.settings import Settings
+from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
 from briefexport.writers import REGISTRY, output_path, writer
 from conftest import ROOT, invoke_command, run_invoke
@@ -96,7 +96,7 @@ def test_strict_turns_an_article_warning_into_one_error_and_writes_nothing(
 
 def test_the_laid_out_outputs_depend_on_the_template_partials():
     settings = Settings(project=ROOT)
-    partial = ROOT / "templates" / "_meta.html.j2"
+    partial = PACKAGED / "templates" / "_meta.html.j2"
     assert all(partial in REGISTRY[name].dependencies(settings) for name in ("pdf", "summary"))
     assert partial not in REGISTRY["memo"].dependencies(settings)
 
@@ -105,6 +105,7 @@ def test_a_style_edit_rebuilds_only_the_outputs_that_use_it(project: Path):
     settings = Settings(project=project, profile="press")
     out = project / "build"
     build(discover(project / "source"), out, settings, PDF_ONLY, jobs=1)
+    shutil.copy(PACKAGED / "styles" / "press.css", project / "styles" / "press.css")
     with (project / "styles" / "press.css").open("a") as stream:
         stream.write("\n/* edited */\n")
     result = build(discover(project / "source"), out, settings, PDF_ONLY, jobs=1)
@@ -305,7 +306,8 @@ def test_watch_rebuilds_after_an_edit_and_survives_a_bad_one(project: Path):
     reports = []
     stop = threading.Event()
     thread = threading.Thread(
-        target=watch, args=(project / "source", out, settings, PDF_ONLY, reports.append, stop)
+        target=watch,
+        args=(project / "source", out, settings, PDF_ONLY, 0, lambda r, _: reports.append(r), stop),
     )
     thread.start()
     try:

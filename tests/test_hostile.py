@@ -69,6 +69,10 @@ GENERATED: dict[str, Callable[[], str | bytes]] = {
     "footnote-longer-than-a-page.md": lambda: (
         HEAD + "A claim.[^1]\n\n[^1]: " + "A very long note. " * 1000 + "\n"
     ),
+    "url-too-long.md": lambda: (
+        HEAD.replace("---\n\n", "url: https://example.org/" + "a" * 2400 + "\n---\n\n", 1)
+        + "Body.\n"
+    ),
     "footnote-chain-500.md": lambda: (
         HEAD
         + "Body[^1] text.\n\n"
@@ -292,6 +296,15 @@ def test_parsing_has_a_time_budget(write_source, monkeypatch):
         f"{path}:11: parsing took over 0.3 s (look near here for thousands of unmatched brackets"
         " or markers, or split the text)"
     )
+
+
+def test_the_typographer_is_inside_the_parse_budget(write_source, monkeypatch):
+    """Smart quotes are a pass after the inline rules (quadratic on a run of quotes), so the
+    rules' own checks never see it: the timer must."""
+    monkeypatch.setattr(markdown, "PARSE_SECONDS", 0.3)
+    path = write_source(HEAD + "Fine.\n\n" + "''\"\"" * 25_000 + "\n")
+    with pytest.raises(SourceError, match=r"article\.md:11: parsing took over 0\.3 s"):
+        read_article(path)
 
 
 @pytest.mark.parametrize(

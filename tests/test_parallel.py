@@ -98,7 +98,7 @@ def test_watch_forks_only_once_this_process_is_warm(project: Path, monkeypatch: 
         return build(*args, **kwargs)
 
     monkeypatch.setattr(watch_module, "build", spy)
-    session = Rebuilds(source, out, settings, ["memo"], lambda report: None)
+    session = Rebuilds(source, out, settings, ["memo"], 0, lambda report, rebuilt_only: None)
     session.run()  # up to date: nothing rendered here, so this process is still cold
     [path] = discover(source)
     path.write_text(path.read_text(encoding="utf-8").replace("lightning-speed", "lightning-fast"))

@@ -22,7 +22,7 @@ from briefexport.errors import ResourceError, SourceError
 from briefexport.model import Notice
 from briefexport.sandbox import policy as fetch
 from briefexport.sandbox.policy import ResourcePolicy
-from briefexport.settings import Settings
+from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy.engine import css_string, layout, stylesheets, write_pdf
 from briefexport.writers import writer
@@ -113,8 +113,8 @@ def test_allowed_resources(policy, folder):
     assert policy.read(policy.resolve("good.png", folder)).startswith(b"\x89PNG")
     assert policy.read(policy.resolve("inner.svg", folder)).startswith(b"<svg")
     assert policy.read("data:text/plain,hello") == b"hello"
-    project = ResourcePolicy(roots=(ROOT / "styles",))
-    assert project.read((ROOT / "styles" / "fonts" / "PTSerif-Regular.ttf").as_uri())
+    project = ResourcePolicy(roots=(PACKAGED / "styles",))
+    assert project.read((PACKAGED / "styles" / "fonts" / "PTSerif-Regular.ttf").as_uri())
 
 
 CONTENT = [
@@ -157,6 +157,10 @@ HOSTILE_SVGS = [
     ("<style>@import '../secret.txt';</style>", "SVG refers to '../secret.txt'"),
     ("<style><![CDATA[rect { fill: url(/etc/passwd) }]]></style>", "SVG refers to '/etc/passwd'"),
     ("<style>@font-face { src: url(good.png) }</style>", "SVG declares fonts"),
+    ("<style>@\\66ont-face { src: url(good.png) }</style>", "SVG declares fonts"),
+    ("<style>@f\\ONT-face { src: url(good.png) }</style>", "SVG declares fonts"),
+    ("<style>rect { fill: \\75 rl(../secret.txt) }</style>", "SVG refers to '../secret.txt'"),
+    ("<style>rect { fill: u/**/rl(../secret.txt) }</style>", "SVG refers to '../secret.txt'"),
     ('<a href="javascript:alert(1)"><rect/></a>', "SVG links to 'javascript:alert(1)'"),
     ('<image href="bomb.svg"/>', "SVG refers to 'bomb.svg': SVG declares the XML entity"),
     ('<image href="wide.png"/>', "SVG refers to 'wide.png': 12000×5000 pixels"),
@@ -177,8 +181,62 @@ def test_benign_svg_references(policy, folder):
     (folder / "a.svg").write_text(
         svg('<image href="b.svg"/><rect fill="url(#g)"/><a href="https://example.org"/>')
     )
-    (folder / "b.svg").write_text(svg('<image href="a.svg"/><image href="inner.svg"/>'))
+    (folder / "b.svg").write_text(svg('<image href="inner.svg"/><image href="inner.svg"/>'))
     assert policy.read((folder / "a.svg").as_uri())
+
+
+def use_bomb(levels: int = 12) -> str:
+    """Each group draws the one before ten times: 10**12 elements from a kilobyte."""
+    groups = '<g id="g0"><rect width="1" height="1"/></g>' + "".join(
+        f'<g id="g{i}">' + f'<use href="#g{i - 1}"/>' * 10 + "</g>" for i in range(1, levels)
+    )
+    return f'<defs>{groups}</defs><use href="#g{levels - 1}"/>'
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        ({"a.svg": '<image href="a.svg"/><image href="a.svg"/>'}, "'a.svg', which draws it"),
+        (
+            {"a.svg": '<image href="b.svg"/>', "b.svg": '<image href="a.svg#x"/>'},
+            "SVG refers to 'b.svg': SVG refers to 'a.svg#x', which draws it (a loop)",
+        ),
+        ({"a.svg": use_bomb()}, "SVG draws over 20,000 elements once its <use>s expand"),
+        ({"a.svg": '<g id="x"><use href="#x"/></g>'}, "SVG <use> draws '#x' inside itself"),
+        (
+            {f"s{i}.svg": f'<image href="s{i + 1}.svg"/>' for i in range(12)},
+            "SVG images nested over 8 deep",
+        ),
+        (
+            {"a.svg": "".join(f'<image href="b.svg" y="{i}"/>' for i in range(11))}
+            | {"b.svg": "".join(f'<image href="c.svg" y="{i}"/>' for i in range(11))},
+            "SVG refers to over 100 resources",
+        ),
+    ],
+    ids=["self", "mutual", "use bomb", "use loop", "nesting", "fan-out with repeats"],
+)
+def test_svgs_that_would_draw_forever_are_refused(policy, folder, files, reason):
+    for name, inner in files.items():
+        (folder / name).write_text(svg(inner))
+    (folder / "c.svg").write_text(svg("<rect/>"))
+    first = next(iter(files))
+    started = time.perf_counter()
+    with pytest.raises(ResourceError, match=re.escape(reason)):
+        policy.read((folder / first).as_uri())
+    assert time.perf_counter() - started < 2
+
+
+def test_svg_images_must_be_images_within_the_pixel_cap(policy, folder):
+    tiff = io.BytesIO()
+    Image.new("1", (13_000, 13_000)).save(tiff, "TIFF", compression="group4")
+    (folder / "huge.tif").write_bytes(tiff.getvalue())
+    (folder / "t.svg").write_text(svg('<image href="huge.tif"/>'))
+    with pytest.raises(ResourceError, match=r"'huge\.tif': not an image"):
+        policy.read((folder / "t.svg").as_uri())
+    data = base64.b64encode(tiff.getvalue()).decode()
+    (folder / "d.svg").write_text(svg(f'<image href="data:image/tiff;base64,{data}"/>'))
+    with pytest.raises(ResourceError, match="not an image"):
+        policy.read((folder / "d.svg").as_uri())
 
 
 def test_svg_fan_out_is_capped(policy, folder):
@@ -213,6 +271,13 @@ def server() -> Iterator[Callable[[str], str]]:
                 self.send_header("Content-Encoding", "gzip")
                 self.end_headers()
                 self.wfile.write(b"\x1f\x8b")
+            elif self.path == "/drip":
+                self.send_response(200)
+                self.end_headers()
+                for _ in range(40):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
             elif self.path == "/slow":
                 self.send_response(200)
                 self.end_headers()
@@ -245,6 +310,7 @@ def test_remote_when_allowed(server, folder):
         ("/redirect", "could not be fetched .*302"),
         ("/gzip", "a compressed response"),
         ("/slow", "could not be fetched .*timed out"),
+        ("/drip", "took over 1 s"),
     ],
 )
 def test_remote_refusals(server, folder, monkeypatch, path, reason):
@@ -341,7 +407,7 @@ def test_attachments_embed_nothing(article_in, settings):
 
 
 def test_templates_cannot_create_attachments():
-    for template in (ROOT / "templates").glob("*.j2"):
+    for template in (PACKAGED / "templates").glob("*.j2"):
         assert "attachment" not in template.read_text(encoding="utf-8"), template.name
 
 

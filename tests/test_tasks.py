@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -22,13 +24,38 @@ def test_every_task_has_a_docstring_and_help_for_every_flag(name):
 
 def test_doctor_finds_what_this_machine_has():
     results = list(diagnose(ROOT))
-    assert all(ok for ok, _ in results), [line for ok, line in results if not ok]
+    assert all(level != "MISSING" for level, _ in results), results
+    assert ("ok", f"project: {ROOT}") in results
     assert any("harfbuzz-subset" in line for _, line in results)
 
 
 def test_doctor_prints_the_fix_for_what_is_missing(tmp_path):
-    ok, line = next((ok, line) for ok, line in diagnose(tmp_path) if "brand file" in line)
-    assert not ok and "missing" in line
+    notes = [line for level, line in diagnose(tmp_path) if level == "note"]
+    assert f"no project in or above {tmp_path}; fix: briefexport init {tmp_path}" in notes
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    brand = (ROOT / "styles" / "brand.yaml").read_text().replace("PTMono-", "Absent-")
+    (styles / "brand.yaml").write_text(brand)
+    (styles / "press.icc").write_bytes(b"not a colour profile" * 4)
+    missing = [line for level, line in diagnose(tmp_path) if level == "MISSING"]
+    assert missing == [
+        f"font PT Mono 400 normal: {styles / 'fonts' / 'Absent-Regular.ttf'} not "
+        f"found; fix: put the file there or correct font-files in {styles / 'brand.yaml'}",
+        f"ICC profile: {styles / 'press.icc'} is not an ICC profile; fix: replace it with the "
+        "printer's .icc file",
+    ]
+
+
+def test_doctor_notes_brand_fonts_memo_readers_lack(monkeypatch):
+    import briefexport.commands.doctor as doctor
+
+    monkeypatch.setattr(
+        doctor.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "DejaVu Sans\n")
+    )
+    notes = [line for level, line in diagnose(ROOT) if level == "note"]
+    assert any(
+        n.startswith("brand fonts not installed here: PT Mono, PT Sans, PT Serif;") for n in notes
+    )
 
 
 def test_configuration_from_invoke_yaml(project: Path):
@@ -38,12 +65,16 @@ def test_configuration_from_invoke_yaml(project: Path):
     assert run.returncode == 0, run.stderr
     assert (project / "elsewhere" / "kazakhstan-crisis-central-asia-policy-reboot").is_dir()
     line = run.stdout.strip()
-    assert line.startswith("built\t") and line.count("\t") == 3
+    assert line.startswith("built       source/kazakhstan-crisis-central-asia-policy-reboot.md")
+    assert re.search(
+        r" -> elsewhere/kazakhstan-crisis-central-asia-policy-reboot/: pdf \(\d+ pages\) in \d+\.\d s$",
+        line,
+    )
 
 
 def test_bad_flags_and_sources_give_one_clean_line(tmp_path):
     bad = run_invoke("pdf", "--paper", "a5", "--out", str(tmp_path))
-    assert bad.returncode == 1
+    assert bad.returncode == 2
     assert bad.stderr.strip() == "error: unknown paper 'a5' (use one of: letter, a4)"
     missing = run_invoke("pdf", "--source", str(tmp_path / "nope.md"), "--out", str(tmp_path))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
@@ -55,26 +86,30 @@ def test_clean_removes_the_output_folder(tmp_path):
     (out / "x").mkdir(parents=True)
     assert run_invoke("clean", "--out", str(out)).returncode == 0
     assert not out.exists()
-    assert run_invoke("clean", "--out", str(ROOT)).returncode == 1
+    assert run_invoke("clean", "--out", str(ROOT)).returncode == 2
 
 
 def test_the_console_script_works_from_any_folder(tmp_path):
     source = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # this checkout, from any folder
+    pdf = ["briefexport", "pdf", "--source", str(source)]
     run = subprocess.run(
-        ["briefexport", "pdf", "--source", str(source), "--out", str(tmp_path)],
+        [*pdf, "--out", str(tmp_path), "--project", str(ROOT)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        env=env,
     )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / source.stem / f"{source.stem}.pdf").exists()
     lost = subprocess.run(
-        ["briefexport", "pdf", "--source", str(tmp_path / "x.md")],
+        pdf,
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        env=env,
     )
-    assert lost.returncode == 1
+    assert lost.returncode == 2  # a usage error: run it inside a project
     assert lost.stderr.startswith("error: no briefexport project (styles/brand.yaml) in or above")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from briefexport.errors import ConfigError
+from briefexport.settings import PACKAGED, first_existing
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -39,6 +40,11 @@ class Brand:
     """A contents block for articles estimated longer than this, unless ``toc`` says."""
     key_takeaways: bool = True
     """A key-takeaways box on the brief's first page when the source has a summary."""
+    memo_to: str = ""
+    """What the memo's TO: line says when the source names nobody (no line when empty)."""
+    embed_fonts: bool = True
+    """Whether the memo carries the brand fonts it uses (subset), so that it looks the same
+    on machines without them."""
 
     def css(self) -> str:
         """``@font-face`` rules and ``:root`` custom properties for the stylesheets."""
@@ -91,7 +97,8 @@ def visible(character: str) -> bool:
 
 
 def load_brand(path: Path) -> Brand:
-    """Read and check ``styles/brand.yaml``; font files are resolved beside it.
+    """Read and check ``styles/brand.yaml``; font files are resolved beside it, else among the
+    packaged fonts.
 
     Cached per modification time, so a warm process (``invoke watch``) sees a rebrand.
     """
@@ -119,7 +126,7 @@ def _load_brand(path: Path, stamp: int) -> Brand:
                 str(f["family"]),
                 int(f["weight"]),
                 str(f["style"]),
-                (path.parent / f["file"]).resolve(),
+                first_existing((path.parent, PACKAGED / "styles"), f["file"]).resolve(),
             )
             for f in data.get("font-files", ())
         )
@@ -132,6 +139,8 @@ def _load_brand(path: Path, stamp: int) -> Brand:
             font_files=files,
             toc_pages=int(reports.get("toc-pages", 8)),
             key_takeaways=bool(reports.get("key-takeaways", True)),
+            memo_to=str(data.get("memo", {}).get("to-placeholder", "")),
+            embed_fonts=bool(data.get("memo", {}).get("embed-fonts", True)),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def shown(name: Path | str) -> str:
+    """A file name as printed: control, line-separator and bidi characters (and undecodable
+    bytes) escaped, so a name cannot forge a line of output or reorder what it shows."""
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", str(name))
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """Text as one line of at most ``limit`` characters, for a message."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 class BriefExportError(Exception):
@@ -21,7 +38,7 @@ class SourceError(BriefExportError):
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}: {self.message}{hint}"
+        return f"{shown(self.path)}:{self.line}: {self.message}{hint}"
 
 
 class LayoutError(BriefExportError):

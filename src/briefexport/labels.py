@@ -28,6 +28,8 @@ LABELS: dict[str, dict[str, str]] = {
         "section": "Section",
         "contents": "Contents",
         "key_takeaways": "Key takeaways",
+        "bibliography": "Bibliography",
+        "references": "References",
     },
     "ru": {
         "page": "Страница",
@@ -52,6 +54,8 @@ LABELS: dict[str, dict[str, str]] = {
         "section": "Раздел",
         "contents": "Содержание",
         "key_takeaways": "Главные выводы",
+        "bibliography": "Библиография",
+        "references": "Список литературы",
     },
 }
 

@@ -9,6 +9,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefexport.errors import shown
+
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 
@@ -56,7 +58,17 @@ class Notice:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: warning: {self.message}"
+        return f"{shown(self.path)}:{self.line}: warning: {self.message}"
+
+
+@dataclass(frozen=True)
+class References:
+    """What an article's citations drew on: the bibliography files and the CSL style (outputs
+    depend on them), the entries never cited, and the line of ``bibliography:``."""
+
+    files: tuple[Path, ...]
+    uncited: tuple[str, ...] = ()
+    line: int = 1
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ class Article:
     toc: bool | None = None
     """``toc`` in the front matter; None leaves it to the brand's page count."""
     toc_depth: int = 3
+    references: References | None = None
     warnings: tuple[Notice, ...] = ()
     body_first_line: int = 1
     front_matter_lines: dict[tuple[str, ...], int] = field(default_factory=dict, compare=False)
@@ -152,7 +165,7 @@ def derive_summary(body: SyntaxTreeNode) -> Summary:
         if node.type == "heading":
             in_section = True
             continue
-        if node.type != "paragraph":
+        if node.type != "paragraph" or "class" in node.attrs:  # a bibliography entry
             continue
         text = plain_text(node)
         if not lede:

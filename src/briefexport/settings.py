@@ -7,6 +7,8 @@ from pathlib import Path
 
 from briefexport.errors import ConfigError
 
+PACKAGED = Path(__file__).resolve().parent / "defaults"
+"""The default ``templates/`` and ``styles/`` (and fonts) shipped in the package."""
 PAPERS = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
 PROFILES = ("default", "press")
 
@@ -20,6 +22,11 @@ class Settings:
     profile: str = "default"
     strict: bool = False
     allow_remote: bool = False
+    embed_fonts: bool = True
+    time_budget: float = 60.0
+    """Seconds one output of one article may take to read and render (0: no limit)."""
+    memory_budget: int = 1500
+    """Megabytes of memory rendering one output may add to its process (0: no limit)."""
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
@@ -31,18 +38,36 @@ class Settings:
 
     @property
     def templates(self) -> Path:
-        """The Jinja2 templates folder."""
+        """The project's own Jinja2 templates folder (it may be absent)."""
         return self.project / "templates"
 
     @property
     def styles(self) -> Path:
-        """The stylesheets, brand file and fonts."""
+        """The project's own stylesheets, brand file and fonts (it may be absent)."""
         return self.project / "styles"
+
+    @property
+    def template_dirs(self) -> tuple[Path, Path]:
+        """Where templates are looked up: the project's first, then the packaged defaults."""
+        return self.templates, PACKAGED / "templates"
+
+    @property
+    def style_dirs(self) -> tuple[Path, Path]:
+        """Where stylesheets and fonts are looked up: the project's, then the packaged ones."""
+        return self.styles, PACKAGED / "styles"
+
+    def template(self, name: str) -> Path:
+        """A template file: the project's own when it has one, else the packaged default."""
+        return first_existing(self.template_dirs, name)
+
+    def style(self, name: str) -> Path:
+        """A file under styles/: the project's own when it has one, else the packaged default."""
+        return first_existing(self.style_dirs, name)
 
     @property
     def brand_file(self) -> Path:
         """The one brand file every format reads."""
-        return self.styles / "brand.yaml"
+        return self.style("brand.yaml")
 
     @property
     def reference_docx(self) -> Path:
@@ -61,20 +86,28 @@ class Settings:
             "profile": self.profile,
             "strict": self.strict,
             "allow_remote": self.allow_remote,
+            "embed_fonts": self.embed_fonts,
         }
 
 
-def find_project(*starts: Path) -> Path:
-    """The nearest folder holding ``styles/brand.yaml``, looking up from each start in turn.
+def first_existing(folders: tuple[Path, ...], name: str) -> Path:
+    """``folder/name`` in the first folder that has it (the first folder's when none has)."""
+    return next((f / name for f in folders if (f / name).is_file()), folders[0] / name)
 
-    So ``briefexport build --source ~/institute/source/x.md`` works from any folder.
+
+def find_project(start: Path, *, exact: bool = False) -> Path:
+    """The project (the folder holding ``styles/brand.yaml``): ``start`` itself when ``exact``
+    (an explicit ``--project``), else the nearest folder at or above ``start``.
+
+    ``start`` is the current folder or the user's ``--project``, never a source's location:
+    the project's templates and styles are trusted, an article folder is not (README).
     """
-    for start in starts:
-        for folder in (start.resolve(), *start.resolve().parents):
-            if (folder / "styles" / "brand.yaml").is_file():
-                return folder
-    where = " or ".join(str(s) for s in starts)
+    folders = (start.resolve(),) if exact else (start.resolve(), *start.resolve().parents)
+    for folder in folders:
+        if (folder / "styles" / "brand.yaml").is_file():
+            return folder
+    where = f"in {start}" if exact else f"in or above {start}"
     raise ConfigError(
-        f"no briefexport project (styles/brand.yaml) in or above {where} "
-        "(run it inside a project, or give a --source inside one)"
+        f"no briefexport project (styles/brand.yaml) {where} "
+        "(run it inside a project, or name one with --project)"
     )

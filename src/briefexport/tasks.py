@@ -6,10 +6,12 @@ script runs the same one, so ``invoke build`` and ``briefexport build`` are the 
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +20,7 @@ from invoke.context import Context
 from invoke.exceptions import Exit
 from invoke.tasks import task
 
-from briefexport.errors import BriefExportError
+from briefexport.errors import BriefExportError, ConfigError, one_line
 
 if TYPE_CHECKING:
     from briefexport.settings import Settings
@@ -32,9 +34,13 @@ DEFAULTS = {
     "formats": ["pdf", "memo", "summary"],
     "strict": False,
     "allow_remote": False,
+    "no_embed_fonts": False,
+    "project": "",
+    "time_budget": 60,
+    "memory_budget": 1500,
 }
 
-COMMON_HELP = {
+FLAGS = {
     "source": "a source file or a folder of them (default: source/)",
     "out": "output folder; each article goes to OUT/<slug>/ (default: build/)",
     "paper": "letter (default) or a4",
@@ -43,19 +49,50 @@ COMMON_HELP = {
     "force": "rebuild even what is up to date",
     "strict": "treat warnings (refused or missing resources, raw HTML) as errors",
     "allow_remote": "allow http(s) images, with a short timeout (off by default)",
+    "no_embed_fonts": "leave the brand fonts out of the Word memo (smaller; it then needs them "
+    "installed to look right)",
+    "time_budget": "seconds one output of one article may take (default: 60)",
+    "memory_budget": "megabytes of memory one output of one article may take (default: 1500)",
+    "project": "the project folder (templates, styles, brand); default: the current folder "
+    "or the nearest above it, never the source's folder",
+    "json": "print one JSON object per output on stdout (JSON Lines), for machines",
 }
+"""Every shared flag has one meaning, and one help text, in every task that takes it."""
+
+USAGE = 2
+"""Exit status for a usage or configuration error (an article that fails gives 1)."""
+
+
+def command(positional: Sequence[str] = (), **own: str) -> Callable[[Any], Any]:
+    """A task with help for every flag (shared flags keep their shared text) and no short
+    flags: Invoke would derive them from each task's own flags, so ``-p`` would mean
+    ``--paper`` in one task and ``--profile`` in another."""
+
+    def wrap(body: Any) -> Any:
+        names = [name for name in inspect.signature(body).parameters if name != "c"]
+        helps = {name: own.get(name) or FLAGS[name] for name in names}
+        return task(help=helps, positional=list(positional), auto_shortflags=False)(body)
+
+    return wrap
 
 
 @contextmanager
 def clean_errors() -> Iterator[None]:
-    """Library errors become one line on stderr and a non-zero exit, never a traceback."""
+    """Library errors become one line on stderr and a non-zero exit, never a traceback:
+    2 for bad settings, 1 for anything else."""
     try:
         yield
+    except ConfigError as exc:
+        raise Exit(f"error: {exc}", code=USAGE) from None
     except BriefExportError as exc:
         raise Exit(f"error: {exc}", code=1) from None
     except KeyboardInterrupt:
         raise Exit(
             "interrupted: outputs written so far are complete; nothing is half-written", code=130
+        ) from None
+    except Exception as exc:  # the last net: one line, never a traceback
+        raise Exit(
+            f"error: {type(exc).__name__}: {one_line(str(exc))} (a bug: please report it)", code=1
         ) from None
 
 
@@ -64,33 +101,34 @@ def option(c: Context, name: str, value: Any) -> Any:
     return value if value not in (None, "", 0, False) else c.config.briefexport[name]
 
 
-def run_build(
-    c: Context,
-    formats: Sequence[str],
-    source: str | None,
-    out: str | None,
-    paper: str | None,
-    profile: str | None,
-    jobs: int,
-    force: bool,
-    strict: bool,
-    allow_remote: bool,
-) -> None:
+def run_build(c: Context, formats: Sequence[str], flags: dict[str, Any]) -> None:
     """Shared by build, pdf, memo and summary."""
     from briefexport.build.pipeline import build, discover
     from briefexport.commands.console import progress, report
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, strict, allow_remote, source)
-        sources = discover(Path(option(c, "source", source)))
-        with progress(len(sources)) as on_result:
+        settings = replace(
+            settings_from(
+                c,
+                flags["paper"],
+                flags["profile"],
+                flags["strict"],
+                flags["allow_remote"],
+                flags["project"],
+                flags["no_embed_fonts"],
+            ),
+            time_budget=float(option(c, "time_budget", flags["time_budget"])),
+            memory_budget=int(option(c, "memory_budget", flags["memory_budget"])),
+        )
+        sources = discover(Path(option(c, "source", flags["source"])))
+        with progress(len(sources), flags["json"]) as on_result:
             result = build(
                 sources,
-                Path(option(c, "out", out)),
+                Path(option(c, "out", flags["out"])),
                 settings,
                 formats,
-                force=force,
-                jobs=int(option(c, "jobs", jobs)),
+                force=flags["force"],
+                jobs=int(option(c, "jobs", flags["jobs"])),
                 on_result=on_result,
             )
         report(result)
@@ -98,8 +136,11 @@ def run_build(
         raise Exit(code=1)
 
 
-def format_task(name: str, formats: Sequence[str] | None, doc: str) -> Any:
-    """A build task limited to some formats (all configured formats when None)."""
+def format_task(
+    name: str, formats: Sequence[str] | None, doc: str, without: tuple[str, ...] = ()
+) -> Any:
+    """A build task limited to some formats (all configured formats when None), taking every
+    build flag but those ``without`` (a flag that cannot change its outputs)."""
 
     def run(
         c: Context,
@@ -111,21 +152,38 @@ def format_task(name: str, formats: Sequence[str] | None, doc: str) -> Any:
         force: bool = False,
         strict: bool = False,
         allow_remote: bool = False,
+        project: str | None = None,
+        time_budget: float = 0,
+        memory_budget: int = 0,
+        no_embed_fonts: bool = False,
+        json: bool = False,
     ) -> None:
-        chosen = formats or option(c, "formats", None)
-        run_build(c, chosen, source, out, paper, profile, jobs, force, strict, allow_remote)
+        flags = {name: value for name, value in locals().items() if name in FLAGS}
+        run_build(c, formats or option(c, "formats", None), flags)
 
+    signature = inspect.signature(run)
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for p in signature.parameters.values() if p.name not in without]
+    )
     run.__name__ = run.__qualname__ = name
     run.__doc__ = doc
-    return task(help=COMMON_HELP)(run)
+    return command()(run)
 
 
 build = format_task("build", None, "Build every article: PDF, Word memo and one-page summary.")
 pdf = format_task(
-    "pdf", ["pdf"], "Build the print-ready PDF (and the press PDF with --profile press)."
+    "pdf",
+    ["pdf"],
+    "Build the print-ready PDF (and the press PDF with --profile press).",
+    ("no_embed_fonts",),
 )
-memo = format_task("memo", ["memo"], "Build only the editable Word memo.")
-summary = format_task("summary", ["summary"], "Build only the one-page executive summary.")
+memo = format_task("memo", ["memo"], "Build only the editable Word memo.", ("profile",))
+summary = format_task(
+    "summary",
+    ["summary"],
+    "Build only the one-page executive summary.",
+    ("profile", "no_embed_fonts"),
+)
 
 
 def settings_from(
@@ -134,29 +192,39 @@ def settings_from(
     profile: str | None = None,
     strict: bool = False,
     allow_remote: bool = False,
-    source: str | None = None,
+    project: str | None = None,
+    no_embed_fonts: bool = False,
 ) -> Settings:
-    """Settings from flags, falling back to the configuration; the project is found from the
-    current folder or, failing that, from the source."""
+    """Settings from flags, falling back to the configuration; the project is ``--project``
+    or found from the current folder, never from a source's location (an article is not
+    trusted to bring templates)."""
     from briefexport.settings import Settings, find_project
 
+    chosen = option(c, "project", project)
     return Settings(
-        project=find_project(Path.cwd(), Path(option(c, "source", source))),
+        project=find_project(Path(chosen), exact=True) if chosen else find_project(Path.cwd()),
         paper=option(c, "paper", paper),
         profile=option(c, "profile", profile),
         strict=bool(option(c, "strict", strict)),
         allow_remote=bool(option(c, "allow_remote", allow_remote)),
+        embed_fonts=not option(c, "no_embed_fonts", no_embed_fonts),
     )
 
 
-@task(help={"source": COMMON_HELP["source"], "strict": "fail on warnings too"})
-def check(c: Context, source: str | None = None, strict: bool = False) -> None:
+@command(strict="fail on warnings too")
+def check(
+    c: Context,
+    source: str | None = None,
+    strict: bool = False,
+    allow_remote: bool = False,
+    project: str | None = None,
+) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
     from briefexport.build.pipeline import discover
     from briefexport.commands.check import check_source
 
     with clean_errors():
-        settings = settings_from(c, source=source)
+        settings = settings_from(c, allow_remote=allow_remote, project=project)
         findings = [
             f
             for path in discover(Path(option(c, "source", source)))
@@ -165,19 +233,15 @@ def check(c: Context, source: str | None = None, strict: bool = False) -> None:
     for finding in findings:
         print(finding)
     errors = sum(f.level == "error" for f in findings)
-    warnings = len(findings) - errors
+    warnings = sum(f.level == "warning" for f in findings)  # notices do not count
     print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
     if errors or (strict and warnings):
         raise Exit(code=1)
 
 
-@task(
-    help={
-        "source": COMMON_HELP["source"],
-        "out": COMMON_HELP["out"],
-        "profile": "also verify <slug>-press.pdf when press",
-        "formats": "comma-separated formats to verify (default: the configured formats)",
-    }
+@command(
+    profile="also verify <slug>-press.pdf when press",
+    formats="comma-separated formats to verify (default: the configured formats)",
 )
 def verify(
     c: Context,
@@ -185,6 +249,7 @@ def verify(
     out: str | None = None,
     profile: str | None = None,
     formats: str = "",
+    project: str | None = None,
 ) -> None:
     """Read every output back and prove nothing of the source was lost."""
     from briefexport.brand import load_brand
@@ -194,12 +259,12 @@ def verify(
 
     failures = 0
     with clean_errors():
-        settings = settings_from(c, profile=profile, source=source)
+        settings = settings_from(c, profile=profile, project=project)
         chosen = formats.split(",") if formats else list(option(c, "formats", None))
         chosen += ["press"] if settings.profile == "press" and "pdf" in chosen else []
         organisation = load_brand(settings.brand_file).organisation
         for path in discover(Path(option(c, "source", source))):
-            article = read_article(path)
+            article = read_article(path, settings.styles)
             for finding in verify_article(
                 article, Path(option(c, "out", out)), chosen, article.publisher or organisation
             ):
@@ -213,105 +278,111 @@ def verify(
         raise Exit(f"{failures} outputs lost content or failed a check", code=1)
 
 
-@task(
-    help={
-        "source": COMMON_HELP["source"],
-        "out": COMMON_HELP["out"],
-        "paper": COMMON_HELP["paper"],
-        "profile": COMMON_HELP["profile"],
-    }
-)
+@command()
 def watch(
     c: Context,
     source: str | None = None,
     out: str | None = None,
     paper: str | None = None,
     profile: str | None = None,
+    jobs: int = 0,
+    strict: bool = False,
+    allow_remote: bool = False,
+    project: str | None = None,
 ) -> None:
     """Rebuild on every change to sources, templates or styles, in one warm process."""
-    from briefexport.commands.console import report
     from briefexport.commands.watch import watch as watch_forever
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, source=source)
+        settings = settings_from(c, paper, profile, strict, allow_remote, project)
         watch_forever(
             Path(option(c, "source", source)),
             Path(option(c, "out", out)),
             settings,
             option(c, "formats", None),
-            report,
+            int(option(c, "jobs", jobs)),
         )
 
 
-@task(
-    help={
-        "title": "the article's title (the file is named by its slug)",
-        "author": "the author's name (default: Author Name)",
-        "source": "folder for the new file (default: source/)",
-    }
+@command(
+    title="the article's title (the file is named by its slug)",
+    author="the author's name (default: Author Name)",
+    source="the folder of sources to add it to (default: source/)",
 )
 def new(
-    c: Context, title: str = "", author: str = "Author Name", source: str | None = None
+    c: Context,
+    title: str = "",
+    author: str = "Author Name",
+    source: str | None = None,
+    project: str | None = None,
 ) -> None:
     """Scaffold a new source with the full front matter, commented; never overwrites."""
     from briefexport.brand import load_brand
     from briefexport.commands.scaffold import new_source
 
     with clean_errors():
-        publisher = load_brand(settings_from(c, source=source).brand_file).organisation
+        publisher = load_brand(settings_from(c, project=project).brand_file).organisation
         path = new_source(Path(option(c, "source", source)), title, author, publisher)
     print(path)
 
 
-@task(help={"force": "overwrite an existing templates/memo-reference.docx"})
-def reference_docx(c: Context, force: bool = False) -> None:
+@command(
+    positional=["folder"],
+    folder="the new project's folder, created if need be (default: the current folder)",
+    name='the institute\'s name, for the brand and the README (default: "Your Institute")',
+)
+def init(c: Context, folder: str | None = None, name: str = "Your Institute") -> None:
+    """Start a new project: a sample article, the brand, settings and a README; never overwrites."""
+    from briefexport.commands.scaffold import init_project
+
+    with clean_errors():
+        written = init_project(Path(folder or "."), name)
+    for path in written:
+        print(path)
+    print(f"next: cd {folder or '.'} && briefexport build", file=sys.stderr)
+
+
+@command(force="regenerate it even if templates/memo-reference.docx exists")
+def reference_docx(c: Context, force: bool = False, project: str | None = None) -> None:
     """Write the brand's Word styles to templates/memo-reference.docx for a designer to restyle."""
     from briefexport.writers.memo.writer import write_reference_docx
 
     with clean_errors():
-        settings = settings_from(c)
+        settings = settings_from(c, project=project)
         target = settings.reference_docx
         if target.exists() and not force:
             raise Exit(
                 f"error: {target} exists; its styles already win (--force to regenerate)", code=1
             )
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_reference_docx(settings, target)
     print(target)
 
 
-@task(help={"out": "output folder to remove (default: build/)"})
+@command(out="output folder to remove (default: build/)")
 def clean(c: Context, out: str | None = None) -> None:
     """Remove the output folder."""
     target = Path(option(c, "out", out))
     if target.resolve() in (Path.cwd().resolve(), Path.home().resolve(), Path("/")):
-        raise Exit(f"error: refusing to remove {target}", code=1)
+        raise Exit(f"error: refusing to remove {target}", code=USAGE)
     shutil.rmtree(target, ignore_errors=True)
     print(f"removed {target}")
 
 
-@task
-def doctor(c: Context) -> None:
-    """Check the system libraries and fonts the build needs; print the command that fixes each."""
+@command(project="the project to check (default: the current folder or the nearest above it)")
+def doctor(c: Context, project: str | None = None) -> None:
+    """Check what the build and the tests need; print the exact command that fixes each gap."""
     from briefexport.commands.doctor import diagnose
 
     problems = 0
-    for ok, line in diagnose(Path.cwd()):
-        print(("ok     " if ok else "MISSING ") + line)
-        problems += not ok
+    for level, line in diagnose(Path(option(c, "project", project) or Path.cwd())):
+        print(f"{level:<8}{line}")
+        problems += level == "MISSING"
     if problems:
         raise Exit(code=1)
 
 
-ns = Collection(build, pdf, memo, summary, check, verify, watch, new, reference_docx, clean, doctor)
+ns = Collection(
+    build, pdf, memo, summary, watch, check, verify, new, init, reference_docx, clean, doctor
+)
 ns.configure({"briefexport": DEFAULTS})
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """The ``briefexport`` console script: this collection under invoke's Program."""
-    from invoke.program import Program
-
-    from briefexport import __version__
-
-    Program(namespace=ns, name="briefexport", binary="briefexport", version=__version__).run(
-        list(argv) if argv is not None else sys.argv
-    )

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from briefexport import __version__
 from briefexport.build.atomic import write_atomic
-from briefexport.errors import BriefExportError, ResourceError
+from briefexport.errors import BriefExportError, ResourceError, one_line, shown
 from briefexport.model import Article, Notice
 from briefexport.settings import Settings
 from briefexport.weasy.hyphenation import declared_language
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
 MANIFEST = ".briefexport-manifest.json"
+MANIFEST_CAP = 50_000_000
+PR_SET_PDEATHSIG = 1
 LOCK = ".briefexport.lock"
 DEFAULT_FORMATS = ("pdf", "memo", "summary")
 
@@ -73,6 +75,8 @@ class BuildReport:
     """The results of a build, in source order."""
 
     results: list[ArticleResult]
+    warnings: list[str] = field(default_factory=list)
+    """About the build as a whole (a manifest set aside or not recorded)."""
 
     @property
     def failed(self) -> list[ArticleResult]:
@@ -94,42 +98,67 @@ def discover(source: Path) -> list[Path]:
     raise BriefExportError(f"{source}: no such source file or folder (give a .md file or a folder)")
 
 
-_FILE_HASHES: dict[tuple[Path, int, int], str] = {}
+_FILE_HASHES: dict[tuple[int, int, int, int], str] = {}
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file, read in chunks and cached per (path, mtime, size) within one
-    process; a file that cannot be read hashes as "missing" (its reader reports why)."""
+def file_hash(path: Path, roots: Sequence[Path] = ()) -> str:
+    """SHA-256 of a regular file, read from its one open handle and cached per (device, inode,
+    mtime, size) within one process. With ``roots`` (an article's resources) the file is opened
+    from the root that holds it down, following no link. A file that cannot be read, or may
+    not be, hashes as "missing" (its reader reports why)."""
+    from briefexport.sandbox.files import open_inside, open_regular, root_of
+
     try:
-        stat = path.stat()
-        key = (path, stat.st_mtime_ns, stat.st_size)
-        if key not in _FILE_HASHES:
-            with path.open("rb") as stream:
+        if roots:
+            root = root_of(path, roots)
+            if root is None:
+                return "missing"
+            stream = open_inside(path, root)
+        else:
+            stream = open_regular(path)
+        with stream:
+            stat = os.fstat(stream.fileno())
+            key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            if key not in _FILE_HASHES:
                 _FILE_HASHES[key] = hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError:
+    except (BriefExportError, OSError, ValueError):
         return "missing"
     return _FILE_HASHES[key]
 
 
-def referenced_files(article: Article) -> list[Path]:
-    """Local files the body points at (images), resolved relative to the source."""
-    base = article.folder.resolve().as_uri() + "/"
-    sources = [
-        str(node.attrs.get("src", "")) for node in article.body.walk() if node.type == "image"
-    ]
-    local = [src for src in sources if src and "://" not in src and not src.startswith("data:")]
-    if not local:
-        return []
-    from briefexport.sandbox.policy import (
-        local_path,  # the resource sandbox's imports are heavy: only for images
-    )
+def resource_roots(source: Path, settings: Settings) -> tuple[Path, ...]:
+    """Where an article's local resources may come from: its folder and the project's."""
+    return (source.parent, settings.templates, settings.styles)
 
-    return [local_path(urljoin(base, src)) for src in local]
+
+def referenced_files(article: Article, settings: Settings) -> list[Path]:
+    """The local files the article reads that the sandbox would open (inside the article's
+    folder or the project, regular files): its bibliography and citation style (already read
+    through the sandbox) and the images the body names. What the manifest records and hashes;
+    a refused image is never read or hashed here, its reader reports it."""
+    from briefexport.sandbox.files import local_path, root_of
+
+    base = article.folder.resolve().as_uri() + "/"
+    roots = resource_roots(article.path, settings)
+    found = list(article.references.files) if article.references else []
+    for node in article.body.walk():
+        src = str(node.attrs.get("src", "")) if node.type == "image" else ""
+        if not src or src.startswith("data:"):
+            continue
+        try:
+            url = urljoin(base, src)
+            path = local_path(url) if urlsplit(url).scheme == "file" else None
+            if path and root_of(path, roots) and path.is_file():
+                found.append(path)
+        except (OSError, ValueError):
+            continue
+    return list(dict.fromkeys(found))
 
 
 def fingerprint(source: Path, inputs: Sequence[Path], name: str, settings: Settings) -> str:
     """A hash of everything one output depends on: the source, the files it references
-    (``inputs``), the format's project files, the version, the flags and the build date."""
+    (``inputs``, opened as the sandbox opens them), the format's project files, the version,
+    the flags and the build date."""
     digest = hashlib.sha256()
     parts = [
         __version__,
@@ -138,7 +167,10 @@ def fingerprint(source: Path, inputs: Sequence[Path], name: str, settings: Setti
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         file_hash(source),
     ]
-    for path in [*inputs, *REGISTRY[name].dependencies(settings)]:
+    roots = resource_roots(source, settings)
+    for path in inputs:
+        parts += [str(path), file_hash(path, roots)]
+    for path in REGISTRY[name].dependencies(settings):
         parts += [str(path), file_hash(path)]
     digest.update("\0".join(parts).encode())
     return digest.hexdigest()
@@ -158,15 +190,30 @@ class Recorded:
     notices: tuple[tuple[int, str], ...] = ()
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Recorded:
-        return cls(
-            str(data["fingerprint"]),
-            int(data.get("pages", 0)),
-            str(data.get("source", "")),
-            str(data.get("format", "")),
-            tuple(str(p) for p in data.get("inputs", ())),
-            tuple((int(line), str(message)) for line, message in data.get("notices", ())),
+    def from_json(cls, data: Any) -> Recorded:
+        """A record as the manifest holds it; ValueError when any field is not what this
+        module writes (the manifest is validated, never trusted)."""
+        if not isinstance(data, dict):
+            raise ValueError("not a mapping")
+        record = cls(
+            data["fingerprint"],
+            data.get("pages", 0),
+            data.get("source", ""),
+            data.get("format", ""),
+            tuple(data.get("inputs", ())),
+            tuple(tuple(notice) for notice in data.get("notices", ())),
         )
+        texts = (record.fingerprint, record.source, record.format, *record.inputs)
+        if not (
+            all(isinstance(text, str) for text in texts)
+            and type(record.pages) is int
+            and 0 <= record.pages < 1_000_000
+            and all(
+                len(n) == 2 and type(n[0]) is int and isinstance(n[1], str) for n in record.notices
+            )
+        ):
+            raise ValueError("a field of the wrong type")
+        return record
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -179,12 +226,28 @@ class Recorded:
         }
 
 
-def read_manifest(out: Path) -> dict[str, Recorded]:
-    """The recorded outputs, keyed by path relative to ``out``; unreadable means empty."""
+def read_manifest(out: Path, warnings: list[str] | None = None) -> dict[str, Recorded]:
+    """The recorded outputs, keyed by path relative to ``out``; none when there is no
+    manifest. A manifest that cannot be read or holds anything this module would not write
+    is set aside (renamed ``*.corrupt``, said in ``warnings``) and everything is rebuilt."""
+    path = out / MANIFEST
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        with path.open("rb") as stream:
+            data = json.loads(stream.read(MANIFEST_CAP + 1).decode("utf-8"))
         return {str(k): Recorded.from_json(v) for k, v in data["outputs"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        aside = path.with_name(MANIFEST + ".corrupt")
+        try:
+            path.replace(aside)
+        except OSError:
+            aside = path
+        if warnings is not None:
+            warnings.append(
+                f"{shown(path)}: unreadable manifest ({type(exc).__name__}) set aside as "
+                f"{shown(aside)}; every output is rebuilt"
+            )
         return {}
 
 
@@ -205,19 +268,20 @@ def by_source(manifest: dict[str, Recorded]) -> Outputs:
 def locked(out: Path) -> Iterator[None]:
     """An exclusive lock on the output folder's manifest, for concurrent builds."""
     out.mkdir(parents=True, exist_ok=True)
-    with (out / LOCK).open("a") as handle:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+    handle = os.open(out / LOCK, flags, 0o644)
+    try:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
-def record(out: Path, results: Sequence[ArticleResult]) -> None:
+def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> None:
     """Merge this build's records into the manifest, atomically and under the lock; a
     manifest that would not change is not rewritten."""
     with locked(out):
-        manifest = read_manifest(out)
+        manifest = read_manifest(out, warnings)
         before = dict(manifest)
         for result in results:
             notices = tuple((n.line, n.message) for n in result.notices if n.path == result.source)
@@ -265,7 +329,7 @@ def plan_article(
         key, record = recorded.get(name, ("", Recorded("")))
         inputs = [Path(path) for path in record.inputs]
         if (
-            key
+            key == f"{source.stem}/{source.stem}{REGISTRY[name].suffix}"  # a key names no path
             and (out / key).exists()
             and record.fingerprint == fingerprint(source, inputs, name, settings)
         ):
@@ -281,15 +345,15 @@ def plan_article(
     return plan
 
 
-def load(source: Path) -> Article:
-    """:func:`read_article`, remembered for the last few sources by path, modification time
-    and size (like :func:`file_hash`), failures too: a worker rendering several outputs of
-    one article parses it once."""
+def load(source: Path, styles: Path | None = None) -> Article:
+    """:func:`read_article` (``styles`` holds the default citation style), remembered for the
+    last few sources by path, modification time and size (like :func:`file_hash`), failures
+    too: a worker rendering several outputs of one article parses it once."""
     try:
         stat = source.stat()
     except OSError:
-        return _load(source, 0, 0).read()
-    return _load(source, stat.st_mtime_ns, stat.st_size).read()
+        return _load(source, 0, 0, styles).read()
+    return _load(source, stat.st_mtime_ns, stat.st_size, styles).read()
 
 
 @dataclass(frozen=True)
@@ -307,13 +371,13 @@ class Loaded:
 
 
 @lru_cache(maxsize=8)
-def _load(source: Path, mtime: int, size: int) -> Loaded:
+def _load(source: Path, mtime: int, size: int, styles: Path | None) -> Loaded:
     from briefexport.source.reader import (
         read_article,  # YAML and markdown-it: not needed to find nothing stale
     )
 
     try:
-        return Loaded(read_article(source), None)
+        return Loaded(read_article(source, styles), None)
     except BriefExportError as exc:
         return Loaded(None, exc)
 
@@ -344,16 +408,24 @@ class Done:
 
 
 def render_job(job: Job, out: Path, settings: Settings) -> Done:
-    """Render one output in memory. Never raises a BriefExportError."""
+    """Render one output in memory, within the article's time and memory budgets. Never
+    raises: every failure becomes a located error for this article alone."""
+    from briefexport.sandbox import budget
+
     started = time.perf_counter()
     notices: tuple[Notice, ...] = ()
     inputs: tuple[Path, ...] = ()
     output, data, error = None, b"", ""
+    where = f"{shown(job.source)}:1: {job.format}"
     try:
-        article = load(job.source)
-        inputs = tuple(referenced_files(article))
-        key = fingerprint(article.path, inputs, job.format, settings)
-        produced = writer(job.format).render(article, settings)
+        with (
+            budget.deadline(settings.time_budget, budget.BudgetExceeded),
+            budget.memory_cap(settings.memory_budget * 1_000_000),
+        ):
+            article = load(job.source, settings.styles)
+            inputs = tuple(referenced_files(article, settings))
+            key = fingerprint(article.path, inputs, job.format, settings)
+            produced = writer(job.format).render(article, settings)
         notices, data = (*article.warnings, *produced.notices), produced.data
         if settings.strict and notices:
             raise ResourceError(f"{notices[0]} (--strict turns warnings into errors)")
@@ -361,6 +433,21 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
         output = OutputResult(job.format, path, key, built=True, pages=produced.pages)
     except BriefExportError as exc:
         error = str(exc)
+    except budget.BudgetExceeded:
+        error = (
+            f"{where} took over {settings.time_budget:g} s, the time budget "
+            "(split the article, or raise --time-budget)"
+        )
+    except MemoryError:
+        error = (
+            f"{where} needed over {settings.memory_budget:,} MB, the memory budget "
+            "(look for huge tables or images, or raise --memory-budget)"
+        )
+    except Exception as exc:  # a library's bug on hostile input must not cost the batch
+        error = (
+            f"{where} could not be rendered: {type(exc).__name__}: {one_line(str(exc))} "
+            "(a bug: please report it with the source)"
+        )
     seconds = time.perf_counter() - started
     return Done(job.plan, job.format, output, data, notices, error, seconds, inputs)
 
@@ -384,7 +471,7 @@ def source_size(path: Path) -> int:
         return 0
 
 
-def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str]) -> ArticleResult:
+def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str], out: Path) -> ArticleResult:
     """Fold an article's finished jobs into its result, in the order the formats were asked,
     and write its outputs when every one of them rendered."""
     result = plan.result
@@ -395,12 +482,34 @@ def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str]) -> ArticleR
         result.error = result.error or item.error
         result.inputs = result.inputs or item.inputs
     if not result.error:  # an article's outputs are written together or not at all
-        for item in ordered:
-            if item.output:
-                write_atomic(item.output.path, item.data)
-                result.outputs.append(item.output)
+        try:
+            for item in ordered:
+                if item.output:
+                    write_inside(out, item.output.path, item.data)
+                    result.outputs.append(item.output)
+        except (OSError, BriefExportError) as exc:
+            result.error = f"{shown(result.source)}:1: outputs not written: {written(exc)}"
     result.outputs.sort(key=lambda o: formats.index(o.format))
     return result
+
+
+def write_inside(out: Path, path: Path, data: bytes) -> None:
+    """Write an output atomically, only if its folder is a real folder inside ``out`` (a
+    link there, to anywhere, is refused rather than followed)."""
+    folder = path.parent
+    if folder.parent != out or folder.name in ("", ".", ".."):
+        raise BriefExportError(f"{shown(path)} is not inside {shown(out)}")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise BriefExportError(f"{shown(folder)} is a link or a file, not a folder")
+    write_atomic(path, data)  # which replaces a link at ``path`` rather than follow it
+
+
+def written(exc: BaseException) -> str:
+    """Why writing failed, in one line (disk full, read-only, name too long...)."""
+    if isinstance(exc, OSError):
+        where = f" ({shown(exc.filename)})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    return str(exc)
 
 
 Progress = Callable[[ArticleResult], None]
@@ -421,7 +530,8 @@ def build(
         formats = [*formats, "press"]
     for name in formats:
         lookup(name)
-    recorded_outputs = by_source(read_manifest(out))
+    warnings: list[str] = []
+    recorded_outputs = by_source(read_manifest(out, warnings))
     plans = [plan_article(s, out, settings, formats, force, recorded_outputs) for s in sources]
     work = jobs_of(plans)
     waiting = {job.plan for job in work}
@@ -432,13 +542,16 @@ def build(
     for item in render(work, out, settings, jobs):
         done[item.plan].append(item)
         if len(done[item.plan]) == len(plans[item.plan].stale):
-            result = finish(plans[item.plan], done[item.plan], formats)
+            result = finish(plans[item.plan], done[item.plan], formats, out)
             if on_result:
                 on_result(result)
     results = [plan.result for plan in plans]
     if work:
-        record(out, results)
-    return BuildReport(results)
+        try:
+            record(out, results, warnings)
+        except (OSError, BriefExportError) as exc:
+            warnings.append(f"{shown(out / MANIFEST)}: not recorded: {written(exc)}")
+    return BuildReport(results, warnings)
 
 
 def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Iterator[Done]:
@@ -453,18 +566,55 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("fork")
     early = prepare(work, out, settings, context)
     yield from early
     started = {(done.plan, done.format) for done in early}
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [
-            pool.submit(render_job, job, out, settings)
-            for job in work
-            if (job.plan, job.format) not in started
-        ]
-        yield from (future.result() for future in as_completed(futures))
+    pending = [job for job in work if (job.plan, job.format) not in started]
+    lost: list[Job] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=bound_to_parent) as pool:
+        futures = {pool.submit(render_job, job, out, settings): job for job in pending}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                lost.append(futures[future])
+    yield from (alone(job, out, settings, context) for job in lost)
+
+
+def alone(job: Job, out: Path, settings: Settings, context: BaseContext) -> Done:
+    """A job whose worker died (killed, or crashed in C code) run again in a process of its
+    own, so that only the job that kills its process fails, with a located error."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(1, mp_context=context, initializer=bound_to_parent) as pool:
+        try:
+            return pool.submit(render_job, job, out, settings).result()
+        except BrokenProcessPool:
+            error = (
+                f"{shown(job.source)}:1: {job.format}: the process rendering it died "
+                "(out of memory, or a crash in a library; try it alone with --jobs 1)"
+            )
+            return Done(job.plan, job.format, None, b"", (), error, 0.0)
+
+
+def bound_to_parent() -> None:
+    """A worker's first act: die with the build (Linux ``PR_SET_PDEATHSIG``), so a killed
+    build leaves no worker behind, and take SIGTERM and SIGINT's default meaning back."""
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the build, which stops us
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown must do
+        return
+    if os.getppid() == 1:  # the build died before prctl took effect
+        os._exit(1)
 
 
 def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseContext) -> list[Done]:
@@ -485,14 +635,16 @@ def prepare(work: Sequence[Job], out: Path, settings: Settings, context: BaseCon
 
     languages = sorted({job.language for job in work if job.format in laid_out})
     light = [job for job in work if job.format not in laid_out]
-    with ProcessPoolExecutor(1, mp_context=context) as helper:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=bound_to_parent) as helper:
         parsed = helper.submit(hyphenation.parse, languages)
         early = [helper.submit(render_job, job, out, settings) for job in light]
         warm_up(laid_out, settings)
         for future in early:
             future.cancel()  # those not yet started go to the workers
-        hyphenation.install(parsed.result())
-        return [future.result() for future in early if not future.cancelled()]
+        if parsed.exception() is None:  # else the workers parse the patterns themselves
+            hyphenation.install(parsed.result())
+        # a job that killed the helper goes to the workers again, with those it took along
+        return [f.result() for f in early if not f.cancelled() and f.exception() is None]
 
 
 def warm_up(formats: Iterable[str], settings: Settings) -> None:

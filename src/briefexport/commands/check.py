@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefexport.errors import SourceError
+from briefexport.errors import SourceError, shown
 from briefexport.model import Article, summary_notice
 from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
 from briefexport.sandbox.images import locate, source_line
-from briefexport.sandbox.policy import ResourcePolicy
+from briefexport.sandbox.policy import ResourcePolicy, shorten
 from briefexport.settings import Settings
-from briefexport.source.reader import read_article
+from briefexport.source.reader import read_article, source_text
 from briefexport.writers.summary.size import (
     FLOOR_PT,
     LIKELY_OVERFLOW,
@@ -41,13 +41,13 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+        return f"{shown(self.path)}:{self.line}: {self.level}: {self.message}"
 
 
 def check_source(path: Path, settings: Settings) -> list[Finding]:
     """Every problem with one source; a source that does not validate yields just that error."""
     try:
-        article = read_article(path)
+        article = read_article(path, settings.styles)
     except SourceError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         return [Finding(exc.path, exc.line, "error", exc.message + hint)]
@@ -55,6 +55,7 @@ def check_source(path: Path, settings: Settings) -> list[Finding]:
     findings += list(summary_findings(article))
     findings += list(body_findings(article, settings))
     findings += list(crossref_findings(article))
+    findings += list(uncited(article))
     return sorted(findings, key=reading_order)
 
 
@@ -99,10 +100,13 @@ def summary_findings(article: Article) -> Iterator[Finding]:
 def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
     """Images (alt text, existence, format), dead relative links and anchors, lost footnotes."""
     policy = ResourcePolicy(
-        roots=(article.folder, settings.templates, settings.styles),
+        roots=(article.folder, *settings.template_dirs, *settings.style_dirs),
         allow_remote=settings.allow_remote,
     )
     anchors = set(heading_anchors(article.body))
+    anchors |= {
+        str(n.attrs["id"]) for n in article.body.walk() if n.type == "paragraph" and "id" in n.attrs
+    }
     for node in article.body.walk():
         if node.type == "image":
             line = source_line(article, node)
@@ -124,6 +128,20 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
     yield from lost_footnotes(article)
 
 
+def uncited(article: Article) -> Iterator[Finding]:
+    """Bibliography entries no citation and no ``nocite`` names: left out of the outputs."""
+    references = article.references
+    if references and references.uncited:
+        keys = ", ".join(references.uncited)
+        yield Finding(
+            article.path,
+            references.line,
+            "notice",
+            f"{len(references.uncited)} bibliography entries never cited, so not listed: {keys} "
+            "(cite them, or name them in 'nocite')",
+        )
+
+
 def dead_link(href: str, folder: Path, anchors: set[str]) -> str:
     """Why a relative link or in-document anchor leads nowhere, or ''."""
     parts = urlsplit(href)
@@ -134,8 +152,14 @@ def dead_link(href: str, folder: Path, anchors: set[str]) -> str:
         return (
             "" if not fragment or fragment in anchors else f"link to '#{fragment}': no such heading"
         )
-    target = (folder / unquote(parts.path)).resolve()
-    return "" if target.exists() else f"link to '{href}': no such file beside the source"
+    try:
+        target = (folder / unquote(parts.path)).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            return ""  # whether a file outside the article's folder exists is not check's to tell
+        exists = target.exists()
+    except (OSError, ValueError):
+        return f"link to '{shorten(href)}': not a valid file name"
+    return "" if exists else f"link to '{shorten(href)}': no such file beside the source"
 
 
 def lost_footnotes(article: Article) -> Iterator[Finding]:
@@ -146,7 +170,7 @@ def lost_footnotes(article: Article) -> Iterator[Finding]:
         if block.type == "footnote_block"
         for node in block.children
     }
-    text = article.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    text = source_text(article.path)
     for match in FOOTNOTE_DEFINITION.finditer(text):
         if match[1] not in used:
             line = text.count("\n", 0, match.start()) + 1

@@ -1,12 +1,18 @@
-"""What the user sees: progress and a results table on a terminal, plain lines elsewhere."""
+"""What the user sees: a progress bar and a results table on a terminal, one compact line per
+article in pipes, or JSON Lines (one object per output) for machines with ``--json``."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from briefexport.build.pipeline import ArticleResult, BuildReport, Progress
+from briefexport.build.pipeline import ArticleResult, BuildReport, OutputResult, Progress
+from briefexport.errors import shown
+
+STATUS = {True: "built", False: "up to date"}
 
 
 def is_terminal() -> bool:
@@ -14,18 +20,62 @@ def is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
+def pages(output: OutputResult) -> str:
+    """``8 pages``, ``1 page``, or nothing for a format without pages (the memo)."""
+    return f"{output.pages} page{'s' * (output.pages != 1)}" if output.pages else ""
+
+
 def plain_line(result: ArticleResult) -> str:
-    """One parseable line per article: status, source, outputs (or the error)."""
+    """One short line per article: status, source, folder, each output with its page count."""
     if result.error:
-        return f"failed\t{result.source}\t{result.error}"
-    outputs = ", ".join(f"{o.path}{'' if o.built else ' (up to date)'}" for o in result.outputs)
-    return f"{result.status}\t{result.source}\t{outputs}\t{result.seconds:.2f}s"
+        return f"failed      {shown(result.source)}: {result.error}"
+    parts = [f"{o.format} ({pages(o)})" if o.pages else o.format for o in result.outputs]
+    folder = result.outputs[0].path.parent if result.outputs else ""
+    status = "built" if result.status == "built" else "up to date"
+    return f"{status:<11} {shown(result.source)} -> {shown(folder)}/: {', '.join(parts)}" + (
+        f" in {result.seconds:.1f} s" if result.status == "built" else ""
+    )
+
+
+def json_records(result: ArticleResult) -> Iterator[dict[str, Any]]:
+    """One object per output (and one for an article that failed): source, format, path,
+    pages, warnings, status; ``error`` too when it failed."""
+    warnings = [str(notice) for notice in dict.fromkeys(result.notices)]
+    for output in result.outputs:
+        yield {
+            "source": str(result.source),
+            "format": output.format,
+            "path": str(output.path),
+            "pages": output.pages or None,
+            "warnings": warnings,
+            "status": STATUS[output.built],
+        }
+    if result.error:
+        yield {
+            "source": str(result.source),
+            "format": None,
+            "path": None,
+            "pages": None,
+            "warnings": warnings,
+            "status": "failed",
+            "error": result.error,
+        }
+
+
+def print_json(result: ArticleResult) -> None:
+    """An article's records as JSON Lines on stdout."""
+    for record in json_records(result):
+        print(json.dumps(record, ensure_ascii=False), flush=True)
 
 
 @contextmanager
-def progress(total: int) -> Iterator[Progress]:
-    """A callback that reports each finished article (rich bar on a terminal)."""
-    if not is_terminal() or total < 2:
+def progress(total: int, as_json: bool = False) -> Iterator[Progress]:
+    """A callback for each finished article: a rich bar on a terminal, else a line on stdout
+    (a compact one, or JSON Lines with ``as_json``)."""
+    if as_json:
+        yield print_json
+        return
+    if not is_terminal():
         yield lambda result: print(plain_line(result), flush=True)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -34,6 +84,7 @@ def progress(total: int) -> Iterator[Progress]:
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
+        "articles",
         TimeElapsedColumn(),
         transient=True,
     ) as bar:
@@ -45,28 +96,17 @@ def progress(total: int) -> Iterator[Progress]:
         yield advance
 
 
-def report(build: BuildReport) -> None:
-    """Warnings, the results table (terminal only), then every error at the end."""
-    for result in build.results:
+def report(build: BuildReport, rebuilt_only: bool = False) -> None:
+    """Warnings, the results table (terminal only), totals, then every error, all on stderr.
+
+    ``rebuilt_only`` (watch) leaves out what was up to date: its warnings were shown before.
+    """
+    results = [r for r in build.results if not rebuilt_only or r.status != "skipped"]
+    for result in results:
         for notice in dict.fromkeys(result.notices):
             print(notice, file=sys.stderr)
-    if is_terminal():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("article", "outputs", "pages", "seconds", "status")
-        for result in build.results:
-            pages = "/".join(str(o.pages) for o in result.outputs if o.pages)
-            names = ", ".join(o.format for o in result.outputs)
-            colour = {"failed": "red", "built": "green"}.get(result.status, "dim")
-            table.add_row(
-                result.source.stem,
-                names,
-                pages,
-                f"{result.seconds:.2f}",
-                f"[{colour}]{result.status}[/]",
-            )
-        Console(stderr=True).print(table)
+    if is_terminal() and results:
+        table(results)
     built = sum(o.built for r in build.results for o in r.outputs)
     skipped = sum(not o.built for r in build.results for o in r.outputs)
     print(
@@ -75,3 +115,28 @@ def report(build: BuildReport) -> None:
     )
     for result in build.failed:
         print(f"error: {result.error}", file=sys.stderr)
+
+
+def table(results: list[ArticleResult]) -> None:
+    """One row per output: article (on its first row), format, file, pages, status, seconds."""
+    from rich.console import Console
+    from rich.table import Table
+
+    grid = Table("article", "output", "file", "pages", "status", "seconds")
+    colour = {"failed": "red", "built": "green", "up to date": "dim"}
+    for result in results:
+        rows = [
+            (o.format, o.path.name, str(o.pages or "-"), STATUS[o.built]) for o in result.outputs
+        ]
+        rows += [("-", "-", "-", "failed")] if result.error else []
+        for index, (name, file, count, status) in enumerate(rows):
+            first = index == 0
+            grid.add_row(
+                result.source.stem if first else "",
+                name,
+                file,
+                count,
+                f"[{colour[status]}]{status}[/]",
+                f"{result.seconds:.2f}" if first and result.status != "skipped" else "",
+            )
+    Console(stderr=True).print(grid)

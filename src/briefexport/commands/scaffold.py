@@ -1,13 +1,15 @@
-"""``invoke new``: a new source with the full front matter, every key explained."""
+"""``new``: a source with the full front matter, every key explained; ``init``: a new project."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from briefexport.errors import BriefExportError
 from briefexport.render.text import slugify
+from briefexport.settings import PACKAGED
 
 TEMPLATE = """---
 # Required ------------------------------------------------------------------
@@ -75,3 +77,42 @@ def new_source(
             f"{path}: already exists; not overwritten (choose another title or edit that file)"
         ) from None
     return path
+
+
+SKELETON = PACKAGED / "project"
+PLACEHOLDER = "Your Institute"
+RENAMED = {"gitignore": ".gitignore"}  # dotfiles are not package data
+
+
+def project_files(name: str) -> dict[Path, str]:
+    """A new project's files (relative path -> text): the packaged skeleton and the packaged
+    brand, with the institute's name in place of the placeholder."""
+    files = {
+        Path(RENAMED.get(str(p.relative_to(SKELETON)), str(p.relative_to(SKELETON)))): p
+        for p in sorted(SKELETON.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    texts = {path: source.read_text(encoding="utf-8") for path, source in files.items()}
+    texts = {path: text.replace(PLACEHOLDER, name) for path, text in texts.items()}
+    brand = (PACKAGED / "styles" / "brand.yaml").read_text(encoding="utf-8")
+    quoted = json.dumps(name, ensure_ascii=False)
+    texts[Path("styles/brand.yaml")] = re.sub(
+        r"(?m)^(organisation|short-name):.*$", lambda m: f"{m[1]}: {quoted}", brand
+    ).replace("# The packaged default brand. A project's own styles/brand.yaml replaces it.\n", "")
+    return texts
+
+
+def init_project(folder: Path, name: str) -> list[Path]:
+    """Write a new project into ``folder`` (created if need be); never overwrite a file."""
+    if not name.strip() or "\n" in name:
+        raise BriefExportError('give the institute\'s name on one line: --name "..."')
+    texts = {folder / path: text for path, text in project_files(name.strip()).items()}
+    taken = [path for path in texts if path.exists()]
+    if taken:
+        raise BriefExportError(
+            f"{taken[0]}: already exists; init never overwrites (choose a new or empty folder)"
+        )
+    for path, text in texts.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(texts)

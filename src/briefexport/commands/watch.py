@@ -8,8 +8,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from briefexport.build.pipeline import BuildReport, build, discover
+from briefexport.commands.console import report as console_report
 from briefexport.errors import BriefExportError
 from briefexport.settings import Settings
+
+Reporter = Callable[[BuildReport, bool], None]
+"""Shows a build's results; the flag is true when only what was rebuilt should be shown."""
 
 
 def watch(
@@ -17,16 +21,18 @@ def watch(
     out: Path,
     settings: Settings,
     formats: Sequence[str],
-    report: Callable[[BuildReport], None],
+    jobs: int = 0,
+    report: Reporter = console_report,
     stop: threading.Event | None = None,
 ) -> None:
-    """Build once, then rebuild on every change under the sources, templates and styles.
+    """Build once, then rebuild on every change under the sources, templates and styles,
+    saying which files changed.
 
     The manifest decides what is stale, so a template edit rebuilds only its outputs.
     """
     from watchfiles import watch as changes
 
-    session = Rebuilds(source, out, settings, formats, report)
+    session = Rebuilds(source, out, settings, formats, jobs, report)
     session.run()
     folders = [
         p
@@ -35,13 +41,25 @@ def watch(
     ]
     print(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)", file=sys.stderr)
     for batch in changes(*folders, stop_event=stop, debounce=200, raise_interrupt=False):
-        if relevant(path for _, path in batch):
+        changed = relevant(path for _, path in batch)
+        if changed:
+            print(f"changed: {', '.join(map(shown, changed))}", file=sys.stderr)
             session.after_change()
 
 
-def relevant(paths: Iterable[str]) -> bool:
-    """Ignore editor droppings and our own temporary files."""
-    return any(not Path(p).name.startswith((".", "~", "#")) and not p.endswith("~") for p in paths)
+def relevant(paths: Iterable[str]) -> list[str]:
+    """The changed files, sorted, without editor droppings and our own temporary files."""
+    return sorted(
+        {p for p in paths if not Path(p).name.startswith((".", "~", "#")) and not p.endswith("~")}
+    )
+
+
+def shown(path: str) -> str:
+    """A changed file as the user knows it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 class Rebuilds:
@@ -49,8 +67,8 @@ class Rebuilds:
 
     Until every format has been rendered here once (which loads WeasyPrint, the fonts, parsed
     stylesheets, hyphenation dictionaries and the memo's styles), builds run in this process
-    (``jobs=1``). After that each rebuild forks its workers from this warm process, one per core,
-    so that an article's outputs render side by side and every worker starts warm.
+    (``jobs=1``). After that each rebuild forks its workers (``--jobs``, default one per core)
+    from this warm process, so an article's outputs render side by side, every worker warm.
     """
 
     def __init__(
@@ -59,18 +77,21 @@ class Rebuilds:
         out: Path,
         settings: Settings,
         formats: Sequence[str],
-        report: Callable[[BuildReport], None],
+        jobs: int = 0,
+        report: Reporter = console_report,
     ) -> None:
         self.source = source
         self.out = out
         self.settings = settings
         self.formats = formats
+        self.jobs = jobs
         self.report = report
         self.warm: set[str] = set()
 
-    def run(self) -> None:
-        """One build; errors are printed, never raised, so the watcher survives a bad edit."""
-        jobs = 0 if self.warm.issuperset(self.formats) else 1
+    def run(self, rebuilt_only: bool = False) -> None:
+        """One build; errors are printed, never raised, so the watcher survives a bad edit.
+        ``rebuilt_only`` reports only what this build rendered (not what was up to date)."""
+        jobs = self.jobs if self.warm.issuperset(self.formats) else 1
         try:
             result = build(discover(self.source), self.out, self.settings, self.formats, jobs=jobs)
         except BriefExportError as exc:
@@ -78,11 +99,11 @@ class Rebuilds:
             return
         if jobs == 1:
             self.warm.update(o.format for r in result.results for o in r.outputs if o.built)
-        self.report(result)
+        self.report(result, rebuilt_only)
 
     def after_change(self) -> None:
         """Forget decoded images (files may have changed), then build."""
         from briefexport.weasy.engine import forget_images
 
         forget_images()
-        self.run()
+        self.run(rebuilt_only=True)

@@ -123,7 +123,11 @@ class HtmlRenderer:
         if inline and len(inline.children) == 1 and inline.children[0].type == "image":
             return self.figure(inline.children[0])
         tight = node.hidden
-        return self.children(node) if tight else f"<p>{self.children(node)}</p>\n"
+        # only the source stage sets attributes (a bibliography entry's class and id)
+        attrs = "".join(
+            f' {k}="{escape(node.attrs[k])}"' for k in ("id", "class") if k in node.attrs
+        )
+        return self.children(node) if tight else f"<p{attrs}>{self.children(node)}</p>\n"
 
     def node_heading(self, node: SyntaxTreeNode) -> str:
         level = min(6, max(2, int(node.tag[1]) + self.shift))

@@ -12,14 +12,13 @@ from __future__ import annotations
 import http.client
 import io
 import mimetypes
-import os
-import re
+import stat
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.request import (
     DataHandler,
     HTTPDefaultErrorHandler,
@@ -29,13 +28,13 @@ from urllib.request import (
     OpenerDirector,
     ProxyHandler,
     Request,
-    url2pathname,
 )
-from xml.parsers import expat
 
 from PIL import Image
 
 from briefexport.errors import ResourceError
+from briefexport.sandbox.files import KINDS, local_path, open_inside, read_capped, root_of
+from briefexport.sandbox.svg import svg_references
 
 if TYPE_CHECKING:
     from briefexport.model import Article
@@ -46,7 +45,7 @@ RESOURCE_CAP = 25_000_000
 PIXEL_CAP = 50_000_000
 REMOTE_TIMEOUT = 5.0
 SVG_RESOURCES = 100
-SVG_DEPTH = 100
+SVG_NESTING = 8
 LINK_SCHEMES = ("http", "https", "mailto")
 SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "png",
@@ -61,7 +60,6 @@ IMAGE_TYPES = {
     "webp": "image/webp",
     "svg": "image/svg+xml",
 }
-CSS_REFERENCE = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)|@import\s*(["'])(.*?)\3""", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -96,41 +94,67 @@ class ResourcePolicy:
             return f"the {scheme}: scheme is not allowed" if scheme else "not an address"
         try:
             path = local_path(url)
-            if not any(path.is_relative_to(root.resolve()) for root in self.roots):
+            if root_of(path, self.roots) is None:
                 return "outside the article's folder"
-            return None if path.is_file() else "no such file"
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            return "no such file"
         except (OSError, ValueError):
             return "not a valid file name"
+        return None if stat.S_ISREG(mode) else f"is {KINDS.get(stat.S_IFMT(mode), '?')}, not a file"
 
     def load(self, url: str) -> Resource:
         """An allowed resource with acceptable content; ResourceError says why not."""
-        return self._load(url, {url})
+        return self._load(url, (), [0])
 
     def read(self, url: str) -> bytes:
         """The bytes of an allowed resource (the memo's way in); ResourceError when refused."""
         return self.load(url).data
 
-    def _load(self, url: str, seen: set[str]) -> Resource:
+    def _load(self, url: str, chain: tuple[str, ...], drawn: list[int]) -> Resource:
+        """``chain``: the SVGs drawing this one; ``drawn``: how many resources the outermost
+        SVG draws so far, repeats included (as WeasyPrint draws them)."""
         if reason := self.refusal(url):
             raise ResourceError(reason)
-        resource = read_file(url) if scheme_of(url) == "file" else read_remote(url)
+        resource = self.read_file(url) if scheme_of(url) == "file" else read_remote(url)
         kind = sniff(resource.data[:1024])
         if kind == "svg":
-            reason = self._svg_refusal(resource, seen)
+            reason = self._svg_refusal(resource, (*chain, urldefrag(url)[0]), drawn)
+        elif chain and kind not in IMAGE_TYPES:
+            reason = "not an image (PNG, JPEG, GIF, WebP or SVG)"
         else:
             reason = pixel_refusal(resource.data) if kind else None
         if reason:
             raise ResourceError(reason)
         return resource
 
-    def _svg_refusal(self, resource: Resource, seen: set[str]) -> str | None:
-        """Why an SVG may not be drawn: entities, fonts, or a reference this policy refuses
-        (images it draws are checked in turn, up to :data:`SVG_RESOURCES` in all)."""
+    def read_file(self, url: str) -> Resource:
+        """A local file's bytes: opened once from its root down without following links, as a
+        regular file, its size checked on the handle; these bytes are the ones sniffed,
+        checked and embedded."""
+        path = local_path(url)
+        root = root_of(path, self.roots)
+        if root is None:  # it was inside when judged: a link changed since
+            raise ResourceError("outside the article's folder")
+        with open_inside(path, root) as stream:
+            data = read_capped(stream, RESOURCE_CAP)
+        kind = sniff(data[:1024])
+        content_type = IMAGE_TYPES.get(kind) or mimetypes.guess_type(path.name)[0]
+        return Resource(url, data, content_type or "application/octet-stream")
+
+    def _svg_refusal(
+        self, resource: Resource, chain: tuple[str, ...], drawn: list[int]
+    ) -> str | None:
+        """Why an SVG may not be drawn: entities, fonts, ``<use>`` bombs, or a reference this
+        policy refuses. What it draws is checked in turn: nothing may draw itself, SVGs nest at
+        most :data:`SVG_NESTING` deep, and :data:`SVG_RESOURCES` are drawn in all."""
+        if len(chain) > SVG_NESTING:
+            return f"SVG images nested over {SVG_NESTING} deep"
         try:
             references = svg_references(resource.data)
         except ValueError as exc:
             return str(exc)
-        for tag, reference in dict.fromkeys(references):
+        for tag, reference in references:
             if not reference or reference.startswith("#"):
                 continue
             if tag == "a":
@@ -138,13 +162,13 @@ class ResourcePolicy:
                     return f"SVG links to '{shorten(reference)}'"
                 continue
             target = join(resource.url, reference)
-            if target in seen:
-                continue
-            seen.add(target)
-            if len(seen) > SVG_RESOURCES:
+            if urldefrag(target)[0] in chain:
+                return f"SVG refers to '{shorten(reference)}', which draws it (a loop)"
+            drawn[0] += 1
+            if drawn[0] > SVG_RESOURCES:
                 return f"SVG refers to over {SVG_RESOURCES} resources"
             try:
-                self._load(target, seen)
+                self._load(target, chain, drawn)
             except ResourceError as exc:
                 return f"SVG refers to '{shorten(reference)}': {exc}"
         return None
@@ -153,7 +177,7 @@ class ResourcePolicy:
 def policy_for(article: Article, settings: Settings) -> ResourcePolicy:
     """The sandbox for one article: its own folder plus the project's templates and styles."""
     return ResourcePolicy(
-        roots=(article.folder, settings.templates, settings.styles),
+        roots=(article.folder, *settings.template_dirs, *settings.style_dirs),
         allow_remote=settings.allow_remote,
         strict=settings.strict,
     )
@@ -176,29 +200,9 @@ def join(base: str, reference: str) -> str:
         return reference
 
 
-def local_path(url: str) -> Path:
-    """The real path of a file: URL, symlinks resolved so none can escape a root."""
-    return Path(url2pathname(unquote(urlsplit(url).path))).resolve()
-
-
 def shorten(text: str, limit: int = 80) -> str:
     """``text`` cut to ``limit`` characters for a message."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def read_file(url: str) -> Resource:
-    """A local file's bytes, read from its real path, refused above the size cap."""
-    path = local_path(url)
-    try:
-        with path.open("rb") as stream:
-            if os.fstat(stream.fileno()).st_size > RESOURCE_CAP:
-                raise ResourceError(f"over the {RESOURCE_CAP // 1_000_000} MB limit")
-            data = stream.read()
-    except OSError as exc:
-        raise ResourceError(f"cannot be read ({exc.strerror})") from None
-    kind = sniff(data[:1024])
-    content_type = IMAGE_TYPES.get(kind) or mimetypes.guess_type(path.name)[0]
-    return Resource(url, data, content_type or "application/octet-stream")
 
 
 def _opener() -> OpenerDirector:
@@ -229,7 +233,7 @@ def read_remote(url: str) -> Resource:
         with OPENER.open(request, timeout=REMOTE_TIMEOUT) as response:
             if response.headers.get("Content-Encoding", "identity") != "identity":
                 raise ResourceError("a compressed response (only plain bodies are accepted)")
-            while chunk := response.read(65536):
+            while chunk := response.read1(65536):  # what has arrived: the deadline holds
                 size += len(chunk)
                 if size > RESOURCE_CAP:
                     raise ResourceError(f"over the {RESOURCE_CAP // 1_000_000} MB limit")
@@ -258,7 +262,7 @@ def sniff(head: bytes) -> str:
 def pixel_refusal(data: bytes) -> str | None:
     """Why a raster image may not be decoded: damaged, or more pixels than the cap."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore")  # corrupt EXIF, big images: judged here instead
         try:
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
@@ -269,49 +273,3 @@ def pixel_refusal(data: bytes) -> str | None:
     if width * height > PIXEL_CAP:
         return f"{width}×{height} pixels, over {PIXEL_CAP // 1_000_000} megapixels"
     return None
-
-
-def svg_references(data: bytes) -> list[tuple[str, str]]:
-    """Every (element, address) an SVG refers to: its hrefs, ``url()`` and ``@import``.
-
-    ValueError when the SVG declares XML entities (an entity bomb is refused before anything
-    is expanded), declares fonts (they would outlive this article in WeasyPrint's shared font
-    configuration), nests elements more than :data:`SVG_DEPTH` deep or is not well-formed.
-    """
-    found: list[tuple[str, str]] = []
-    open_tags: list[str] = []
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
-
-    def css(tag: str, text: str) -> None:
-        if "@font-face" in text.lower():
-            raise ValueError("SVG declares fonts (@font-face)")
-        found.extend((tag, (m[2] or m[4] or "").strip()) for m in CSS_REFERENCE.finditer(text))
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        tag = name.rpartition(":")[2]
-        open_tags.append(tag)
-        if len(open_tags) > SVG_DEPTH:
-            raise ValueError(f"SVG elements nested over {SVG_DEPTH} deep")
-        for key, value in attributes.items():
-            if key.rpartition(":")[2] == "href":
-                found.append((tag, value.strip()))
-            else:
-                css(tag, value)
-
-    def text(content: str) -> None:
-        if open_tags and open_tags[-1] == "style":
-            css("style", content)
-
-    def entity(name: str, *_: object) -> None:
-        raise ValueError(f"SVG declares the XML entity '{name}' (entities are refused)")
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda name: open_tags.pop()
-    parser.CharacterDataHandler = text
-    parser.EntityDeclHandler = entity
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise ValueError(f"not a well-formed SVG ({expat.ErrorString(exc.code)})") from None
-    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -13,6 +14,8 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from briefexport.sandbox.budget import deadline
+from briefexport.source.citesyntax import citation_rule
 from briefexport.source.pandoc import ALLOWED, Quotes, pandoc_plugin
 
 MAX_NESTING = 100
@@ -46,6 +49,7 @@ def parser(lang: str = "en") -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(attrs_plugin, after=("image",), spans=True, allowed=ALLOWED)
     md.use(pandoc_plugin, quotes_for=quotes_for)
+    md.inline.ruler.before("link", "citation", citation_rule)
     md.block.ruler.before("table", "deadline", block_deadline)
     md.inline.ruler.before("text", "deadline", inline_deadline)
     md.validateLink = accept_any_link  # type: ignore[method-assign]  # the writers decide: unsafe links become plain text
@@ -70,6 +74,7 @@ def block_deadline(state: StateBlock, start: int, end: int, silent: bool) -> boo
     """A block rule that matches nothing and stops a parse that has run out of time."""
     if time.monotonic() > state.env.get("deadline", float("inf")):
         raise ParseTimeoutError(start)
+    state.env["line"] = start
     return False
 
 
@@ -81,13 +86,22 @@ def inline_deadline(state: StateInline, silent: bool) -> bool:
     return False
 
 
-def parse(text: str, lang: str = "en") -> SyntaxTreeNode:
-    """Parse a Markdown body into a syntax tree; footnote definitions land in a footnote_block.
+def parse(text: str, lang: str = "en", citations: bool = False) -> SyntaxTreeNode:
+    """Parse a Markdown body into a syntax tree; footnote definitions land in a footnote_block;
+    with ``citations``, Pandoc's ``[@key]`` and ``@key`` become ``citation`` nodes.
 
     ParseTimeoutError when it takes longer than :data:`PARSE_SECONDS`.
     """
-    env = {"deadline": time.monotonic() + PARSE_SECONDS, "text": text}
-    return SyntaxTreeNode(parser(lang).parse(text, env))
+    env: dict[str, Any] = {
+        "deadline": time.monotonic() + PARSE_SECONDS,
+        "text": text,
+        "line": 0,
+        "citations": citations,
+    }
+    # The rules' checks stop a slow parse at its paragraph; the timer also stops rules that
+    # never reach them (the typographer's quotes pass runs after the inline rules).
+    with deadline(PARSE_SECONDS * 1.1, lambda: ParseTimeoutError(env["line"])):
+        return SyntaxTreeNode(parser(lang).parse(text, env))
 
 
 MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]()<>#!|~{}&])")

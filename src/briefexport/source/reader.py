@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,8 +14,11 @@ from typing import Any
 import yaml
 from markdown_it.tree import SyntaxTreeNode
 
-from briefexport.errors import SourceError
+from briefexport.errors import ResourceError, SourceError
 from briefexport.model import Article, Author, Memo, Notice, Summary
+from briefexport.sandbox.files import open_regular, read_capped
+from briefexport.source import citations
+from briefexport.source.citesyntax import named_keys
 from briefexport.source.markdown import ParseTimeoutError, parse, smarten
 
 MAX_SOURCE_BYTES = 2_000_000
@@ -30,6 +34,18 @@ LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*\b[^<>]*|!--[^<>]*)>")
 DANGLING_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+NONCHARACTER = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
+    + "]"
+)
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+FIRST_DATE, LAST_DATE = dt.date(1980, 1, 1), dt.date(2107, 12, 31)  # a DOCX's zip dates
+MAX_URL = 2000  # bytes; a QR code (level M) holds 2,331
+MAX_SLUG = 100
+SLUG_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 CONTAINERS = ("bullet_list", "ordered_list", "blockquote")
 
 
@@ -46,6 +62,11 @@ class FrontMatterLoader(yaml.SafeLoader):
         mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             problem, hint = f"found an alias (*{event.anchor})", "write the value out in full"
+        elif getattr(event, "tag", None) is not None:
+            problem, hint = (
+                f"found a tag ({event.tag})",
+                "YAML tags are not allowed; write a plain value",
+            )
         elif self.depth >= MAX_YAML_DEPTH:
             problem, hint = f"nested more than {MAX_YAML_DEPTH} levels deep", "flatten it"
         else:
@@ -74,15 +95,18 @@ class FrontMatter:
     body_first_line: int
 
 
-def read_article(path: Path | str) -> Article:
-    """Read, parse and validate one source file into an :class:`Article`."""
+def read_article(path: Path | str, styles: Path | None = None) -> Article:
+    """Read, parse and validate one source file into an :class:`Article`; ``styles`` is the
+    project's styles folder, where the default citation style is."""
     path = Path(path)
+    slug = slug_of(path)
     text = decode(path, read_bytes(path))
     front = split_front_matter(path, text)
     meta, lines = load_yaml(path, front)
     fields = Validator(path, lines, front.first_line - 1).article_fields(meta)
+    cite = citations.options(path, fields, lines)
     try:
-        body = parse(front.body, fields["lang"])
+        body = parse(front.body, fields["lang"], citations=cite is not None)
     except ParseTimeoutError as exc:
         raise SourceError(
             path,
@@ -90,7 +114,12 @@ def read_article(path: Path | str) -> Article:
             str(exc),
             "look near here for thousands of unmatched brackets or markers, or split the text",
         ) from None
+    if cite is not None:
+        body, fields["references"] = citations.resolve(
+            path, body, front.body_first_line, cite, fields["lang"], styles
+        )
     check_depth(path, body, front.body_first_line)
+    check_notes_have_text(path, body, front)
     check_note_clusters(path, body, front.body_first_line)
     notices = scan_body(path, body, front.body_first_line)
     if not body.children or all(n.type == "footnote_block" for n in body.children):
@@ -102,7 +131,7 @@ def read_article(path: Path | str) -> Article:
         )
     article = Article(
         path=path,
-        slug=path.stem,
+        slug=slug,
         body=body,
         warnings=notices,
         body_first_line=front.body_first_line,
@@ -114,23 +143,58 @@ def read_article(path: Path | str) -> Article:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing what is not a source file."""
+    """The file's bytes from one open handle, refusing what is not a regular source file
+    (a folder, a pipe, a device: a link to ``/dev/zero`` fails at once, not at 2 MB)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(
-                path,
-                1,
-                f"source is {size / 1e6:.1f} MB, over the {MAX_SOURCE_BYTES / 1e6:.0f} MB limit",
-                "split it into articles",
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(path, 1, "no such file", "check the path") from None
-    except IsADirectoryError:
-        raise SourceError(path, 1, "is a folder, not a source file", "name a .md file") from None
+        with open_regular(path) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_SOURCE_BYTES:
+                raise SourceError(
+                    path,
+                    1,
+                    f"source is {size / 1e6:.1f} MB, "
+                    f"over the {MAX_SOURCE_BYTES / 1e6:.0f} MB limit",
+                    "split it into articles",
+                )
+            return read_capped(stream, MAX_SOURCE_BYTES)
+    except ResourceError as exc:
+        problem = str(exc)
+        hint = {
+            "no such file": "check the path",
+            "is a folder, not a regular file": "name a .md file",
+        }.get(problem, "name a source file")
+        problem = problem.replace(
+            "is a folder, not a regular file", "is a folder, not a source file"
+        )
+        raise SourceError(path, 1, problem, hint) from None
     except OSError as exc:
         raise SourceError(path, 1, f"cannot read: {exc.strerror}", "check permissions") from None
+
+
+def source_text(path: Path) -> str:
+    """The source's text as read again for a message's line (the same checks as the first
+    read: a file swapped for a pipe since is refused, not waited on)."""
+    return read_bytes(path).decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+
+
+def slug_of(path: Path) -> str:
+    """The file's stem, which names its output folder and files, when it can do so safely."""
+    slug = path.stem
+    problem = ""
+    if not slug.strip(".") or slug.startswith("."):
+        problem = "it starts with a dot or is only dots"
+    elif unsafe := SLUG_UNSAFE.search(slug):
+        problem = f"it contains U+{ord(unsafe[0]):04X}"
+    elif len(slug) > MAX_SLUG or len(slug.encode("utf-8", "replace")) > 2 * MAX_SLUG:
+        problem = f"it is {len(slug)} characters long, over {MAX_SLUG}"
+    if problem:
+        raise SourceError(
+            path,
+            1,
+            f"the file name cannot name the outputs: {problem}",
+            "rename the file: letters, digits, '-' and '_' make the best names",
+        )
+    return slug
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -157,6 +221,11 @@ def decode(path: Path, data: bytes) -> str:
             line,
             f"contains a control character (U+{ord(control[0]):04X})",
             "remove it; pasted text often carries them",
+        )
+    if odd := NONCHARACTER.search(text):
+        line = text.count("\n", 0, odd.start()) + 1
+        raise SourceError(
+            path, line, f"contains a non-character (U+{ord(odd[0]):04X})", "remove it"
         )
     return text
 
@@ -197,11 +266,9 @@ def load_yaml(path: Path, front: FrontMatter) -> tuple[dict[str, Any], dict[tupl
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = front.first_line + (mark.line if mark else 0)
+        line = front.first_line + (front.text.count("\n", 0, mark.index) if mark else 0)
         problem = exc.problem or "malformed YAML"
         hint = f"{exc.context}" if exc.context else "check indentation, colons and quotes"
-        if problem.startswith("could not determine a constructor"):
-            hint = "YAML tags are not allowed; write a plain value"
         raise SourceError(path, line, f"invalid YAML: {problem}", hint) from None
     except yaml.reader.ReaderError as exc:
         line = front.first_line + front.text.count("\n", 0, exc.position)
@@ -224,33 +291,45 @@ def load_yaml(path: Path, front: FrontMatter) -> tuple[dict[str, Any], dict[tupl
         )
     lines: dict[tuple[str, ...], int] = {}
     if node is not None:
-        _record_lines(path, node, (), front.first_line, lines)
+        _record_lines(path, node, (), Lines(front.text, front.first_line), lines)
     return data, lines
+
+
+@dataclass(frozen=True)
+class Lines:
+    """File lines of positions in the front matter, counting only the line feeds the file
+    has (YAML also counts U+2028, U+2029 and U+0085, which would shift every later line)."""
+
+    text: str
+    first_line: int
+
+    def of(self, mark: yaml.Mark) -> int:
+        return self.first_line + self.text.count("\n", 0, mark.index)
 
 
 def _record_lines(
     path: Path,
     node: yaml.Node,
     prefix: tuple[str, ...],
-    first_line: int,
+    where_in: Lines,
     lines: dict[tuple[str, ...], int],
 ) -> None:
-    lines[prefix] = first_line + node.start_mark.line
+    lines[prefix] = where_in.of(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             where = (*prefix, str(key.value))
             if where in lines:
                 raise SourceError(
                     path,
-                    first_line + key.start_mark.line,
+                    where_in.of(key.start_mark),
                     f"duplicate key '{'.'.join(where)}'",
                     f"it is also on line {lines[where]}; keep one",
                 )
-            _record_lines(path, value, where, first_line, lines)
-            lines[where] = first_line + key.start_mark.line
+            _record_lines(path, value, where, where_in, lines)
+            lines[where] = where_in.of(key.start_mark)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(path, item, (*prefix, str(index)), first_line, lines)
+            _record_lines(path, item, (*prefix, str(index)), where_in, lines)
 
 
 class Validator:
@@ -292,12 +371,15 @@ class Validator:
         text = str(value).strip()
         if not text:
             raise self.fail(key, f"'{'.'.join(key)}' is empty", "give it a value or remove the key")
-        if control := CONTROL.search(text):
-            raise self.fail(
-                key,
-                f"'{'.'.join(key)}' contains a control character (U+{ord(control[0]):04X})",
-                "remove it",
-            )
+        for pattern, what, hint in (
+            (CONTROL, "a control character", "remove it"),
+            (NONCHARACTER, "a surrogate or non-character", "remove it"),
+            (BIDI_CONTROL, "a bidirectional control", "remove it: it can reorder what is shown"),
+        ):
+            if found := pattern.search(text):
+                raise self.fail(
+                    key, f"'{'.'.join(key)}' contains {what} (U+{ord(found[0]):04X})", hint
+                )
         return text
 
     def prose(self, value: Any, key: tuple[str, ...]) -> str:
@@ -328,17 +410,25 @@ class Validator:
 
     def date(self, value: Any, key: tuple[str, ...]) -> dt.date:
         if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
+            date = value.date()
+        elif isinstance(value, dt.date):
+            date = value
+        else:
+            try:
+                date = dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise self.fail(
+                    key,
+                    f"'date' is not a valid date: {str(value)!r}",
+                    "write it as YYYY-MM-DD, e.g. 2022-01-24",
+                ) from None
+        if not FIRST_DATE <= date <= LAST_DATE:
             raise self.fail(
                 key,
-                f"'date' is not a valid date: {str(value)!r}",
-                "write it as YYYY-MM-DD, e.g. 2022-01-24",
-            ) from None
+                f"'date' {date.isoformat()} is outside what every output can carry",
+                f"give a date from {FIRST_DATE.year} to {LAST_DATE.year}",
+            )
+        return date
 
     def author(self, value: Any, key: tuple[str, ...]) -> tuple[Author, ...]:
         items = value if isinstance(value, list) else [value]
@@ -403,6 +493,25 @@ class Validator:
             subject=joined.get("subject", ""),
         )
 
+    def files(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
+        """File names: one, or a list (kept as written, not made typographic)."""
+        if isinstance(value, list):
+            return tuple(self.string(item, (*key, str(i))) for i, item in enumerate(value))
+        return (self.string(value, key),)
+
+    def flag(self, value: Any, key: tuple[str, ...]) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, f"'{key[-1]}' must be true or false", "write true or false")
+        return value
+
+    def keys(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
+        """Citation keys, as ``nocite`` lists them: ``"@a, @b"``, ``"@*"`` or a list."""
+        text = " ".join(self.files(value, key))
+        found = named_keys(text)
+        if not found:
+            raise self.fail(key, f"'{key[-1]}' names no citation key", "write '@key' or '@*'")
+        return found
+
     def lang(self, value: Any, key: tuple[str, ...]) -> str:
         text = self.string(value, key)
         if not LANG_TAG.match(text):
@@ -410,13 +519,6 @@ class Validator:
                 key, f"'lang' is not a language tag: {text!r}", "write e.g. en, en-GB, ru"
             )
         return text
-
-    def flag(self, value: Any, key: tuple[str, ...]) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(
-                key, f"'{'.'.join(key)}' must be true or false, not {describe(value)}", "write true"
-            )
-        return value
 
     def toc_depth(self, value: Any, key: tuple[str, ...]) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TOC:
@@ -431,6 +533,12 @@ class Validator:
         text = self.string(value, key)
         if not re.match(r"^https?://[^\s/]+\.[^\s]+$", text):
             raise self.fail(key, f"'url' is not a web address: {text!r}", "write https://...")
+        if len(text.encode()) > MAX_URL:
+            raise self.fail(
+                key,
+                f"'url' is {len(text.encode()):,} bytes long, too long for a QR code",
+                f"give a shorter address, {MAX_URL:,} bytes at most",
+            )
         return text
 
     def article_fields(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -486,6 +594,10 @@ FIELDS: dict[str, tuple[str, Convert]] = {
     "memo": ("memo", Validator.memo),
     "toc": ("toc", Validator.flag),
     "toc-depth": ("toc_depth", Validator.toc_depth),
+    "bibliography": ("bibliography", Validator.files),
+    "csl": ("csl", Validator.string),
+    "link-citations": ("link_citations", Validator.flag),
+    "nocite": ("nocite", Validator.keys),
 }
 
 
@@ -505,6 +617,27 @@ def check_depth(path: Path, body: SyntaxTreeNode, first_line: int) -> None:
                     line,
                     f"lists and quotes nested more than {MAX_DEPTH} levels deep",
                     "flatten the outline",
+                )
+
+
+def check_notes_have_text(path: Path, body: SyntaxTreeNode, front: FrontMatter) -> None:
+    """Refuse a footnote left without text: markdown-it drops a note's text when another
+    note's definition is written inside it, so it would vanish from every output."""
+    for block in body.children:
+        if block.type != "footnote_block":
+            continue
+        for note in block.children:
+            if all(child.type == "footnote_anchor" for child in note.children):
+                label = str(note.meta.get("label", ""))
+                found = re.search(rf"^[ \t]*\[\^{re.escape(label)}\]:", front.body, re.M)
+                line = front.body_first_line + (
+                    front.body.count("\n", 0, found.start()) if found else 0
+                )
+                raise SourceError(
+                    path,
+                    line,
+                    f"footnote [^{label}] has no text",
+                    "write its text; a note cannot hold another note's definition",
                 )
 
 

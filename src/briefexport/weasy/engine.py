@@ -6,6 +6,7 @@ import hashlib
 import logging
 import re
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
@@ -30,12 +31,23 @@ from briefexport.model import Article, Notice
 from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
+from briefexport.source.reader import source_text
 from briefexport.weasy.structure import tagged_structure
 from briefexport.weasy.templating import environment
 
 WEASYPRINT_LOG = logging.getLogger("weasyprint")
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
+
+
+class InMemoryResponse(URLFetcherResponse):  # type: ignore[misc]
+    """A response that names no file: given a ``file:`` URL, WeasyPrint would read a raster
+    image again by its path when writing the PDF (``LazyLocalImage``), after the sandbox
+    checked other bytes; a link flipped meanwhile would bring in what it points to."""
+
+    @property
+    def path(self) -> None:
+        return None
 
 
 class SandboxFetcher(URLFetcher):  # type: ignore[misc]
@@ -53,7 +65,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
             if self.policy.strict:
                 raise FatalURLFetchingError(message) from None
             raise URLFetchingError(message) from None
-        return URLFetcherResponse(url, resource.data, {"Content-Type": resource.content_type})
+        return InMemoryResponse(url, resource.data, {"Content-Type": resource.content_type})
 
 
 def forget_images() -> None:
@@ -64,7 +76,7 @@ def forget_images() -> None:
 def stylesheets(settings: Settings, names: tuple[str, ...]) -> tuple[CSS, ...]:
     """Parsed stylesheets (brand properties, page size, then the named files), cached per
     modification time of the files so a warm process picks up edits."""
-    files = (settings.brand_file, *(settings.styles / name for name in names))
+    files = (settings.brand_file, *(settings.style(name) for name in names))
     stamps = tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in files)
     return _stylesheets(settings, names, stamps)
 
@@ -75,13 +87,13 @@ def _stylesheets(
 ) -> tuple[CSS, ...]:
     brand = load_brand(settings.brand_file)
     width, height = settings.page_size
-    fetcher = SandboxFetcher(ResourcePolicy(roots=(settings.styles,)))
+    fetcher = SandboxFetcher(ResourcePolicy(roots=settings.style_dirs))
     sheets = [
         CSS(
             string=brand.css(),
             font_config=FONTS,
             url_fetcher=fetcher,
-            base_url=settings.styles.as_uri() + "/",
+            base_url=settings.brand_file.parent.as_uri() + "/",
         ),
         CSS(
             string=f"@page {{ size: {width} {height}; }}"
@@ -90,7 +102,7 @@ def _stylesheets(
         ),
     ]
     sheets += [
-        CSS(filename=str(settings.styles / name), font_config=FONTS, url_fetcher=fetcher)
+        CSS(filename=str(settings.style(name)), font_config=FONTS, url_fetcher=fetcher)
         for name in names
     ]
     return tuple(sheets)
@@ -141,7 +153,7 @@ def template_context(
 
 def render_html(template: str, context: dict[str, object], settings: Settings) -> str:
     """A template rendered to an HTML string."""
-    return environment(settings.templates).get_template(template).render(context)
+    return environment(settings.template_dirs).get_template(template).render(context)
 
 
 @contextmanager
@@ -153,7 +165,9 @@ def captured_warnings(article: Article, notices: list[Notice]) -> Iterator[None]
     previous = WEASYPRINT_LOG.propagate
     WEASYPRINT_LOG.propagate = False
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="PIL")  # corrupt EXIF: the sandbox judged it
+            yield
     except FatalURLFetchingError as exc:
         notice = handler.notice(str(exc))
         raise SourceError(
@@ -181,7 +195,7 @@ class _NoticeHandler(logging.Handler):
         glyph, anchor = MISSING_GLYPH.search(message), MISSING_ANCHOR.search(message)
         needle = glyph[1] if glyph else f"]({anchor[1]})" if anchor else ""
         if not line and needle:
-            source = self.article.path.read_text(encoding="utf-8", errors="replace")
+            source = source_text(self.article.path)
             found = source.find(needle)
             line = source.count("\n", 0, found) + 1 if found >= 0 else 0
         return Notice(self.article.path, line or 1, text.replace(self.folder, ""))
@@ -237,7 +251,7 @@ def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
     """One notice naming the characters of the source that the brand fonts lack, at the line
     of the first: the machine's fallback fonts set them, so the PDF varies between machines."""
     brand = load_brand(settings.brand_file)
-    source = article.path.read_text(encoding="utf-8", errors="replace")
+    source = source_text(article.path)
     missing = brand.uncovered(source)
     if not missing:
         return []

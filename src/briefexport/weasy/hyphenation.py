@@ -14,6 +14,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from briefexport.errors import BriefExportError
+from briefexport.sandbox.files import open_regular
+
 DECLARED_LANGUAGE = re.compile(r"^lang:[ \t]*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.M)
 
 
@@ -32,9 +35,9 @@ def declared_language(source: Path) -> str:
     plans before any source is parsed): a guess of which patterns to load ahead, never an
     answer. A wrong guess costs only time; the worker reads the real one."""
     try:
-        with source.open(encoding="utf-8", errors="replace") as stream:
-            head = stream.read(16_384)
-    except OSError:
+        with open_regular(source) as stream:  # a pipe or device is refused, not waited on
+            head = stream.read(16_384).decode("utf-8", errors="replace")
+    except (OSError, BriefExportError):
         return "en"
     front = head[3:].split("\n---", 1)[0] if head.startswith("---") else ""
     found = DECLARED_LANGUAGE.search(front)

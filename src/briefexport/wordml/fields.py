@@ -1,12 +1,11 @@
-"""Word fields (PAGE, NUMPAGES) and the setting that asks Word to update them on open."""
+"""Word fields (PAGE, NUMPAGES): Word computes them as it lays out the pages."""
 
 from __future__ import annotations
 
 from docx.oxml.ns import qn
-from docx.settings import Settings
 from docx.text.paragraph import Paragraph
 
-from briefexport.wordml.oxml import SETTINGS_ORDER, element, put
+from briefexport.wordml.oxml import element
 
 
 def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
@@ -22,8 +21,3 @@ def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
         paragraph.add_run()._r.append(child)
     paragraph.add_run(shown)
     paragraph.add_run()._r.append(element("w:fldChar", fldCharType="end"))
-
-
-def update_fields_on_open(settings: Settings) -> None:
-    """Ask Word to recompute every field when the document is opened."""
-    put(settings.element, element("w:updateFields", val="true"), SETTINGS_ORDER)

@@ -83,15 +83,6 @@ class Numbering:
         self._numbering.insert_element_before(num, "w:numIdMacAtCleanup")
         return num_id
 
-    def definition_of(self, num_id: int) -> int:
-        """The abstract definition a ``w:num`` uses."""
-        return int(self._numbering.xpath(f"./w:num[@w:numId='{num_id}']/w:abstractNumId/@w:val")[0])
-
-    def depth(self, definition: int) -> int:
-        """How many levels an abstract definition has (nine for Word's multilevel lists)."""
-        path = f"./w:abstractNum[@w:abstractNumId='{definition}']/w:lvl"
-        return len(self._numbering.xpath(path))
-
 
 def _level(index: int, level: Level) -> BaseOxmlElement:
     lvl = element("w:lvl", ilvl=index)
@@ -119,9 +110,3 @@ def number_paragraph(paragraph: Paragraph, num_id: int, level: int) -> None:
 def link_style(style: ParagraphStyle, num_id: int, level: int) -> None:
     """Give a list style (List Bullet 2, say) its numbering, as Word's built-in ones have."""
     _num_pr(style.element.get_or_add_pPr(), num_id, level)
-
-
-def style_list(style: ParagraphStyle) -> int | None:
-    """The ``w:num`` a list style is linked to, if any."""
-    ids = style.element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
-    return int(ids[0]) if ids else None

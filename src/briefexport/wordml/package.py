@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import cast
 
+from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -17,6 +19,11 @@ LEFTOVERS = (
 """Parts a template carries that describe the template, not the document."""
 FIRST = ("[Content_Types].xml", "_rels/.rels")
 EPOCH_OF_ZIP = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+
+
+def body_of(document: Document) -> BlockItemContainer:
+    """The document's body, as a container of paragraphs and tables like a cell or a note."""
+    return cast(BlockItemContainer, document._body)
 
 
 def drop_leftovers(document: Document) -> None:

@@ -48,13 +48,15 @@ class Format:
     def dependencies(self, settings: Settings) -> list[Path]:
         """Project files whose change makes this output stale: its template and the partials
         (``templates/_*``) templates include, its styles, and the brand and fonts for all."""
+        partials = {p.name for d in settings.template_dirs for p in d.glob("_*")}
         files = (
-            [settings.templates / self.template, *sorted(settings.templates.glob("_*"))]
+            [settings.template(name) for name in (self.template, *sorted(partials))]
             if self.template
             else []
         )
-        files += [settings.styles / name for name in self.styles]
-        files += [settings.brand_file, *sorted(settings.styles.glob("fonts/*"))]
+        files += [settings.style(name) for name in self.styles]
+        fonts = {p.name for d in settings.style_dirs for p in d.glob("fonts/*")}
+        files += [settings.brand_file, *(settings.style(f"fonts/{n}") for n in sorted(fonts))]
         return files + ([settings.reference_docx] if settings.reference_docx.exists() else [])
 
 

@@ -29,7 +29,8 @@ from briefexport.wordml.captions import (
 )
 from briefexport.wordml.hyperlinks import add_bookmark, add_hyperlink
 from briefexport.wordml.oxml import PPR_ORDER, RPR_ORDER, element, put
-from briefexport.writers.memo.writer import MemoRenderer, word_language
+from briefexport.writers.memo.letterhead import MemoRenderer
+from briefexport.writers.memo.reference import word_language
 
 BOX_COLOURS = {"sidebar": "primary", "note": "muted", "warning": "accent"}
 
@@ -87,7 +88,7 @@ class ReportRenderer(MemoRenderer):
 
     def caption(self, target: Target) -> Paragraph:
         """A Caption paragraph that starts ``Figure 1`` (a ``SEQ`` field in a bookmark)."""
-        paragraph = self.paragraph("Caption")
+        paragraph = self.block("Caption")
         word = self.words["figure" if target.kind == "fig" else "table"]
         name = bookmark_name(target.anchor)
         add_caption_label(paragraph, word, target.number, name, next(self.bookmark_ids))
@@ -98,7 +99,8 @@ class ReportRenderer(MemoRenderer):
         if target is None:
             super().figure(node)
             return
-        self.inline(self.paragraph("Figure"), node, own=True)
+        with self.writing_into(self.block("Figure")):
+            self.picture(node, self.figure_height())
         title = str(node.attrs.get("title") or "")
         self.caption(target).add_run(f". {title}" if title else "")
 
@@ -166,7 +168,7 @@ class ReportRenderer(MemoRenderer):
         before = set(body)
         with self.language(node, body):
             if kind and node.attrs.get("title"):
-                self.paragraph("Body Text").add_run(str(node.attrs["title"])).bold = True
+                self.block("Body Text").add_run(str(node.attrs["title"])).bold = True
             self.children(node)
         if kind:
             colour = self.brand.colour_hex(BOX_COLOURS[kind])

@@ -1,0 +1,145 @@
+"""What 100 citations add to a warm build (issue 19): the Kazakhstan article with 100 Chicago
+citations against the same article without them, in one warm process, as ``watch`` rebuilds.
+
+Each figure is the median of ``--runs`` runs with min and max: reading the source when its
+citations changed (one Pandoc call) and after an edit elsewhere (Pandoc's answer remembered);
+rebuilding the three outputs with an author-date style (citations in the text), with Chicago
+notes (100 footnotes), and with the same 100 notes written by hand as footnotes, which
+separates what citations cost from what footnotes cost the PDF.
+Run: ``PYTHONPATH=src python benchmarks/citations.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from briefexport.render.html import HtmlRenderer
+from briefexport.sandbox.policy import ResourcePolicy
+from briefexport.settings import Settings
+from briefexport.source import citations
+from briefexport.source.reader import read_article
+from briefexport.writers import writer
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / "work" / "citations"
+ARTICLE = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
+REFS = ROOT / "tests" / "fixtures" / "citations" / "refs.json"
+KEYS = re.findall(r'"id": "([^"]+)"', REFS.read_text())
+COUNT = 100
+
+
+def cited_text(count: int = COUNT) -> str:
+    """The article with ``count`` citations spread evenly over the words of its paragraphs
+    (before a word's closing punctuation), keys in rotation, each with a page."""
+    head, body = ARTICLE.read_text().split("\n---\n", 1)
+    lines = body.split("\n")
+    words = [
+        (number, match)
+        for number, line in enumerate(lines)
+        if line.strip() and not line.lstrip().startswith(("#", "[^", "|", "!", ">"))
+        for match in re.finditer(r"[\w’']+(?=[.,;:]?(\s|$))", line)
+    ]
+    chosen = {words[i * len(words) // count] for i in range(count)}
+    for index, (number, match) in enumerate(sorted(chosen, key=lambda w: (w[0], -w[1].end()))):
+        line, end = lines[number], match.end()  # from each line's end: earlier places hold
+        lines[number] = f"{line[:end]} [@{KEYS[index % len(KEYS)]}, {index + 1}]{line[end:]}"
+    return f"{head}\nbibliography: refs.json\n---\n" + "\n".join(lines)
+
+
+def median(action: Callable[[], object], runs: int) -> tuple[float, float, float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), min(times), max(times)
+
+
+def hand_written(cited: Path, styles: Path) -> str:
+    """The cited article with each citation replaced by a footnote written by hand, with the
+    very text the citation gave: what the same notes cost without the citation machinery."""
+    article = read_article(cited, styles)
+    page = str(HtmlRenderer(article, ResourcePolicy(roots=(article.folder,))).render())
+    notes = [
+        html.unescape(re.sub(r"<[^>]+>", "", note)).replace("\u200b", "")
+        for note in re.findall(r'<span class="footnote" id="fn\d+"[^>]*>(.*?)</span></span>', page)
+    ]
+    numbers = iter(range(1, len(notes) + 1))
+    text = re.sub(r" \[@[^\]]+\]", lambda _: f"[^c{next(numbers)}]", cited.read_text())
+    definitions = "\n\n".join(f"[^c{n}]: {note}" for n, note in enumerate(notes, start=1))
+    return text.replace("bibliography: refs.json\n", "") + "\n\n" + definitions + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    shutil.copy(REFS, WORK / "refs.json")
+    shutil.copy(REFS.parent / "apa.csl", WORK / "apa.csl")
+    settings = Settings(project=ROOT)
+    styles = settings.styles
+    cited, apa, plain, by_hand = (WORK / f"{n}.md" for n in ("cited", "apa", "plain", "by-hand"))
+    cited.write_text(cited_text())
+    apa.write_text(
+        cited.read_text().replace(
+            "bibliography: refs.json", "bibliography: refs.json\ncsl: apa.csl"
+        )
+    )
+    plain.write_text(
+        re.sub(r" \[@[^\]]+\]", "", cited.read_text()).replace("\nbibliography: refs.json", "")
+    )
+    by_hand.write_text(hand_written(cited, styles))
+
+    def rebuild(path: Path) -> None:
+        article = read_article(path, styles)
+        for name in ("pdf", "memo", "summary"):
+            writer(name).render(article, settings)
+
+    for path in (cited, apa, plain, by_hand):
+        rebuild(path)  # warm: imports, stylesheets, fonts, hyphenation, Pandoc's answers
+
+    def fresh_read() -> None:
+        citations._RUNS.clear()
+        read_article(cited, styles)
+
+    def timed(action: Callable[[], object]) -> tuple[float, float, float]:
+        return median(action, runs)
+
+    baseline_read = timed(lambda: read_article(plain, styles))
+    baseline = timed(lambda: rebuild(plain))
+    rows = {
+        "read, citations changed (one Pandoc call)": (timed(fresh_read), baseline_read),
+        "read, edit elsewhere (Pandoc's answer remembered)": (
+            timed(lambda: read_article(cited, styles)),
+            baseline_read,
+        ),
+        "rebuild 3 outputs, APA (citations in the text)": (timed(lambda: rebuild(apa)), baseline),
+        "rebuild 3 outputs, Chicago (100 citation notes)": (
+            timed(lambda: rebuild(cited)),
+            baseline,
+        ),
+        "rebuild 3 outputs, the same 100 notes by hand": (
+            timed(lambda: rebuild(by_hand)),
+            baseline,
+        ),
+    }
+    print(f"{COUNT} citations, median of {runs} runs (min-max), seconds; 'added' is over the")
+    print(f"article without them: read {baseline_read[0]:.3f}, rebuild {baseline[0]:.3f}")
+    for label, (figure, base) in rows.items():
+        print(
+            f"{label:50} {figure[0]:7.3f} ({figure[1]:.3f}-{figure[2]:.3f})  "
+            f"added {figure[0] - base[0]:+.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

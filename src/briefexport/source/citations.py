@@ -1,0 +1,294 @@
+"""Citations resolved in the source stage, so that every writer gets them from the one Article.
+
+One Pandoc call per article formats every citation cluster and the bibliography with a CSL
+style (Pandoc's citeproc: the best of the processors measured, see the README). Pandoc is given
+a small document that mirrors the article: one paragraph per citation in running text and one
+note per footnote of the article (holding the citations written in it), in reading order, so
+its note numbers, "Ibid." and short forms are the article's. What comes back is spliced into
+the token stream: with a note style a citation in running text becomes a footnote, numbered
+with the article's own; otherwise, and inside footnotes, it becomes text. The bibliography is
+appended as a heading and one paragraph per entry (class ``csl-entry``, id ``ref-<key>``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from briefexport.errors import SourceError
+from briefexport.model import References
+from briefexport.settings import PACKAGED, first_existing
+from briefexport.source.bibliography import (
+    PANDOC_SECONDS,
+    Library,
+    load_library,
+    read_resource,
+    require_pandoc,
+)
+from briefexport.source.citesyntax import Citation, Cluster
+from briefexport.source.citetokens import Json, Site, splice, split_inlines, with_bibliography
+from briefexport.source.markdown import smarten
+
+DEFAULT_STYLE = "chicago-notes-bibliography.csl"
+STYLE_CLASS = re.compile(rb"<style\b[^>]*?\bclass=\"(note|in-text)\"")
+
+
+@dataclass(frozen=True)
+class Options:
+    """The front matter's citation keys, with the lines they are on."""
+
+    bibliography: tuple[str, ...]
+    lines: tuple[int, ...]
+    csl: str = ""
+    csl_line: int = 1
+    link_citations: bool = False
+    nocite: tuple[str, ...] = ()
+    nocite_line: int = 1
+
+
+@dataclass
+class Walk:
+    """The citations in the order Pandoc must see them, and the document that shows it."""
+
+    sites: list[Site] = field(default_factory=list)
+    blocks: list[Json] = field(default_factory=list)
+
+
+def options(
+    path: Path, fields: dict[str, Any], lines: dict[tuple[str, ...], int]
+) -> Options | None:
+    """The citation keys taken out of the validated front matter fields (they are not the
+    Article's), or None when the source has no bibliography."""
+    names: tuple[str, ...] = fields.pop("bibliography", ())
+    csl, link, nocite = (
+        fields.pop(k, d) for k, d in (("csl", ""), ("link_citations", False), ("nocite", ()))
+    )
+    if not names:
+        for key, value in (("csl", csl), ("nocite", nocite)):
+            if value:
+                raise SourceError(
+                    path,
+                    lines[(key,)],
+                    f"'{key}' without 'bibliography'",
+                    "add 'bibliography: refs.json' beside the source",
+                )
+        return None
+    where = tuple(
+        lines.get(("bibliography", str(i)), lines[("bibliography",)]) for i in range(len(names))
+    )
+    return Options(
+        names, where, csl, lines.get(("csl",), 1), link, nocite, lines.get(("nocite",), 1)
+    )
+
+
+def resolve(
+    path: Path,
+    body: SyntaxTreeNode,
+    first_line: int,
+    options: Options,
+    lang: str,
+    styles: Path | None,
+) -> tuple[SyntaxTreeNode, References]:
+    """The body with every citation formatted, the bibliography appended; and what it read."""
+    library = load_library(path, options.bibliography, options.lines)
+    style_path, style = read_style(path, options, styles)
+    tokens = body.to_tokens()
+    walk = citations(tokens, lang)
+    check_keys(path, library, walk.sites, options, first_line)
+    cited = {c.key for site in walk.sites for c in site.token.meta["cluster"].items}
+    wanted = set(library.entries) if "*" in options.nocite else cited | set(options.nocite)
+    if walk.sites or options.nocite:
+        binary = require_pandoc(path, options.lines[0])
+        references = [library.entries[key] for key in library.entries if key in wanted]
+        document = pandoc_document(walk, options, lang)
+        rendered = run_pandoc(binary, document, references, style, path, options.lines[0])
+        style_class = STYLE_CLASS.search(style[:4096])
+        note_style = bool(style_class and style_class[1] == b"note")
+        tokens = splice(tokens, walk.sites, rendered, note_style, lang)
+        tokens = with_bibliography(tokens, rendered, note_style, lang)
+    uncited = tuple(key for key in library.entries if key not in wanted)
+    files = (*library.files, style_path)
+    return SyntaxTreeNode(tokens), References(files, uncited, options.lines[0])
+
+
+def read_style(path: Path, options: Options, styles: Path | None) -> tuple[Path, bytes]:
+    """The ``csl:`` file beside the source, or the default style: the project's own
+    ``styles/`` first, then the packaged one."""
+    if options.csl:
+        return read_resource(path, options.csl_line, options.csl, "style")
+    packaged = PACKAGED / "styles"
+    default = first_existing((styles, packaged) if styles else (packaged,), DEFAULT_STYLE)
+    if not default.is_file():
+        raise SourceError(
+            path,
+            options.lines[0],
+            "no citation style: the project has no styles/" + DEFAULT_STYLE,
+            "give 'csl: style.csl' beside the source",
+        )
+    return default, default.read_bytes()
+
+
+def citations(tokens: list[Token], lang: str) -> Walk:
+    """Every citation in the order Pandoc must meet it: running text in order, and each footnote
+    of the article where the renderers number it (a note called in a note comes right after
+    it), holding the citations written in it."""
+    body, notes = split_inlines(tokens)
+    walk = Walk()
+    called: set[int] = set()
+    queue: list[int] = []
+
+    def scan(inlines: list[Token], in_text: bool) -> list[Json]:
+        """The Cites of ``inlines`` (recording their sites) and, in running text, their notes."""
+        cites: list[Json] = []
+        for index, inline in enumerate(inlines):
+            line = inline.map[0] if inline.map else 0
+            for child in inline.children or ():
+                if child.type == "citation":
+                    offset = child.meta["offset"]
+                    walk.sites.append(
+                        Site(child, line + inline.content[:offset].count("\n"), in_text)
+                    )
+                    if in_text:
+                        walk.blocks.append(para([cite(child, lang)]))
+                    else:  # Pandoc capitalises a citation that opens a note
+                        opening = index == 0 and not inline.content[:offset].strip()
+                        cites += [{"t": "Space"}] if cites else []
+                        cites += [] if opening else words("x ")
+                        cites.append(cite(child, lang))
+                elif child.type == "footnote_ref" and not child.meta.get("subId", 0):
+                    number = int(child.meta["id"])
+                    if number in notes and number not in called:
+                        called.add(number)
+                        queue.append(number)
+                        if in_text:
+                            flush()
+        return cites
+
+    def flush() -> None:
+        while queue:
+            inside = scan(notes[queue.pop(0)], False)
+            inside = inside or [{"t": "Str", "c": "."}]  # a note is never empty
+            walk.blocks.append(para([{"t": "Note", "c": [para(inside)]}]))
+
+    scan(body, True)
+    return walk
+
+
+def para(inlines: list[Json]) -> Json:
+    return {"t": "Para", "c": inlines}
+
+
+def words(text: str) -> list[Json]:
+    """Text as Pandoc inlines: words and spaces (a leading space is kept: it matters for the
+    locator Pandoc reads from a suffix)."""
+    out: list[Json] = []
+    for part in re.split(r"(\s+)", text):
+        if part.isspace():
+            out.append({"t": "Space"})
+        elif part:
+            out.append({"t": "Str", "c": part})
+    return out
+
+
+def cite(token: Token, lang: str) -> Json:
+    """A citation token as a Pandoc ``Cite``."""
+    cluster: Cluster = token.meta["cluster"]
+    items = [
+        {
+            "citationId": item.key,
+            "citationPrefix": words(smarten(item.prefix, lang)) if item.prefix else [],
+            "citationSuffix": words(smarten(item.suffix, lang)) if item.suffix else [],
+            "citationMode": {"t": item.mode},
+            "citationNoteNum": 0,
+            "citationHash": 0,
+        }
+        for item in cluster.items
+    ]
+    return {"t": "Cite", "c": [items, [{"t": "Str", "c": token.content}]]}
+
+
+def check_keys(
+    path: Path, library: Library, sites: list[Site], options: Options, first_line: int
+) -> None:
+    """Every key cited or named in ``nocite`` must be in the bibliography."""
+    known = list(library.entries)
+    checks = [
+        (c.key, first_line + site.line) for site in sites for c in site.token.meta["cluster"].items
+    ]
+    checks += [(key, options.nocite_line) for key in options.nocite if key != "*"]
+    for key, line in checks:
+        if key not in library.entries:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '@{close[0]}'?"
+                if close
+                else "no such entry in " + ", ".join(p.name for p in library.files)
+            )
+            raise SourceError(
+                path, line, f"unknown citation key '@{key}'", hint + r"; write \@ for a literal @"
+            )
+
+
+def pandoc_document(walk: Walk, options: Options, lang: str) -> Json:
+    """The document Pandoc formats: the citations in order, and the article's settings."""
+    meta: Json = {
+        "lang": {"t": "MetaString", "c": lang},
+        "link-citations": {"t": "MetaBool", "c": options.link_citations},
+    }
+    if options.nocite:
+        nocite = Cluster(tuple(Citation(key) for key in options.nocite))
+        token = Token("citation", "", 0, content="", meta={"cluster": nocite})
+        meta["nocite"] = {"t": "MetaInlines", "c": [cite(token, lang)]}
+    return {"pandoc-api-version": [1, 23, 1, 1], "meta": meta, "blocks": walk.blocks}
+
+
+_RUNS: dict[str, Json] = {}
+REMEMBERED = 8
+"""Pandoc answers kept per process: ``watch`` rebuilds after edits elsewhere without it."""
+
+
+def run_pandoc(
+    binary: Path, document: Json, references: list[Json], style: bytes, path: Path, line: int
+) -> Json:
+    """Pandoc's output for ``document``, remembered by a hash of everything it read."""
+    doc = json.dumps(document, sort_keys=True).encode()
+    refs = json.dumps(references, sort_keys=True).encode()
+    key = hashlib.sha256(b"\0".join([str(binary).encode(), doc, refs, style])).hexdigest()
+    if key not in _RUNS:
+        with tempfile.TemporaryDirectory(prefix="briefexport-cite-") as folder:
+            (Path(folder) / "refs.json").write_bytes(refs)
+            (Path(folder) / "style.csl").write_bytes(style)
+            files = [f"--csl={folder}/style.csl", f"--bibliography={folder}/refs.json"]
+            try:
+                result = subprocess.run(
+                    [str(binary), "-f", "json", "-t", "json", "--citeproc", *files],
+                    input=doc,
+                    capture_output=True,
+                    timeout=PANDOC_SECONDS,
+                    check=False,
+                )
+                failure = result.stderr.decode(errors="replace") if result.returncode else ""
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                failure = str(exc)
+        if failure:
+            message = failure.strip().splitlines() or ["failed"]
+            raise SourceError(
+                path,
+                line,
+                f"Pandoc could not format the citations: {message[-1]}",
+                "check the style and the bibliography",
+            )
+        if len(_RUNS) >= REMEMBERED:
+            del _RUNS[next(iter(_RUNS))]
+        _RUNS[key] = json.loads(result.stdout)
+    return _RUNS[key]
