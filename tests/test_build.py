@@ -347,8 +347,8 @@ def test_check_reports_lint(tmp_path: Path):
     assert findings == [
         "8: warning: key point 1 has 45 words (keep it under 40)",
         "11: warning: footnote [^x] has no definition; printed as text",
-        "11: error: link to '#nope': no such heading",
-        "11: error: link to 'missing.md': no such file beside the source",
+        "11: warning: link to '#nope': no such heading",
+        "11: warning: link to 'missing.md': no such file beside the source",
         "13: error: 'not-an-image.png' is not an image (PNG, JPEG, GIF, WebP or SVG)",
         "13: warning: image 'not-an-image.png' has no alt text (describe it for screen readers: ![description](file))",
         "15: error: image 'absent.png' refused: no such file",

@@ -115,7 +115,9 @@ def test_each_task_takes_the_flags_that_apply():
 
     assert {"jobs", "strict", "allow_remote", "paper", "profile"} <= flags("watch")
     assert "profile" not in flags("memo") and "profile" not in flags("summary")
-    assert flags("build") == flags("pdf") == set(FLAGS)
+    assert "no_embed_fonts" in flags("memo") and "no_embed_fonts" not in flags("summary")
+    assert flags("build") == set(FLAGS)
+    assert flags("pdf") == set(FLAGS) - {"no_embed_fonts"}
     assert flags("init") == {"folder", "name"}
     assert [arg.name for arg in cli.ns["init"].get_arguments() if arg.positional] == ["folder"]
 

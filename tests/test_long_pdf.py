@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefexport.commands.verify import pdf_pages
+from briefexport.commands.verify_report import page_texts as pypdf_pages
 from briefexport.commands.verify_report import report_problems
 from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import policy_for
@@ -197,4 +197,4 @@ def test_verify_reads_contents_captions_and_references(write_source):
 
 @pytest.mark.slow
 def test_verify_finds_nothing_wrong_with_the_report(nist_pdf):
-    assert report_problems(read_article(NIST), pdf_pages(nist_pdf)) == []
+    assert report_problems(read_article(NIST), pypdf_pages(nist_pdf)) == []

@@ -20,13 +20,13 @@ import pytest
 from docx.shared import Inches, Mm, RGBColor
 from lxml import etree
 
+from briefexport.commands.memoread import verify_memo
 from briefexport.commands.verify import (
     Block,
     Finding,
     letters,
     missing_in_order,
     source_blocks,
-    verify_memo,
 )
 from briefexport.model import Article
 from briefexport.settings import Settings
@@ -162,13 +162,13 @@ def test_kazakhstan_reads_back_through_pandoc(kazakhstan, kazakhstan_memo):
     ]
     [key_points] = nodes(tree, "BulletList")
     [recommendations] = nodes(tree, "OrderedList")
-    assert [text(item) for item in key_points["c"]] == list(kazakhstan.summary.key_points)
+    assert [text(item) for item in key_points["c"]] == list(kazakhstan.summary.plain().key_points)
     assert recommendations["c"][0][0] == 1
     assert [text(item) for item in recommendations["c"][1]] == list(
-        kazakhstan.summary.recommendations
+        kazakhstan.summary.plain().recommendations
     )
     body, _ = source_blocks(kazakhstan)
-    summary = kazakhstan.summary
+    summary = kazakhstan.summary.plain()
     head = [Block("subject", kazakhstan.title), Block("bottom line", summary.bottom_line)]
     head += [Block("key point", point) for point in summary.key_points]
     tail = [Block("recommendation", item) for item in summary.recommendations]

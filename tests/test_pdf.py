@@ -53,7 +53,7 @@ def test_metadata(kazakhstan, kazakhstan_pdf):
     meta = reader.metadata
     assert meta.title == kazakhstan.title
     assert meta.author == "Svante E. Cornell"
-    assert meta.subject == kazakhstan.summary.bottom_line
+    assert meta.subject == kazakhstan.summary.plain().bottom_line
     assert "Central Asia" in meta["/Keywords"] and "Tokayev" in meta["/Keywords"]
     assert meta["/CreationDate"].startswith("D:20220124")
     assert reader.trailer["/Root"]["/Lang"] == "en"
@@ -286,5 +286,9 @@ def test_a_link_to_a_missing_anchor_is_reported_at_its_line(write_source, settin
         "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n## Background\n\nText.\n\n"
         "See [the other part](#nowhere).\n"
     )
-    [notice] = pdf_notices(source, settings, "No anchor")
-    assert notice.line == 11 and "#nowhere" in notice.message
+    [notice] = pdf_notices(source, settings, "no such heading")
+    assert (notice.line, notice.message) == (11, "link to '#nowhere': no such heading")
+    from briefexport.commands.check import check_source
+
+    [finding] = check_source(source, settings)[1:]  # after the missing summary's warning
+    assert (finding.line, finding.level, finding.message) == (11, "warning", notice.message)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from briefexport.errors import SourceError
+from briefexport.source.markdown import raw_html_lines
 from briefexport.source.reader import read_article
-from conftest import KAZAKHSTAN
+from conftest import KAZAKHSTAN, ROOT
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_0ad287dbe5f5534a.txt"
 
@@ -150,3 +153,19 @@ def test_undecodable_bytes(write_source):
         SourceError, match=r":9: not valid UTF-8 \(byte 0xff\) \(save the file as UTF-8\)"
     ):
         read_article(path)
+
+
+SPEC = json.loads((ROOT / "tests" / "corpus" / "commonmark" / "spec.json").read_text("utf-8"))
+HTML_SECTIONS = {"HTML blocks", "Raw HTML", "Backslash escapes", "Autolinks"}
+
+
+@pytest.mark.parametrize(
+    "example",
+    [e for e in SPEC if e["section"] in HTML_SECTIONS],
+    ids=lambda e: f"{e['section']}-{e['example']}",
+)
+def test_raw_html_notice_fires_exactly_when_commonmark_passes_html_through(example):
+    """The oracle: the specification's own HTML (raw HTML on) differs from the rendering with
+    raw HTML off exactly when the example has raw HTML."""
+    escaped = MarkdownIt("commonmark", {"html": False}).render(example["markdown"])
+    assert bool(raw_html_lines(example["markdown"])) == (escaped != example["html"])

@@ -35,7 +35,7 @@ def pdftotext(data: bytes) -> str:
 
 
 def items(article: Article) -> list[str]:
-    summary = article.effective_summary
+    summary = article.effective_summary.plain(article.lang)
     return [summary.bottom_line, *summary.key_points, *summary.recommendations]
 
 
@@ -97,7 +97,7 @@ def test_metadata_and_tagging_match_the_main_pdf(kazakhstan, kazakhstan_summary)
     meta = reader.metadata
     assert meta.title == kazakhstan.title
     assert meta.author == "Svante E. Cornell"
-    assert meta.subject == kazakhstan.summary.bottom_line
+    assert meta.subject == kazakhstan.summary.plain().bottom_line
     assert "Tokayev" in meta["/Keywords"]
     assert meta["/CreationDate"].startswith("D:20220124")
     root = reader.trailer["/Root"]
@@ -156,7 +156,9 @@ def test_far_too_long_fails_with_one_clear_line_and_keeps_the_old_summary(tmp_pa
     assert re.fullmatch(
         rf"{re.escape(str(source))}:{summary_key_line(source)}: summary overflows one page by \d{{3}}% at the 9 pt floor "
         r"\(shorten summary\.key-points: 1,589 words, summary\.recommendations: 980 words, "
-        r"summary\.bottom-line: 72 words\)",
+        r"summary\.bottom-line: 72 words; "
+        rf"'invoke pdf --source {re.escape(str(source))} memo --source {re.escape(str(source))}' "
+        r"builds the PDF and memo without it\)",
         report.failed[0].error,
     ), report.failed[0].error
     assert summary.read_bytes() == previous
@@ -169,7 +171,7 @@ def test_overflow_measures_against_the_floor(write_source, settings):
         SummaryWriter().fit(read_article(source), settings)
     found = re.search(r"by (\d+)%", str(caught.value))
     assert found, caught.value
-    assert 300 <= int(found[1]) <= 600  # about 2,600 words where about 500 fit
+    assert 250 <= int(found[1]) <= 600  # about 2,600 words where about 600 fit
 
 
 def test_without_summary_the_page_is_derived_with_a_warning(settings):
@@ -180,8 +182,8 @@ def test_without_summary_the_page_is_derived_with_a_warning(settings):
     assert letters("The Ferghana Valley’s water disputes are no longer") in text
     assert letters("Recommendations") not in text
     assert [str(n) for n in output.notices] == [
-        f"{DERIVED}:1: warning: no summary in the front matter; "
-        "derived from the lede and section openings"
+        f"{DERIVED}:1: warning: no summary in the front matter; the one-pager's is derived "
+        "from the opening and 3 section leads (write summary: in the front matter to choose)"
     ]
     assert output.notices[0] == summary_notice(article)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,22 @@ class Summary:
     key_points: tuple[str, ...] = ()
     recommendations: tuple[str, ...] = ()
     derived: bool = False
+    omitted: int = 0
+    """Section leads a derived summary left out to fit its page."""
+
+    def plain(self, lang: str = "en") -> Summary:
+        """The summary as a reader sees it: each field's inline Markdown reduced to its text."""
+        from briefexport.render.text import markdown_plain
+
+        def text(item: str) -> str:
+            return markdown_plain(item, lang)
+
+        return replace(
+            self,
+            bottom_line=text(self.bottom_line),
+            key_points=tuple(map(text, self.key_points)),
+            recommendations=tuple(map(text, self.recommendations)),
+        )
 
 
 @dataclass(frozen=True)
@@ -130,7 +147,7 @@ class Article:
 
     @property
     def effective_summary(self) -> Summary:
-        """The authored summary, or one derived from the lede and the section openings."""
+        """The authored summary, or one derived from the opening and the section leads."""
         return self.summary or derive_summary(self.body)
 
     @property
@@ -154,35 +171,150 @@ class Article:
         return long_date(self.date, self.lang)
 
 
-def derive_summary(body: SyntaxTreeNode) -> Summary:
-    """Lede as bottom line, first sentence of each section as key points."""
-    from briefexport.render.text import first_sentence, plain_text
+BOTTOM_LINE_WORDS = 60
+KEY_POINT_WORDS = 40
+"""A derived summary's limits (``check`` asks the same of an authored one): with at most
+:data:`KEY_POINTS` points, it fits the one-pager well above the 9 pt floor by construction."""
+KEY_POINTS = 6
+SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+SIGN_OFF = re.compile(
+    r"^(?:(?:we|i)(?: will|'ll| shall| look forward| hope to)|thank you|thanks|for more|contact"
+    r"|if \w+ (?:have|has) (?:any )?questions|please (?:contact|direct|send))\b",
+    re.IGNORECASE,
+)
 
-    lede = ""
-    points: list[str] = []
-    in_section = False
-    for node in body.children:
+
+def derive_summary(body: SyntaxTreeNode) -> Summary:
+    """The opening's first sentences (up to 60 words) as bottom line; as key points, the first
+    sentence of each section's lead paragraph, up to six of at most 40 words each. Never a
+    heading, a figure, a line that only introduces what follows, or a closing sign-off."""
+    from briefexport.render.text import first_sentence
+
+    leads: list[str] = []
+    opening = ""
+    after_heading = False
+    prose = [n for n in body.children if n.type in ("heading", "paragraph")]
+    paragraphs = [n for n in prose if n.type == "paragraph" and _is_prose(n)]
+    for node in prose:
         if node.type == "heading":
-            in_section = True
+            after_heading = True
             continue
-        if node.type != "paragraph" or "class" in node.attrs:  # a bibliography entry
+        if node not in paragraphs or "class" in node.attrs:  # or a bibliography entry
             continue
-        text = plain_text(node)
-        if not lede:
-            lede = text
-            in_section = False
-        elif in_section:
-            points.append(first_sentence(text))
-            in_section = False
-    return Summary(bottom_line=lede, key_points=tuple(points), derived=True)
+        text = _text(node)
+        if not opening:
+            opening = text
+        elif after_heading and not _closing(node, paragraphs, text):
+            leads.append(first_sentence(text))
+        after_heading = False
+    if not opening:  # no running text at all: the first paragraph that is not a figure
+        first = next((n for n in prose if n.type == "paragraph" and _text(n)), None)
+        opening = _text(first) if first and not _is_figure(first) else ""
+    fitting = [lead for lead in leads if len(lead.split()) <= KEY_POINT_WORDS]
+    points = tuple(map(_escaped, fitting[:KEY_POINTS]))
+    bottom_line = _escaped(_opening(opening))
+    return Summary(bottom_line, points, derived=True, omitted=len(leads) - len(points))
+
+
+def _escaped(text: str) -> str:
+    """Plain text as the Markdown that reads back as it (summary fields are Markdown)."""
+    from briefexport.source.markdown import MARKDOWN_SYNTAX
+
+    return MARKDOWN_SYNTAX.sub(r"\\\1", text)
+
+
+def _text(node: SyntaxTreeNode) -> str:
+    from briefexport.render.text import plain_text
+
+    return plain_text(node)
+
+
+def _is_figure(node: SyntaxTreeNode) -> bool:
+    inline = node.children[0] if node.children else None
+    return bool(inline and len(inline.children) == 1 and inline.children[0].type == "image")
+
+
+def _is_prose(node: SyntaxTreeNode) -> bool:
+    """A paragraph of running text: at least six words (or twenty characters of a script
+    written without spaces) ending a sentence; not a figure, a bold line standing in for a
+    heading, a labelled field, a name and title, or a line introducing a list."""
+    inline = node.children[0] if node.children else None
+    parts = [c for c in inline.children if c.type != "text" or c.content.strip()] if inline else []
+    if not parts or (len(parts) == 1 and parts[0].type != "text"):
+        return False  # a figure, or a bold or linked line alone
+    if parts[0].type == "strong" and _text(parts[0]).endswith(":"):
+        return False  # a labelled field: "**Subject:** ..."
+    text = _text(node)
+    long_enough = len(text.split()) >= 6 or (len(text) >= 20 and " " not in text.strip())
+    return long_enough and bool(SENTENCE_END.search(text))  # not a name, title or lead-in
+
+
+def _closing(node: SyntaxTreeNode, paragraphs: list[SyntaxTreeNode], text: str) -> bool:
+    """A sign-off: a sentence of thanks or promise, or a one-sentence last paragraph."""
+    from briefexport.render.text import first_sentence
+
+    last = node is paragraphs[-1] and first_sentence(text) == text
+    return last or bool(SIGN_OFF.match(text))
+
+
+def _opening(text: str) -> str:
+    """The opening's first sentences, up to BOTTOM_LINE_WORDS words (a longer first sentence
+    is cut at a word)."""
+    from briefexport.render.text import first_sentence
+
+    taken: list[str] = []
+    rest = text
+    while rest:
+        sentence = first_sentence(rest)
+        if taken and len(" ".join([*taken, sentence]).split()) > BOTTOM_LINE_WORDS:
+            break
+        taken.append(sentence)
+        rest = rest[len(sentence) :].strip()
+    words = " ".join(taken).split()
+    return (
+        " ".join(words)
+        if len(words) <= BOTTOM_LINE_WORDS
+        else (" ".join(words[:BOTTOM_LINE_WORDS]) + " …")
+    )
 
 
 def summary_notice(article: Article) -> Notice | None:
     """The warning for a source without an authored summary (the one-pager derives one)."""
     if article.summary is not None:
         return None
+    derived = article.effective_summary
+    points = len(derived.key_points)
+    leads = f" and {points} section lead{'' if points == 1 else 's'}" if points else ""
+    left = f"; {derived.omitted} more left out so it fits one page" if derived.omitted else ""
     return Notice(
         article.path,
         1,
-        "no summary in the front matter; derived from the lede and section openings",
+        f"no summary in the front matter; the one-pager's is derived from the opening"
+        f"{leads}{left} (write summary: in the front matter to choose)",
     )
+
+
+MOST_ITEMS = 6
+"""Key points and recommendations a one-pager is designed for (three to six)."""
+
+
+def item_count_notices(article: Article) -> list[Notice]:
+    """A warning for each authored list longer than :data:`MOST_ITEMS`, at its key's line."""
+    if article.summary is None:
+        return []
+    notices = []
+    for key, name, items in (
+        ("key-points", "key points", article.summary.key_points),
+        ("recommendations", "recommendations", article.summary.recommendations),
+    ):
+        if len(items) > MOST_ITEMS:
+            line = article.front_matter_lines.get(("summary", key), 1)
+            notices.append(
+                Notice(
+                    article.path,
+                    line,
+                    f"summary has {len(items)} {name} (keep {MOST_ITEMS} or fewer: a reader "
+                    "takes in a few at a glance)",
+                )
+            )
+    return notices

@@ -7,6 +7,7 @@ script runs the same one, so ``invoke build`` and ``briefexport build`` are the 
 from __future__ import annotations
 
 import inspect
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -104,7 +105,7 @@ def option(c: Context, name: str, value: Any) -> Any:
 def run_build(c: Context, formats: Sequence[str], flags: dict[str, Any]) -> None:
     """Shared by build, pdf, memo and summary."""
     from briefexport.build.pipeline import build, discover
-    from briefexport.commands.console import progress, report
+    from briefexport.commands.console import progress, report, skipped_notice
 
     with clean_errors():
         settings = replace(
@@ -121,6 +122,7 @@ def run_build(c: Context, formats: Sequence[str], flags: dict[str, Any]) -> None
             memory_budget=int(option(c, "memory_budget", flags["memory_budget"])),
         )
         sources = discover(Path(option(c, "source", flags["source"])))
+        skipped_notice(Path(option(c, "source", flags["source"])))
         with progress(len(sources), flags["json"]) as on_result:
             result = build(
                 sources,
@@ -222,9 +224,11 @@ def check(
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
     from briefexport.build.pipeline import discover
     from briefexport.commands.check import check_source
+    from briefexport.commands.console import plural, skipped_notice
 
     with clean_errors():
         settings = settings_from(c, allow_remote=allow_remote, project=project)
+        skipped_notice(Path(option(c, "source", source)))
         findings = [
             f
             for path in discover(Path(option(c, "source", source)))
@@ -234,9 +238,18 @@ def check(
         print(finding)
     errors = sum(f.level == "error" for f in findings)
     warnings = sum(f.level == "warning" for f in findings)  # notices do not count
-    print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
+    print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
     if errors or (strict and warnings):
         raise Exit(code=1)
+
+
+LINE_PREFIX = re.compile(r"^line (\d+): ")
+
+
+def located(problem: str, source: Path) -> str:
+    """A verify problem about "line N" as ``source:N: ...``, like every other finding."""
+    match = LINE_PREFIX.match(problem)
+    return f"{source}:{match[1]}: {problem[match.end() :]}" if match else problem
 
 
 @command(
@@ -271,11 +284,12 @@ def verify(
                 failures += not finding.ok
                 print(f"{'ok' if finding.ok else 'FAIL'}\t{finding.path}")
                 for block in finding.missing:
-                    print(f"  missing {block.kind}: {block.text[:70]}")
-                for problem in finding.problems:
-                    print(f"  {problem}")
+                    print(f"  {path}:{block.line}: missing {block.kind}: {block.text[:70]}")
+                for problem in finding.problems:  # "line N: ..." names a line of the source
+                    print(f"  {located(problem, path)}")
     if failures:
-        raise Exit(f"{failures} outputs lost content or failed a check", code=1)
+        lost = "output lost" if failures == 1 else "outputs lost"
+        raise Exit(f"{failures} {lost} content or failed a check", code=1)
 
 
 @command()

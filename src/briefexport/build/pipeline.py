@@ -89,13 +89,32 @@ class BuildReport:
         return not self.failed
 
 
+SOURCE_SUFFIXES = (".md", ".markdown")
+RESOURCE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".yaml", ".yml", ".bib")
+"""Files an article's folder holds beside its sources: images, data, bibliographies."""
+
+
 def discover(source: Path) -> list[Path]:
     """The source files under ``source`` (a file or a folder), sorted; hidden files skipped."""
     if source.is_dir():
-        return sorted(p for p in source.glob("*.md") if not p.name.startswith((".", "_")))
+        return sorted(
+            p for p in _visible(source) if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+        )
     if source.exists() or source.suffix == ".md":
         return [source]
     raise BriefExportError(f"{source}: no such source file or folder (give a .md file or a folder)")
+
+
+def not_sources(source: Path) -> list[Path]:
+    """The files of a source folder that are neither sources nor an article's resources."""
+    if not source.is_dir():
+        return []
+    known = SOURCE_SUFFIXES + RESOURCE_SUFFIXES
+    return sorted(p for p in _visible(source) if p.is_file() and p.suffix.lower() not in known)
+
+
+def _visible(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if not p.name.startswith((".", "_"))]
 
 
 _FILE_HASHES: dict[tuple[int, int, int, int], str] = {}
@@ -481,7 +500,10 @@ def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str], out: Path) 
         result.seconds += item.seconds
         result.error = result.error or item.error
         result.inputs = result.inputs or item.inputs
-    if not result.error:  # an article's outputs are written together or not at all
+    result.notices.sort(key=lambda notice: notice.line)  # in reading order, as check lists them
+    # An article's outputs are written together or not at all, except that a summary too long
+    # for its page does not hold back the PDF and memo that rendered (its error says so).
+    if not any(item.error for item in ordered if item.format != "summary"):
         try:
             for item in ordered:
                 if item.output:

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from briefexport.errors import SourceError, shown
-from briefexport.model import Article, summary_notice
+from briefexport.model import Article, item_count_notices, summary_notice
 from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
 from briefexport.sandbox.images import locate, source_line
@@ -17,13 +17,10 @@ from briefexport.sandbox.policy import ResourcePolicy, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article, source_text
 from briefexport.writers.summary.size import (
-    FLOOR_PT,
-    LIKELY_OVERFLOW,
+    LAY_OUT_FROM,
     count_words,
     estimated_fill,
-    shorten_hint,
     summary_line,
-    summary_words,
 )
 
 MAX_KEY_POINT_WORDS = 40
@@ -52,7 +49,7 @@ def check_source(path: Path, settings: Settings) -> list[Finding]:
         hint = f" ({exc.hint})" if exc.hint else ""
         return [Finding(exc.path, exc.line, "error", exc.message + hint)]
     findings = [Finding(n.path, n.line, "warning", n.message) for n in article.warnings]
-    findings += list(summary_findings(article))
+    findings += list(summary_findings(article, settings))
     findings += list(body_findings(article, settings))
     findings += list(crossref_findings(article))
     findings += list(uncited(article))
@@ -64,21 +61,24 @@ def reading_order(finding: Finding) -> tuple[int, str]:
     return finding.line, re.sub(r"\d+", lambda number: number[0].zfill(12), finding.message)
 
 
-def summary_findings(article: Article) -> Iterator[Finding]:
-    """A missing summary, one likely too long for its page, items too long to read at a glance,
+def summary_findings(article: Article, settings: Settings) -> Iterator[Finding]:
+    """A missing summary, one too long for its page, items too long to read at a glance,
     each at its line in the front matter."""
     lines = article.front_matter_lines
-    if notice := summary_notice(article):
-        yield Finding(notice.path, notice.line, "warning", notice.message)
-    if estimated_fill(article) >= LIKELY_OVERFLOW:
-        effective = article.effective_summary
-        yield Finding(
-            article.path,
-            summary_line(article),
-            "warning",
-            f"summary: about {sum(summary_words(effective).values()):,} words, likely too long "
-            f"for one page even at the {FLOOR_PT:g} pt floor ({shorten_hint(effective)})",
-        )
+    for notice in [summary_notice(article), *item_count_notices(article)]:
+        if notice:
+            yield Finding(notice.path, notice.line, "warning", notice.message)
+    if estimated_fill(article) >= LAY_OUT_FROM:
+        from briefexport.errors import LayoutError
+        from briefexport.writers.summary.writer import SummaryWriter  # imports WeasyPrint
+
+        try:
+            SummaryWriter().fit(article, settings)
+        except LayoutError as exc:
+            prefix = f"{article.path}:{summary_line(article)}: "
+            yield Finding(
+                article.path, summary_line(article), "error", str(exc).removeprefix(prefix)
+            )
     summary = article.summary
     if summary is None:
         return
@@ -123,8 +123,8 @@ def body_findings(article: Article, settings: Settings) -> Iterator[Finding]:
                 yield Finding(article.path, line, "error", image.problem)
         elif node.type == "link":
             problem = dead_link(str(node.attrs.get("href", "")), article.folder, anchors)
-            if problem:
-                yield Finding(article.path, source_line(article, node), "error", problem)
+            if problem:  # a warning, as the build says it: the outputs are still whole
+                yield Finding(article.path, source_line(article, node), "warning", problem)
     yield from lost_footnotes(article)
 
 

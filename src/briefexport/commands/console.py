@@ -7,12 +7,36 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from briefexport.build.pipeline import ArticleResult, BuildReport, OutputResult, Progress
+from briefexport.build.pipeline import (
+    ArticleResult,
+    BuildReport,
+    OutputResult,
+    Progress,
+    not_sources,
+)
 from briefexport.errors import shown
 
 STATUS = {True: "built", False: "up to date"}
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 error", "2 errors", "1 article failed"-style counts: the word is its singular."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def skipped_notice(source: Path) -> None:
+    """One line naming the files of a source folder that are not Markdown sources."""
+    others = not_sources(source)
+    if others:
+        names = ", ".join(p.name for p in others[:8]) + (", …" if len(others) > 8 else "")
+        print(
+            f"notice: {source}: {plural(len(others), 'file')} skipped, not Markdown ({names}); "
+            "sources are .md or .markdown files",
+            file=sys.stderr,
+        )
 
 
 def is_terminal() -> bool:
@@ -110,7 +134,8 @@ def report(build: BuildReport, rebuilt_only: bool = False) -> None:
     built = sum(o.built for r in build.results for o in r.outputs)
     skipped = sum(not o.built for r in build.results for o in r.outputs)
     print(
-        f"{built} outputs written, {skipped} up to date, {len(build.failed)} articles failed",
+        f"{plural(built, 'output')} written, {skipped:,} up to date, "
+        f"{plural(len(build.failed), 'article')} failed",
         file=sys.stderr,
     )
     for result in build.failed:

@@ -1,33 +1,61 @@
 """Read outputs back with readers this project did not write and prove nothing was lost.
 
 Every block of the source (heading, paragraph, list item, table cell, caption, footnote) is
-reduced to its letters and digits, casefolded, and must be found in the output's text, in order
-(footnotes in their own order, since they sit at the foot of pages).
+reduced to its letters and digits, casefolded, and must be found in the output's text, in order.
+A PDF is read as positioned runs (:mod:`.pdfpage`): the running head, the footer, the notes at
+the foot of each page, the note calls and the list markers are told apart by where they sit,
+so the body reads on unbroken across pages and each note is checked on the page of its call.
+The memo is read paragraph by paragraph with its list numbering (:mod:`.memoread`).
+Every finding names the source line it is about.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from markdown_it.tree import SyntaxTreeNode
 
+from briefexport.commands.pdfpage import Page, classify, letters, read_pages
 from briefexport.model import Article
 from briefexport.render.text import NOTE_MARK, plain_text
 
-NON_WORD = re.compile(r"[\W_]+")
 BLOCKS = {"heading", "paragraph", "th", "td"}
+BULLETS = ("•", "–", "›")
+"""The PDF's bullet at each depth of nested bullet lists (``article.css``)."""
+
+__all__ = ["Block", "Finding", "letters", "missing_in_order", "source_blocks", "verify_article"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of source text that must reach the output."""
+    """One piece of source text that must reach the output, and the file line it is on."""
 
     kind: str
     text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A list item as the source numbers it: its marker, depth, and the list it belongs to."""
+
+    ordered: bool
+    number: int
+    depth: int
+    bullet_depth: int
+    tree: int
+    block: Block
+
+    @property
+    def pdf_marker(self) -> str:
+        """The marker ``article.css`` draws: ``3.``, or the bullet of its bullet depth."""
+        if self.ordered:
+            return f"{self.number}."
+        return BULLETS[min(self.bullet_depth, len(BULLETS)) - 1]
 
 
 @dataclass
@@ -44,9 +72,10 @@ class Finding:
         return not self.missing and not self.problems
 
 
-def letters(text: str) -> str:
-    """Letters and digits only, casefolded: immune to hyphenation, line breaks and quotes."""
-    return NON_WORD.sub("", text.casefold())
+PdfCheck = Callable[[Path], list[str]]
+PDF_CHECKS: list[PdfCheck] = []
+"""Further checks of every laid-out PDF (the PDF/UA checker registers here): each returns its
+problems as sentences."""
 
 
 def source_blocks(article: Article) -> tuple[list[Block], list[Block]]:
@@ -55,27 +84,119 @@ def source_blocks(article: Article) -> tuple[list[Block], list[Block]]:
     notes: list[Block] = []
     for node in article.body.children:
         target = notes if node.type == "footnote_block" else body
-        target.extend(_blocks(node))
+        target.extend(_blocks(node, article.body_first_line))
     return body, notes
 
 
-def _blocks(node: SyntaxTreeNode) -> Iterator[Block]:
+def source_notes(article: Article) -> list[Block]:
+    """Each note, its paragraphs joined, in the order the PDF numbers them: at its first call
+    in the body, the notes it cites right after it (breadth first)."""
+    notes = {
+        int(node.meta["id"]): node
+        for block in article.body.children
+        if block.type == "footnote_block"
+        for node in block.children
+    }
+
+    def first_calls(node: SyntaxTreeNode) -> list[int]:
+        return [
+            int(ref.meta["id"])
+            for ref in node.walk()
+            if ref.type == "footnote_ref"
+            and not ref.meta.get("subId", 0)
+            and int(ref.meta["id"]) in notes
+        ]
+
+    order: list[int] = []
+    for top in article.body.children:
+        if top.type == "footnote_block":
+            continue
+        for note_id in first_calls(top):
+            queue = [note_id]
+            order.append(note_id)
+            while queue:
+                paragraphs = [c for c in notes[queue.pop(0)].children if c.type == "paragraph"]
+                cited = [i for paragraph in paragraphs for i in first_calls(paragraph)]
+                order += cited
+                queue += cited
+    return [_note_block(notes[note_id], article.body_first_line) for note_id in order]
+
+
+def _note_block(note: SyntaxTreeNode, first: int) -> Block:
+    paragraphs = [plain_text(c, NOTE_MARK) for c in note.children if c.type == "paragraph"]
+    skip = ("paragraph", "footnote_anchor")
+    others = [plain_text(c) for c in note.children if c.type not in skip]
+    line = first + next((n.map[0] for n in note.walk() if n.map), 0)
+    return Block("footnote", NOTE_MARK.join(paragraphs + others), line)
+
+
+def _line(node: SyntaxTreeNode, first: int) -> int:
+    while node.map is None and node.parent is not None:
+        node = node.parent
+    return first + (node.map[0] if node.map else 0)
+
+
+def _blocks(node: SyntaxTreeNode, first: int) -> Iterator[Block]:
     if node.type in BLOCKS:
+        line = _line(node, first)
         text = plain_text(node, NOTE_MARK)
         kind = "list item" if node.parent and node.parent.type == "list_item" else node.type
         if node.type == "paragraph" and _is_figure(node):
             caption = _figure_caption(node)
             if caption:
-                yield Block("caption", caption)
+                yield Block("caption", caption, line)
             return
         if text:
-            yield Block({"th": "table cell", "td": "table cell"}.get(kind, kind), text)
+            yield Block({"th": "table cell", "td": "table cell"}.get(kind, kind), text, line)
         return
     if node.type in ("code_block", "fence"):
-        yield Block("code", node.content)
+        yield Block("code", node.content, _line(node, first))
         return
     for child in node.children:
-        yield from _blocks(child)
+        yield from _blocks(child, first)
+
+
+def list_items(article: Article) -> list[ListItem]:
+    """Every list item of the body (not of the notes), in reading order."""
+    items: list[ListItem] = []
+    trees = 0
+    for top in article.body.children:
+        if top.type == "footnote_block":
+            continue
+        for node in top.walk():
+            if node.type != "list_item" or node.parent is None:
+                continue
+            lists = [a for a in _ancestors(node) if a.type in ("bullet_list", "ordered_list")]
+            if len(lists) == 1 and node is node.parent.children[0]:
+                trees += 1
+            ordered = node.parent.type == "ordered_list"
+            start = int(node.parent.attrs.get("start", 1)) if ordered else 1
+            number = start + node.parent.children.index(node)
+            text = next(iter(_blocks(node, article.body_first_line)), None)
+            block = text or Block("list item", "", _line(node, article.body_first_line))
+            bullets = sum(a.type == "bullet_list" for a in lists)
+            items.append(ListItem(ordered, number, len(lists), bullets, trees, block))
+    return items
+
+
+def _ancestors(node: SyntaxTreeNode) -> Iterator[SyntaxTreeNode]:
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def source_images(article: Article) -> list[Block]:
+    """Every image of the body the sandbox lets the build embed (a refused one is a build
+    warning at its line), with its alternative text, in reading order."""
+    from briefexport.sandbox.images import locate
+    from briefexport.sandbox.policy import ResourcePolicy
+
+    policy = ResourcePolicy(roots=(article.folder,))
+    return [
+        Block("image", plain_text(node), _line(node, article.body_first_line))
+        for node in article.body.walk()
+        if node.type == "image" and locate(article, node, policy).usable
+    ]
 
 
 def _is_figure(node: SyntaxTreeNode) -> bool:
@@ -104,7 +225,7 @@ def missing_in_order(blocks: Iterable[Block], haystack: str) -> list[Block]:
         elif previous_kind == "table cell":
             position = group_end
         previous_kind = block.kind
-        end = _find_segments(block, haystack, position)
+        end = find_block(block, haystack, position)
         if end < 0:
             missing.append(block)
         else:
@@ -113,7 +234,7 @@ def missing_in_order(blocks: Iterable[Block], haystack: str) -> list[Block]:
     return missing
 
 
-def _find_segments(block: Block, haystack: str, position: int) -> int:
+def find_block(block: Block, haystack: str, position: int) -> int:
     """Where the block ends in ``haystack`` (its pieces between footnote calls in order), or -1."""
     for needle in filter(None, map(letters, block.text.split(NOTE_MARK))):
         found = haystack.find(needle, position)
@@ -123,58 +244,16 @@ def _find_segments(block: Block, haystack: str, position: int) -> int:
     return position
 
 
-def pdf_pages(path: Path) -> list[str]:
-    """Each page's text as pypdf extracts it."""
-    from pypdf import PdfReader
-
-    return [page.extract_text() or "" for page in PdfReader(path).pages]
-
-
-def strip_furniture(pages: list[str], furniture: list[list[str]]) -> list[str]:
-    """Each page's letters, its running head and footer (at its end) taken out."""
-    stripped = []
-    for page, items in zip(pages, furniture, strict=True):
-        text = letters(page)
-        for item in sorted(map(letters, items), key=len, reverse=True):
-            cut = text.rfind(item) if item else -1
-            if cut >= 0 and cut + len(item) >= len(text) - 300:
-                text = text[:cut] + text[cut + len(item) :]
-        stripped.append(text)
-    return stripped
-
-
-def strip_notes(pages: list[str], notes: list[Block]) -> str:
-    """The pages' letters joined with each footnote, and the number before it, cut from the
-    foot of its page: a paragraph running over a page break then reads on unbroken. Every cut
-    is found in the page as extracted (cutting one note must not join the figures of a table
-    above to the next note's number), and a number has at most as many digits as the count of
-    notes."""
-    digits = len(str(len(notes)))
-    segments = [
-        re.compile(rf"\d{{0,{digits}}}{re.escape(needle)}")
-        for note in notes
-        for needle in filter(None, map(letters, note.text.split(NOTE_MARK)))
-    ]
-    joined = []
-    for text in pages:
-        kept = [True] * len(text)
-        for segment in segments:
-            found = [*segment.finditer(text)]
-            if found:
-                kept[found[-1].start() : found[-1].end()] = [False] * len(found[-1][0])
-        joined.append("".join(c for c, keep in zip(text, kept, strict=True) if keep))
-    return "".join(joined)
-
-
 def verify_article(
     article: Article, out: Path, formats: Iterable[str], publisher: str
 ) -> list[Finding]:
     """Check each built output of one article; ``publisher`` is the running head's right side."""
+    from briefexport.commands.memoread import verify_memo
     from briefexport.writers import lookup, output_path
 
     checks = {
         "pdf": verify_pdf,
-        "press": verify_pdf,
+        "press": verify_press,
         "summary": verify_summary,
         "memo": verify_memo,
     }
@@ -192,40 +271,200 @@ def verify_article(
 
 
 def verify_pdf(article: Article, path: Path, finding: Finding, publisher: str) -> None:
-    """Every block in order, footnotes, end matter; tagged; every font embedded; contents,
-    captions and references (:mod:`briefexport.commands.verify_report`)."""
-    from briefexport.commands.verify_report import report_problems
+    """Every block in order; every note at the foot of its call's page, in call order; list
+    markers and depths; images; end matter; tagged; every font embedded; contents, captions
+    and references (:mod:`briefexport.commands.verify_report`)."""
+    from briefexport.commands.verify_report import page_texts, report_problems
     from briefexport.labels import labels
 
-    pages = pdf_pages(path)
+    pages = read_pages(path)
     words = labels(article.lang)
     furniture = [
         ([article.running_title, publisher] if number > 1 else [])
         + [f"{words['page']} {number} {words['of']} {len(pages)}"]
         for number in range(1, len(pages) + 1)
     ]
-    stripped = strip_furniture(pages, furniture)
-    body, notes = source_blocks(article)
-    head = [Block("title", article.title)]
-    tail = [Block("bio", a.bio) for a in article.authors if a.bio]
-    tail += [Block("copyright", article.copyright)] if article.copyright else []
-    finding.missing += missing_in_order([*head, *body, *tail], strip_notes(stripped, notes))
-    finding.missing += missing_in_order(notes, "".join(stripped))
+    classify(pages, furniture)
+    body, _ = source_blocks(article)
+    notes = source_notes(article)
+    head = [Block("title", article.title, key_line(article, "title"))]
+    tail = end_blocks(article)
+    text = "".join(page.text("body") for page in pages)
+    finding.missing += missing_in_order([*head, *body, *tail], text)
+    note_problems(notes, pages, finding)
+    finding.problems += pdf_list_problems(list_items(article), pages)
+    finding.problems += image_problems(source_images(article), pdf_figures(path), "PDF")
     finding.problems += pdf_structure_problems(path)
-    finding.problems += report_problems(article, pages)
+    finding.problems += report_problems(article, page_texts(path))
+    for check in PDF_CHECKS:
+        finding.problems += check(path)
+
+
+def key_line(article: Article, *key: str) -> int:
+    """The file line of a front matter key path, or of its nearest parent that has one."""
+    lines = article.front_matter_lines
+    return next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
+
+
+def end_blocks(article: Article) -> list[Block]:
+    """The authors' bios and the copyright line."""
+    blocks = [
+        Block("bio", author.bio, key_line(article, "author", str(index), "bio"))
+        for index, author in enumerate(article.authors)
+        if author.bio
+    ]
+    if article.copyright:
+        blocks.append(Block("copyright", article.copyright, key_line(article, "copyright")))
+    return blocks
+
+
+def note_problems(notes: list[Block], pages: list[Page], finding: Finding) -> None:
+    """Each note found at the foot of a page, word for word, numbered in call order, on the
+    page of its first call (or, when it cannot fit, leading the next page's notes, as
+    typesetters carry notes over; never further)."""
+    printed = [(page.number, n, text) for page in pages for n, text in page.notes()]
+    first_call: dict[int, int] = {}
+    body_calls: list[int] = []
+    for page in pages:
+        for number in page.calls():
+            if number not in first_call:
+                body_calls.append(number)
+            first_call.setdefault(number, page.number)
+    for page in pages:
+        for number in page.calls("note-call"):
+            first_call.setdefault(number, page.number)
+    carried: set[int] = set()  # notes leading a page's notes, called on the page before
+    for page in pages:
+        for number in page.numbers():
+            if first_call.get(number) != page.number - 1:
+                break
+            carried.add(number)
+    numbers = [n for _, n, _ in printed]
+    if numbers != sorted(numbers) or body_calls != sorted(body_calls):
+        finding.problems.append(
+            f"notes are not numbered in the order of their calls (calls {_few(body_calls)}, "
+            f"notes {_few(numbers)})"
+        )
+    for number, note in enumerate(notes, start=1):
+        found = [(where, text) for where, n, text in printed if n == number]
+        if not found:
+            finding.missing.append(note)
+            continue
+        where, text = found[0]
+        if find_block(note, text, 0) < 0:
+            finding.missing.append(note)
+        call = first_call.get(number)
+        if call is None:
+            finding.problems.append(f"line {note.line}: note {number} has no call in the text")
+        elif call != where and not (number in carried and where == call + 1):
+            finding.problems.append(
+                f"line {note.line}: note {number} is printed on page {where}, "
+                f"its call on page {call}"
+            )
+
+
+def _few(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:12]))
+    return shown + (", …" if len(numbers) > 12 else "")
+
+
+def pdf_list_problems(items: list[ListItem], pages: list[Page]) -> list[str]:
+    """Each list item's marker (bullet of its depth, or its number) in order, and deeper items
+    indented further than the item before them in the same list."""
+    printed = [marker for page in pages for marker in page.markers()]
+    for index, item in enumerate(items):
+        if index >= len(printed):
+            return [f"line {item.block.line}: list item has no marker in the PDF"]
+        marker, x = printed[index]
+        if marker != item.pdf_marker:
+            return [
+                f"line {item.block.line}: list item marked '{marker}' in the PDF, "
+                f"'{item.pdf_marker}' in the source"
+            ]
+        if index and items[index - 1].tree == item.tree:
+            before, previous_x = items[index - 1], printed[index - 1][1]
+            deeper = item.depth - before.depth
+            moved = 0 if abs(x - previous_x) < 1 else (1 if x > previous_x else -1)
+            if moved != (deeper > 0) - (deeper < 0):
+                return [f"line {item.block.line}: list item not nested {item.depth} deep"]
+    if len(printed) > len(items):
+        return [f"{len(printed) - len(items)} list markers in the PDF that the source lacks"]
+    return []
+
+
+def image_problems(expected: list[Block], alts: list[str], output: str) -> list[str]:
+    """Every image of the source, by its alternative text, present and in order."""
+    found = [letters(alt) for alt in alts]
+    for index, image in enumerate(expected):
+        if index >= len(found):
+            return [f"line {image.line}: image '{image.text[:40]}' missing from the {output}"]
+        if found[index] != letters(image.text):
+            return [f"line {image.line}: image '{image.text[:40]}' not where the {output} has it"]
+    if len(found) > len(expected):
+        return [f"{len(found) - len(expected)} more images in the {output} than in the source"]
+    return []
+
+
+def pdf_figures(path: Path) -> list[str]:
+    """The alternative text of every figure in the structure tree, in reading order."""
+    from pypdf import PdfReader
+
+    root: Any = PdfReader(path).trailer["/Root"]
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                walk(node["/K"])
+
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"].get("/K", []))
+    return alts
+
+
+def verify_press(article: Article, path: Path, finding: Finding, publisher: str) -> None:
+    """The print PDF's checks, and an OutputIntent naming the press's colour condition."""
+    from pypdf import PdfReader
+
+    verify_pdf(article, path, finding, publisher)
+    root: Any = PdfReader(path).trailer["/Root"]
+    intents = [i.get_object() for i in root.get("/OutputIntents", [])]
+    if not any(intent.get("/S") == "/GTS_PDFX" for intent in intents):
+        finding.problems.append("no PDF/X OutputIntent: a press cannot tell the colours it needs")
 
 
 def verify_summary(article: Article, path: Path, finding: Finding, publisher: str) -> None:
     """Exactly one page holding the bottom line, every key point and recommendation."""
-    pages = pdf_pages(path)
+    pages = read_pages(path)
     if len(pages) != 1:
         finding.problems.append(f"{len(pages)} pages, not one")
-    summary = article.effective_summary
-    blocks = [Block("bottom line", summary.bottom_line)]
-    blocks += [Block("key point", p) for p in summary.key_points]
-    blocks += [Block("recommendation", r) for r in summary.recommendations]
-    finding.missing += missing_in_order(blocks, "".join(map(letters, pages)))
+    text = "".join(page.text("body") for page in pages)
+    finding.missing += missing_in_order(summary_blocks(article), text)
     finding.problems += pdf_structure_problems(path)
+    for check in PDF_CHECKS:
+        finding.problems += check(path)
+
+
+def summary_blocks(article: Article) -> list[Block]:
+    """The summary's items, each at its line in the front matter (line 1 when derived)."""
+    summary = article.effective_summary.plain(article.lang)
+    line = key_line(article, "summary", "bottom-line")
+    blocks = [Block("bottom line", summary.bottom_line, line)]
+    for key, kind, items in (
+        ("key-points", "key point", summary.key_points),
+        ("recommendations", "recommendation", summary.recommendations),
+    ):
+        blocks += [
+            Block(kind, item, key_line(article, "summary", key, str(index)))
+            for index, item in enumerate(items)
+        ]
+    return blocks
 
 
 def pdf_structure_problems(path: Path) -> list[str]:
@@ -235,7 +474,8 @@ def pdf_structure_problems(path: Path) -> list[str]:
 
     reader = PdfReader(path)
     root: Any = reader.trailer["/Root"]
-    problems = []
+    problems: list[str] = []
+    boxes: set[str] = set()
     if "/StructTreeRoot" not in root or not root.get("/MarkInfo", {}).get("/Marked"):
         problems.append("not tagged (no structure tree): screen readers cannot read it")
     for number, page in enumerate(reader.pages, start=1):
@@ -250,26 +490,35 @@ def pdf_structure_problems(path: Path) -> list[str]:
             embedded = bool({"/FontFile", "/FontFile2", "/FontFile3"} & set(files))
             if not embedded and font.get("/Subtype") != "/Type3":
                 problems.append(f"font {font.get('/BaseFont', name)} on page {number} not embedded")
+            boxes.update(empty_boxes(font))
+    if boxes:
+        shown = "".join(sorted(boxes)[:12]) + ("…" if len(boxes) > 12 else "")
+        problems.append(
+            f"{len(boxes)} characters print as empty boxes, no font having them ({shown}): "
+            "install a font that covers them (invoke doctor)"
+        )
     return problems
 
 
-def verify_memo(article: Article, path: Path, finding: Finding, publisher: str) -> None:
-    """Body text (paragraphs and tables) in order and the footnotes, read with python-docx."""
-    import docx
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import qn
+CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")
+UNICODE_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+<([0-9a-fA-F]+)>")
 
-    def text_of(element: Any) -> str:
-        return letters("".join(t.text or "" for t in element.iter(qn("w:t"))))
 
-    document = docx.Document(str(path))
-    body_text = text_of(document.element.body)
-    notes_text = "".join(
-        text_of(parse_xml(rel.target_part.blob))
-        for rel in document.part.rels.values()
-        if rel.reltype.endswith("/footnotes")
-    )
-    body, notes = source_blocks(article)
-    head = [Block("subject", article.memo.subject or article.title)]
-    finding.missing += missing_in_order([*head, *body], body_text)
-    finding.missing += missing_in_order(notes, notes_text)
+def empty_boxes(font: Any) -> set[str]:
+    """The characters a font draws with its .notdef glyph (CID 0): WeasyPrint's encoding CMap
+    sends a character no font has there, and only its ToUnicode entry keeps the text."""
+    encoding, to_unicode = font.get("/Encoding"), font.get("/ToUnicode")
+    if not hasattr(encoding, "get_object") or to_unicode is None:
+        return set()
+    encoding = encoding.get_object()
+    if not hasattr(encoding, "get_data"):
+        return set()
+    codes = {c for c, cid in CID_CHAR.findall(encoding.get_data()) if cid == b"0" and int(c, 16)}
+    if not codes:
+        return set()
+    text = to_unicode.get_object().get_data()
+    return {
+        bytes.fromhex(u.decode()).decode("utf-16-be", "replace")
+        for c, u in UNICODE_CHAR.findall(text)
+        if c in codes
+    }

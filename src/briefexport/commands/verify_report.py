@@ -7,12 +7,20 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
+from pathlib import Path
 
 from briefexport.labels import labels
 from briefexport.model import Article
 
 ENTRY = re.compile(r"^(\d+(?:\.\d+)*)\s+(.+?)[ .]*?\s(\d+)$")
 UNRESOLVED = re.compile(r"@(?:fig|tbl|sec):[\w]")
+
+
+def page_texts(path: Path) -> list[str]:
+    """Each page's text as pypdf extracts it, in lines."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
 
 
 def report_problems(article: Article, pages: list[str]) -> list[str]:

@@ -36,6 +36,18 @@ def _inline_text(node: SyntaxTreeNode, note_mark: str) -> Iterator[str]:
             yield from _inline_text(child, note_mark)
 
 
+def markdown_inline(text: str, lang: str = "en") -> SyntaxTreeNode:
+    """A front matter field's inline Markdown (emphasis, links, code) as its ``inline`` node."""
+    from briefexport.source.markdown import parser
+
+    return SyntaxTreeNode(parser(lang).parseInline(text)).children[0]
+
+
+def markdown_plain(text: str, lang: str = "en") -> str:
+    """What a reader sees of a field's inline Markdown: ``*this*`` reads "this"."""
+    return plain_text(markdown_inline(text, lang)) if text else ""
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of a paragraph, not fooled by "U.S." or initials."""
     for match in SENTENCE_END.finditer(text):

@@ -37,13 +37,14 @@ def quotes_for(lang: str) -> Quotes:
 
 
 @cache
-def parser(lang: str = "en") -> MarkdownIt:
-    """The parser for one language (quotes differ); raw HTML is off, so it stays text.
+def parser(lang: str = "en", html: bool = False) -> MarkdownIt:
+    """The parser for one language (quotes differ); raw HTML is off, so it stays text
+    (``html`` turns it on, only to find where a source has some).
 
     Pandoc's syntax for long reports (:mod:`briefexport.source.pandoc`): attributes on images
     and spans, heading ids, table captions, fenced divs and cross-references."""
     quotes = quotes_for(lang)
-    md = MarkdownIt("commonmark", {"typographer": True, "html": False, "quotes": quotes})
+    md = MarkdownIt("commonmark", {"typographer": True, "html": html, "quotes": quotes})
     md.options["maxNesting"] = MAX_NESTING  # the default, 20, silently drops what lies deeper
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     md.use(footnote_plugin)
@@ -102,6 +103,27 @@ def parse(text: str, lang: str = "en", citations: bool = False) -> SyntaxTreeNod
     # never reach them (the typographer's quotes pass runs after the inline rules).
     with deadline(PARSE_SECONDS * 1.1, lambda: ParseTimeoutError(env["line"])):
         return SyntaxTreeNode(parser(lang).parse(text, env))
+
+
+def raw_html_lines(text: str) -> list[int]:
+    """The lines (from 0) where a body has raw HTML as CommonMark defines it: tags, comments,
+    processing instructions, declarations and CDATA, inline or as blocks; never an escaped
+    ``\\<``, an autolink or code. Found by parsing again with HTML on, when there is a ``<``."""
+    if "<" not in text:
+        return []
+    env = {"deadline": time.monotonic() + PARSE_SECONDS, "text": text}
+    lines = []
+    for token in parser("en", html=True).parse(text, env):
+        if token.type == "html_block" and token.map:
+            lines.append(token.map[0])
+        elif token.type == "inline" and token.map:
+            breaks = 0
+            for child in token.children or ():
+                if child.type == "html_inline":
+                    lines.append(token.map[0] + breaks)
+                newline = child.type in ("softbreak", "hardbreak")
+                breaks += 1 if newline else child.content.count("\n")
+    return sorted(set(lines))
 
 
 MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]()<>#!|~{}&])")

@@ -19,7 +19,7 @@ from briefexport.model import Article, Author, Memo, Notice, Summary
 from briefexport.sandbox.files import open_regular, read_capped
 from briefexport.source import citations
 from briefexport.source.citesyntax import named_keys
-from briefexport.source.markdown import ParseTimeoutError, parse, smarten
+from briefexport.source.markdown import ParseTimeoutError, parse, raw_html_lines, smarten
 
 MAX_SOURCE_BYTES = 2_000_000
 MAX_FRONT_MATTER = 50_000
@@ -31,7 +31,6 @@ MAX_NEARBY_NOTES = 15
 NEARBY = 400
 REQUIRED = ("title", "date", "author")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*\b[^<>]*|!--[^<>]*)>")
 DANGLING_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 NONCHARACTER = re.compile(
@@ -121,7 +120,15 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
     check_depth(path, body, front.body_first_line)
     check_notes_have_text(path, body, front)
     check_note_clusters(path, body, front.body_first_line)
-    notices = scan_body(path, body, front.body_first_line)
+    raw_html = tuple(
+        Notice(
+            path, front.body_first_line + line, "raw HTML is not rendered; it is printed as text"
+        )
+        for line in raw_html_lines(front.body)
+    )
+    notices = tuple(
+        sorted(scan_body(path, body, front.body_first_line) + raw_html, key=lambda n: n.line)
+    )
     if not body.children or all(n.type == "footnote_block" for n in body.children):
         raise SourceError(
             path,
@@ -197,12 +204,48 @@ def slug_of(path: Path) -> str:
     return slug
 
 
+FOREIGN = {
+    ".docx": "a Word document",
+    ".doc": "a Word document",
+    ".odt": "an OpenDocument text",
+    ".rtf": "a rich-text document",
+    ".pdf": "a PDF",
+    ".html": "an HTML page",
+    ".htm": "an HTML page",
+}
+
+
+def foreign_kind(path: Path, data: bytes) -> str:
+    """What a file that is not Markdown is, from its name or first bytes; '' for text."""
+    head = data[:512].lstrip().lower()
+    if path.suffix.lower() in FOREIGN:
+        return FOREIGN[path.suffix.lower()]
+    if head.startswith(b"%pdf"):
+        return FOREIGN[".pdf"]
+    if head.startswith(b"pk\x03\x04"):
+        return "a zipped document (Word or OpenDocument, say)"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return FOREIGN[".html"]
+    if head.startswith(b"{\\rtf"):
+        return FOREIGN[".rtf"]
+    return ""
+
+
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 text (a BOM is dropped), with CRLF and CR line endings made LF, and no control
     characters but tabs and line breaks."""
     if not data.strip():
         raise SourceError(
             path, 1, "the file is empty", "start with front matter: title, date, author"
+        )
+    if kind := foreign_kind(path, data):
+        raise SourceError(
+            path,
+            1,
+            f"this is {kind}, not a Markdown source",
+            "sources are Markdown with YAML front matter: convert it, e.g. "
+            f"'pandoc {path.name} -t commonmark_x -o {path.stem}.md', then add title, date "
+            "and author",
         )
     try:
         text = data.decode("utf-8-sig")
@@ -397,16 +440,18 @@ class Validator:
             )
         return text
 
-    def strings(self, value: Any, key: tuple[str, ...]) -> tuple[str, ...]:
+    def strings(self, value: Any, key: tuple[str, ...], markdown: bool = False) -> tuple[str, ...]:
+        """A list of prose, or of inline Markdown (kept as written) with ``markdown``."""
+        read = self.string if markdown else self.prose
         if isinstance(value, str):
-            return (self.prose(value, key),)
+            return (read(value, key),)
         if not isinstance(value, list):
             raise self.fail(
                 key,
                 f"'{'.'.join(key)}' must be a list of text, not {describe(value)}",
                 "write [a, b] or one '- item' per line",
             )
-        return tuple(self.prose(item, (*key, str(i))) for i, item in enumerate(value))
+        return tuple(read(item, (*key, str(i))) for i, item in enumerate(value))
 
     def date(self, value: Any, key: tuple[str, ...]) -> dt.date:
         if isinstance(value, dt.datetime):
@@ -470,17 +515,17 @@ class Validator:
         self.check_keys(
             data, ("bottom-line", "key-points", "recommendations"), key, required=("bottom-line",)
         )
-        return Summary(
-            bottom_line=self.prose(data["bottom-line"], (*key, "bottom-line")),
-            key_points=self.list_or_empty(data, "key-points", key),
-            recommendations=self.list_or_empty(data, "recommendations", key),
+        return Summary(  # inline Markdown, smartened when it is parsed
+            bottom_line=self.string(data["bottom-line"], (*key, "bottom-line")),
+            key_points=self.list_or_empty(data, "key-points", key, markdown=True),
+            recommendations=self.list_or_empty(data, "recommendations", key, markdown=True),
         )
 
     def list_or_empty(
-        self, data: dict[str, Any], name: str, prefix: tuple[str, ...]
+        self, data: dict[str, Any], name: str, prefix: tuple[str, ...], markdown: bool = False
     ) -> tuple[str, ...]:
         value = data.get(name)
-        return () if value is None else self.strings(value, (*prefix, name))
+        return () if value is None else self.strings(value, (*prefix, name), markdown)
 
     def memo(self, value: Any, key: tuple[str, ...]) -> Memo:
         data = self.mapping(value, key)
@@ -714,8 +759,6 @@ def scan_body(path: Path, body: SyntaxTreeNode, first_line: int) -> tuple[Notice
             continue
         line = first_line + node.map[0]
         text = "".join(child.content for child in node.walk() if child.type == "text")
-        if RAW_HTML.search(text):
-            notices.append(Notice(path, line, "raw HTML is not rendered; it is printed as text"))
         for match in DANGLING_NOTE.finditer(text):
             notices.append(
                 Notice(path, line, f"footnote [^{match[1]}] has no definition; printed as text")

@@ -141,7 +141,7 @@ def template_context(
     brand: Brand = load_brand(settings.brand_file)
     return {
         "article": article,
-        "summary": article.effective_summary,
+        "summary": article.effective_summary.plain(article.lang),
         "settings": settings,
         "brand": brand,
         "labels": labels(article.lang),
@@ -198,6 +198,8 @@ class _NoticeHandler(logging.Handler):
             source = source_text(self.article.path)
             found = source.find(needle)
             line = source.count("\n", 0, found) + 1 if found >= 0 else 0
+        if anchor:  # in our words, as check says it
+            text = f"link to '{anchor[1]}': no such heading"
         return Notice(self.article.path, line or 1, text.replace(self.folder, ""))
 
     def emit(self, record: logging.LogRecord) -> None:

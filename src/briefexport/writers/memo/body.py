@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.render.html import heading_anchors, heading_shift
+from briefexport.render.text import markdown_inline
 from briefexport.wordml.footnotes import add_footnote
 from briefexport.wordml.hyperlinks import add_bookmark
 from briefexport.wordml.numbering import Numbering, number_paragraph
@@ -244,11 +245,12 @@ class BlockRenderer(InlineRenderer):
             self.lists.pop()
 
     def items(self, kind: str, texts: tuple[str, ...]) -> None:
-        """A list of plain-text items (key points, recommendations)."""
+        """A list of inline-Markdown items (key points, recommendations)."""
         with self.listing(kind, BULLETS[0] if kind == "Bullet" else kind):
             for text in texts:
                 with self.framed(Frame(INDENT, self.lists[-1])):
-                    self.block(self.text_style(), text)
+                    paragraph = self.block(self.text_style())
+                    self.inline(paragraph, markdown_inline(text, self.article.lang))
 
     def figure(self, node: SyntaxTreeNode) -> None:
         """An image alone in its paragraph, and its caption (the image's title)."""

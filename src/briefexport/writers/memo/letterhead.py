@@ -6,6 +6,7 @@ from __future__ import annotations
 from docx.section import _Footer, _Header
 from docx.text.paragraph import Paragraph
 
+from briefexport.render.text import markdown_inline
 from briefexport.wordml.fields import add_field
 from briefexport.wordml.properties import Properties, set_properties
 from briefexport.wordml.styles import set_language
@@ -73,7 +74,8 @@ class MemoRenderer(TableRenderer):
         if summary is None:
             return
         self.heading(1, self.words["bottom_line"])
-        self.paragraph("Bottom Line", summary.bottom_line)
+        bottom_line = markdown_inline(summary.bottom_line, self.article.lang)
+        self.inline(self.paragraph("Bottom Line"), bottom_line)
         if summary.key_points:
             self.heading(1, self.words["key_points"])
             self.items("Bullet", summary.key_points)
@@ -108,7 +110,7 @@ class MemoRenderer(TableRenderer):
                 title=article.title,
                 authors=tuple(author.name for author in article.authors),
                 subject=article.memo.subject or article.title,
-                description=article.effective_summary.bottom_line,
+                description=article.effective_summary.plain(article.lang).bottom_line,
                 keywords=article.keywords,
                 categories=article.categories,
                 language=language,

@@ -20,7 +20,7 @@ from weasyprint import CSS, Document
 from briefexport.brand import load_brand
 from briefexport.errors import LayoutError
 from briefexport.labels import labels
-from briefexport.model import Article, Notice, summary_notice
+from briefexport.model import Article, Notice, item_count_notices, summary_notice
 from briefexport.settings import Settings
 from briefexport.weasy.engine import (
     FONTS,
@@ -42,6 +42,8 @@ PRECISION = 0.01
 FULL = 0.98
 """...or when a layout that fits fills this much of its room (a larger scale gains under 1%)."""
 TARGET = (1 + FULL) / 2
+DENSE = 0.75
+"""The estimated fill at the floor from which the summary's text is hyphenated (``summary.css``)."""
 """The fill each probe aims at."""
 
 
@@ -67,34 +69,71 @@ class SummaryWriter:
     variant = "pdf/ua-1"
     format: Format = REGISTRY["summary"]
 
-    def html(self, article: Article, settings: Settings) -> str:
-        """The HTML handed to WeasyPrint, with the QR code inline when the source has a url."""
+    def html(self, article: Article, settings: Settings, columns: bool = False) -> str:
+        """The HTML handed to WeasyPrint, with the QR code inline when the source has a url;
+        ``columns`` sets key points and recommendations in two columns."""
         context = template_context(article, settings)
         alt = f"{labels(article.lang)['read_full']}: {article.url}"
         context["qr"] = qr_svg(article.url, alt, load_brand(settings.brand_file).colours["text"])
+        context["dense"] = estimated_fill(article) >= DENSE
+        context["columns"] = columns
+        context["markup"] = summary_markup(article, settings)
         return render_html(self.format.template, context, settings)
 
     def fit(self, article: Article, settings: Settings) -> Fit:
-        """The layout at the largest density that fits one page; LayoutError when none does."""
-        html = self.html(article, settings)
+        """The layout at the largest density that fits one page, its lists in one column or,
+        when that cannot fit at the floor, in two; LayoutError when neither does."""
         sheets = stylesheets(settings, self.format.styles)
 
-        def attempt(density: float) -> Fit:
-            notices: list[Notice] = []
-            document = layout(
-                html, article, settings, (*sheets, density_css(density)), notices, furniture=False
-            )
-            return Fit(density, document, fill(document), tuple(notices))
+        def attempts(columns: bool) -> Callable[[float], Fit]:
+            html = self.html(article, settings, columns)
 
-        return search(attempt, first_guess(article), article)
+            def attempt(density: float) -> Fit:
+                notices: list[Notice] = []
+                sheet = density_css(density)
+                document = layout(
+                    html, article, settings, (*sheets, sheet), notices, furniture=False
+                )
+                return Fit(density, document, fill(document), tuple(notices))
+
+            return attempt
+
+        try:
+            return search(attempts(False), first_guess(article), article)
+        except LayoutError as single:
+            try:
+                return search(attempts(True), FLOOR, article)
+            except LayoutError:
+                raise single from None
 
     def render(self, article: Article, settings: Settings) -> Output:
         fit = self.fit(article, settings)
         notice = summary_notice(article)
         notices = [notice, *fit.notices] if notice else list(fit.notices)
+        notices += item_count_notices(article)
         notices += fallback_font_notices(article, settings)
         data = write_pdf(fit.document, article, self.variant, notices)
         return Output(data, 1, tuple(notices))
+
+
+def summary_markup(article: Article, settings: Settings) -> dict[str, object]:
+    """Each summary field's inline Markdown as safe HTML, rendered as the body is (links
+    only to http(s), mailto and anchors; raw HTML stays text)."""
+    from briefexport.render.html import HtmlRenderer
+    from briefexport.render.text import markdown_inline
+    from briefexport.sandbox.policy import policy_for
+
+    renderer = HtmlRenderer(article, policy_for(article, settings))
+    summary = article.effective_summary
+
+    def html(text: str) -> Markup:
+        return renderer.render(markdown_inline(text, article.lang))
+
+    return {
+        "bottom_line": html(summary.bottom_line),
+        "key_points": [html(point) for point in summary.key_points],
+        "recommendations": [html(item) for item in summary.recommendations],
+    }
 
 
 def search(attempt: Callable[[float], Fit], guess: float, article: Article) -> Fit:
@@ -176,7 +215,9 @@ def overflow_error(article: Article, trial: Fit) -> LayoutError:
     line = summary_line(article)
     return LayoutError(
         f"{article.path}:{line}: summary overflows one page by {over}% at the "
-        f"{FLOOR_PT:g} pt floor ({shorten_hint(article.effective_summary)})"
+        f"{FLOOR_PT:g} pt floor ({shorten_hint(article.effective_summary)}; "
+        f"'invoke pdf --source {article.path} memo --source {article.path}' "
+        f"builds the PDF and memo without it)"
     )
 
 

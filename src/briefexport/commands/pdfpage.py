@@ -1,0 +1,247 @@
+"""A PDF read back as positioned text runs, sorted into what verify needs to tell apart.
+
+pypdf's visitor hands every text run over with its text matrix; from that each run gets its
+baseline (from the top of the page) and its size. A run is then classified by where it sits and
+what it is, never by searching the text for a pattern:
+
+- **furniture**: "Page N of M" at the foot and the running head on the top line;
+- **note**: the note area, the lines from the first that opens with a note's marker ("3. ")
+  down to the foot of the page, none larger than the last;
+- **call**: a note's call, digits in a smaller size above the baseline of their line;
+- **marker**: a list item's bullet or number, alone in its run at the start of its line;
+- **body**: everything else, in the order the content stream draws it (the reading order
+  WeasyPrint writes, which keeps a table cell's lines together).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+NOTE_MARKER = re.compile(r"^(\d+)\.\s+$")
+LIST_MARKER = re.compile(r"^\s*([•–›◦▪‣]|\d+\.)\s*$")
+CALL = re.compile(r"^\d+$")
+WORD = re.compile(r"[\W_]+")
+
+
+def letters(text: str) -> str:
+    """Letters and digits only, casefolded: immune to hyphenation, line breaks and quotes."""
+    return WORD.sub("", text.casefold())
+
+
+@dataclass
+class Run:
+    """One piece of text as the content stream draws it."""
+
+    text: str
+    x: float
+    y: float
+    """Baseline, in points from the top of the page."""
+    size: float
+    kind: str = "body"
+
+
+@dataclass
+class Line:
+    """Runs sharing a baseline (a call sits a little above it), left to right."""
+
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def y(self) -> float:
+        """The baseline of the line's largest text."""
+        return max(self.runs, key=lambda r: r.size).y
+
+    @property
+    def size(self) -> float:
+        """The largest text size on the line."""
+        return max(r.size for r in self.runs)
+
+    @property
+    def first(self) -> Run:
+        """The leftmost run."""
+        return min(self.runs, key=lambda r: r.x)
+
+
+@dataclass
+class Page:
+    """One page's runs in drawing order and in lines."""
+
+    number: int
+    runs: list[Run]
+    lines: list[Line]
+
+    def text(self, kind: str) -> str:
+        """The letters of every run of one kind, in drawing order."""
+        return letters("".join(r.text for r in self.runs if r.kind == kind))
+
+    def notes(self) -> list[tuple[int, str]]:
+        """The notes at the foot of this page: (number, letters), in drawing order."""
+        notes: list[tuple[int, str]] = []
+        for run in self.runs:
+            if run.kind == "note-marker":
+                notes.append((int(run.text.split(".")[0]), ""))
+            elif run.kind == "note" and notes:
+                notes[-1] = (notes[-1][0], notes[-1][1] + letters(run.text))
+        return notes
+
+    def numbers(self) -> list[int]:
+        """The numbers of the notes at the foot of this page, top to bottom."""
+        return [number for number, _ in self.notes()]
+
+    def calls(self, kind: str = "call") -> list[int]:
+        """The note numbers called in the body of this page, in reading order."""
+        return [int(r.text) for r in self.runs if r.kind == kind]
+
+    def markers(self) -> list[tuple[str, float]]:
+        """Every list marker of the body, top to bottom, with the x where its item's text starts."""
+        found = []
+        for line in self.lines:
+            for run in line.runs:
+                if run.kind == "marker":
+                    after = [r.x for r in line.runs if r.x > run.x]
+                    found.append((run.text.strip(), min(after, default=run.x)))
+        return found
+
+
+def read_pages(path: Path) -> list[Page]:
+    """Every page of a PDF as runs in drawing order, grouped into lines too."""
+    from pypdf import PdfReader
+
+    pages = []
+    for number, page in enumerate(PdfReader(path).pages, start=1):
+        two_byte_codes(page)
+        runs = page_runs(page)
+        pages.append(Page(number, runs, group_lines(runs)))
+    return pages
+
+
+def two_byte_codes(page: Any) -> None:
+    """Tell pypdf that a font whose encoding is an embedded CMap over two-byte codes (as
+    WeasyPrint writes once a font has more than 256 glyphs) reads two bytes a character:
+    pypdf reads such codes one byte at a time. Text maps to Unicode by code (ToUnicode), so
+    Identity-H reads it right; only this in-memory copy changes."""
+    from pypdf.generic import NameObject
+
+    fonts = page.get("/Resources", {}).get("/Font", {})
+    for reference in fonts.values():
+        font = reference.get_object()
+        encoding = font.get("/Encoding")
+        if font.get("/Subtype") != "/Type0" or not hasattr(encoding, "get_data"):
+            continue
+        if b"<0000> <ffff>" in encoding.get_object().get_data().lower():
+            font[NameObject("/Encoding")] = NameObject("/Identity-H")
+
+
+def page_runs(page: Any) -> list[Run]:
+    """The text runs of one pypdf page with their baselines and sizes."""
+    runs: list[Run] = []
+    top = float(page.mediabox.top)
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if not text.strip():
+            return
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+        scale = abs(cm[2] * tm[1] + cm[3] * tm[3]) or abs(cm[0] * tm[0])
+        runs.append(Run(text.replace("\n", " "), x, top - y, size * scale))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def group_lines(runs: list[Run]) -> list[Line]:
+    """Runs top to bottom, a run joining the line above when their baselines are closer than
+    half the larger size (a raised call stays on its line)."""
+    lines: list[Line] = []
+    for run in sorted(runs, key=lambda r: (r.y, r.x)):
+        if lines and abs(run.y - lines[-1].y) <= 0.5 * max(run.size, lines[-1].size):
+            lines[-1].runs.append(run)
+        else:
+            lines.append(Line([run]))
+    for line in lines:
+        line.runs.sort(key=lambda r: r.x)
+    return lines
+
+
+def body_size(pages: list[Page]) -> float:
+    """The size most of the document's text is set in."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for run in page.runs:
+            sizes[round(run.size, 1)] += len(run.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def classify(pages: list[Page], furniture: list[list[str]]) -> None:
+    """Mark every run with its kind (see the module's docstring)."""
+    normal = body_size(pages)
+    for page, items in zip(pages, furniture, strict=True):
+        _mark_furniture(page, items)
+    called = max(
+        (
+            int(r.text)
+            for p in pages
+            for line in p.lines
+            for r in line.runs
+            if r.kind == "body" and CALL.match(r.text.strip()) and _is_call(r, line, normal)
+        ),
+        default=0,
+    )
+    for page in pages:
+        lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
+        left = min((r.x for line in lines for r in line.runs), default=0.0)
+        start = _note_area_start(lines, left, called)
+        number = 0
+        for index, line in enumerate(lines):
+            in_notes = start is not None and index >= start
+            for run in line.runs:
+                if run.kind != "body":
+                    continue
+                marker = NOTE_MARKER.match(run.text) if run is line.first else None
+                if CALL.match(run.text.strip()) and _is_call(run, line, normal):
+                    run.kind = "note-call" if in_notes else "call"
+                elif in_notes:
+                    # after the page's first note, a marker is the next number: a line of a
+                    # note may well open with "2009. "
+                    opens = marker and (not number or int(marker[1]) == number + 1)
+                    number = int(marker[1]) if marker and opens else number
+                    run.kind = "note-marker" if opens else "note"
+                elif run is line.first and LIST_MARKER.match(run.text) and len(line.runs) > 1:
+                    run.kind = "marker"
+
+
+def _mark_furniture(page: Page, items: list[str]) -> None:
+    """The footer ("Page N of M") on the bottom line, the running head on the top line."""
+    wanted = {letters(item) for item in items if letters(item)}
+    for line in (page.lines[-1:] + page.lines[:1]) if page.lines else []:
+        for run in line.runs:
+            if letters(run.text) in wanted:
+                run.kind = "furniture"
+
+
+def _note_area_start(lines: list[Line], left: float, called: int) -> int | None:
+    """The first line that opens with a note's marker at the left margin (the number of a
+    note some call names, not a year that wrapped to a line's start), from which every line
+    down to the foot of the page is set no larger than the bottom line (the notes' size);
+    None when the page has no notes."""
+    start = None
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if line.size > lines[-1].size + 0.05:
+            break
+        marker = NOTE_MARKER.match(line.first.text)
+        if marker and abs(line.first.x - left) < 1 and 1 <= int(marker[1]) <= called:
+            start = index
+    return start
+
+
+def _is_call(run: Run, line: Line, normal: float) -> bool:
+    """Digits smaller than their line's text and raised above its baseline, or alone on
+    their line (a call can wrap) and smaller than the body: a note call."""
+    if len(line.runs) == 1:
+        return run.size <= 0.8 * normal
+    return run.size <= 0.8 * line.size and run.y < line.y - 0.1 * line.size

@@ -1,0 +1,301 @@
+"""verify: no false alarm on a source that uses every feature, on Letter and A4; and for each
+promise, an output (or a source) tampered with so the promise breaks, and verify says where."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+from pathlib import Path
+
+import docx
+import pikepdf
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from briefexport.build.pipeline import build
+from briefexport.commands.memoread import verify_memo
+from briefexport.commands.pdfpage import Page, Run, classify, group_lines
+from briefexport.commands.verify import (
+    Block,
+    Finding,
+    note_problems,
+    verify_article,
+    verify_pdf,
+    verify_press,
+    verify_summary,
+)
+from briefexport.model import Article
+from briefexport.settings import Settings
+from briefexport.source.reader import read_article
+from conftest import FIXTURES, ROOT
+
+SOURCE = FIXTURES / "verify" / "promises.md"
+PUBLISHER = "American Foreign Policy Council"
+FORMATS = ["pdf", "memo", "summary"]
+"""The press PDF as well once it carries an OutputIntent (issue 10)."""
+
+
+def build_fixture(paper: str, out: Path) -> Path:
+    """The fixture built on one paper, press PDF included."""
+    settings = Settings(project=ROOT, paper=paper, profile="press")
+    report = build([SOURCE], out, settings, ["pdf", "memo", "summary"], jobs=1)
+    assert report.ok, report.failed[0].error
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture built on Letter: the outputs each tamper test starts from."""
+    return build_fixture("letter", tmp_path_factory.mktemp("verify-letter"))
+
+
+@pytest.fixture(scope="module")
+def article() -> Article:
+    return read_article(SOURCE)
+
+
+def output(built: Path, suffix: str, tmp_path: Path) -> Path:
+    """A copy of one output, safe to tamper with."""
+    [path] = built.glob(f"*/promises{suffix}")
+    copy = tmp_path / path.name
+    shutil.copy(path, copy)
+    return copy
+
+
+def test_no_false_alarm_on_letter(built: Path, article: Article):
+    for finding in verify_article(article, built, FORMATS, PUBLISHER):
+        assert finding.ok, (finding.path.name, finding.missing, finding.problems)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a true finding: on A4 the PDF writer prints each note on a page of its own after "
+    "the body, pages after its call (main, 2026-11-30); passes once the layout is fixed",
+)
+def test_no_false_alarm_on_a4(article: Article, tmp_path: Path):
+    out = build_fixture("a4", tmp_path)
+    for finding in verify_article(article, out, FORMATS, PUBLISHER):
+        assert finding.ok, (finding.path.name, finding.missing, finding.problems)
+
+
+def memo_finding(article: Article, path: Path) -> Finding:
+    finding = Finding(path)
+    verify_memo(article, path, finding, PUBLISHER)
+    return finding
+
+
+def cut_paragraph(path: Path, starts: str) -> None:
+    """Remove the memo's body paragraph that starts with ``starts``."""
+    document = docx.Document(str(path))
+    [paragraph] = [p for p in document.paragraphs if p.text.startswith(starts)]
+    paragraph._p.getparent().remove(paragraph._p)
+    document.save(str(path))
+
+
+@pytest.mark.parametrize(
+    ("starts", "kind", "line"),
+    [
+        ("Three ports", "key point", 13),
+        ("Freight through", "bottom line", 10),
+        ("Publish the customs", "recommendation", 17),
+        ("Ada Byron writes", "bio", 7),
+        ("© 2025", "copyright", 8),
+        ("CC:", "memo cc", 20),
+        ("SUBJECT:", "memo subject", 21),
+    ],
+)
+def test_a_memo_missing_a_promised_part_fails_at_its_line(
+    built: Path, article: Article, tmp_path: Path, starts: str, kind: str, line: int
+):
+    path = output(built, "-memo.docx", tmp_path)
+    assert memo_finding(article, path).ok
+    cut_paragraph(path, starts)
+    finding = memo_finding(article, path)
+    assert [(b.kind, b.line) for b in finding.missing] == [(kind, line)]
+
+
+def test_a_memo_list_that_lost_its_numbers_fails(built: Path, article: Article, tmp_path: Path):
+    path = output(built, "-memo.docx", tmp_path)
+    document = docx.Document(str(path))
+    [item] = [p for p in document.paragraphs if p.text.startswith("Fees fell")]
+    item._p.pPr.remove(item._p.pPr.numPr)
+    document.save(str(path))
+    assert memo_finding(article, path).problems == [
+        "line 44: list item has no bullet or number in the memo"
+    ]
+
+
+def test_a_memo_list_at_the_wrong_level_fails(built: Path, article: Article, tmp_path: Path):
+    path = output(built, "-memo.docx", tmp_path)
+    document = docx.Document(str(path))
+    [item] = [p for p in document.paragraphs if p.text.startswith("Kuryk")]
+    item._p.pPr.numPr.ilvl.val = 0
+    document.save(str(path))
+    [problem] = memo_finding(article, path).problems
+    assert problem.startswith("line 42: list item has a bullet at level 1 in the memo")
+
+
+def test_a_memo_without_its_picture_fails(built: Path, article: Article, tmp_path: Path):
+    path = output(built, "-memo.docx", tmp_path)
+    document = docx.Document(str(path))
+    for drawing in document.element.body.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing"
+    ):
+        drawing.getparent().remove(drawing)
+    document.save(str(path))
+    assert memo_finding(article, path).problems == [
+        "line 36: image 'Freight by port, 2024' missing from the memo"
+    ]
+
+
+def pdf_finding(article: Article, path: Path, check=verify_pdf) -> Finding:
+    finding = Finding(path)
+    check(article, path, finding, PUBLISHER)
+    return finding
+
+
+def test_a_press_pdf_without_output_intent_fails(built: Path, article: Article, tmp_path: Path):
+    path = output(built, "-press.pdf", tmp_path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        intent = pikepdf.Dictionary(Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX)
+        pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
+        pdf.save(path)
+    assert pdf_finding(article, path, verify_press).ok
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        del pdf.Root.OutputIntents
+        pdf.save(path)
+    assert pdf_finding(article, path, verify_press).problems == [
+        "no PDF/X OutputIntent: a press cannot tell the colours it needs"
+    ]
+
+
+def test_a_pdf_whose_figure_lost_its_tag_fails(built: Path, article: Article, tmp_path: Path):
+    path = output(built, ".pdf", tmp_path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for element in pdf.objects:
+            if isinstance(element, pikepdf.Dictionary) and element.get("/S") == "/Figure":
+                element.S = pikepdf.Name.Span
+        pdf.save(path)
+    assert pdf_finding(article, path).problems == [
+        "line 36: image 'Freight by port, 2024' missing from the PDF"
+    ]
+
+
+def edited(article: Article, old: str, new: str, tmp_path: Path) -> Article:
+    """The fixture's source with one edit: the outputs no longer match it."""
+    source = tmp_path / SOURCE.name
+    source.write_text(SOURCE.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    shutil.copy(SOURCE.parent / "figure.png", tmp_path)
+    changed = read_article(source)
+    assert changed != article
+    return dataclasses.replace(changed, slug=article.slug)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "1. Customs",
+            "2. Customs",
+            "line 40: list item marked '1.' in the PDF, '2.' in the source",
+        ),
+        (
+            "   - Kuryk",
+            "   1. Kuryk",
+            "line 42: list item marked '•' in the PDF, '1.' in the source",
+        ),
+        (
+            "- A bullet after",
+            "   - A bullet after",
+            "line 46: list item not nested 2 deep",
+        ),
+    ],
+)
+def test_pdf_list_markers_numbers_and_depth(
+    built: Path, article: Article, tmp_path: Path, old: str, new: str, problem: str
+):
+    path = output(built, ".pdf", tmp_path)
+    assert pdf_finding(edited(article, old, new, tmp_path), path).problems == [problem]
+
+
+def test_a_pdf_note_that_lost_words_fails_at_its_line(
+    built: Path, article: Article, tmp_path: Path
+):
+    path = output(built, ".pdf", tmp_path)
+    changed = edited(article, "compiled by the author", "compiled by the editors", tmp_path)
+    assert [(b.kind, b.line) for b in pdf_finding(changed, path).missing] == [("footnote", 54)]
+
+
+def test_a_summary_missing_a_key_point_or_on_two_pages_fails(
+    built: Path, article: Article, tmp_path: Path
+):
+    path = output(built, "-summary.pdf", tmp_path)
+    changed = edited(
+        article,
+        "    - Transit times",
+        "    - Rail tariffs fell too.\n    - Transit times",
+        tmp_path,
+    )
+    assert [(b.kind, b.line) for b in pdf_finding(changed, path, verify_summary).missing] == [
+        ("key point", 14)
+    ]
+    writer = PdfWriter()
+    writer.append(PdfReader(path))
+    writer.append(PdfReader(path))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    path.write_bytes(buffer.getvalue())
+    assert "2 pages, not one" in pdf_finding(article, path, verify_summary).problems
+
+
+def page(number: int, lines: list[list[tuple[str, float, float, float]]]) -> Page:
+    """A page from (text, x, baseline, size) runs, line by line."""
+    runs = [Run(text, x, y, size) for line in lines for text, x, y, size in line]
+    return Page(number, runs, group_lines(runs))
+
+
+def test_a_note_printed_two_pages_after_its_call_fails(tmp_path: Path):
+    """A note that cannot fit may open the next page's notes; any further is a failure."""
+    call = [("Text with a call", 50, 100, 10), ("1", 130, 97, 6)]
+    note = [("1. ", 50, 700, 8), ("The note.", 62, 700, 8)]
+    pages = [page(1, [call]), page(2, [[("Text", 50, 100, 10)]]), page(3, [note])]
+    classify(pages, [[], [], []])
+    finding = Finding(tmp_path)
+    note_problems([Block("footnote", "The note.", 12)], pages, finding)
+    assert finding.problems == ["line 12: note 1 is printed on page 3, its call on page 1"]
+    pages = [page(1, [call]), page(2, [note])]
+    classify(pages, [[], []])
+    finding = Finding(tmp_path)
+    note_problems([Block("footnote", "The note.", 12)], pages, finding)
+    assert finding.ok
+
+
+def test_notes_out_of_call_order_fail(tmp_path: Path):
+    calls = [
+        ("Two calls", 50, 100, 10),
+        ("2", 110, 97, 6),
+        ("then", 120, 100, 10),
+        ("1", 150, 97, 6),
+    ]
+    notes = [
+        [("1. ", 50, 680, 8), ("One.", 62, 680, 8)],
+        [("2. ", 50, 690, 8), ("Two.", 62, 690, 8)],
+    ]
+    pages = [page(1, [calls, *notes])]
+    classify(pages, [[]])
+    finding = Finding(tmp_path)
+    note_problems([Block("footnote", "One.", 20), Block("footnote", "Two.", 21)], pages, finding)
+    assert finding.problems == [
+        "notes are not numbered in the order of their calls (calls 2, 1, notes 1, 2)"
+    ]
+
+
+def test_table_digits_before_the_notes_are_body_text(tmp_path: Path):
+    """The false alarm of issue 15: digits ending a table before the note area."""
+    cells = [("24.5", 50, 600, 10), ("1,225", 150, 600, 10), ("66", 250, 600, 10)]
+    note = [("1. ", 50, 700, 8), ("66 tonnes, the port's own return.", 62, 700, 8)]
+    pages = [page(1, [[("Figures", 50, 580, 10), ("1", 100, 577, 6)], cells, note])]
+    classify(pages, [[]])
+    assert pages[0].text("body") == "figures245122566"
+    assert pages[0].notes() == [(1, "66tonnestheportsownreturn")]
