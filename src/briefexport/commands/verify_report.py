@@ -35,20 +35,26 @@ def contents_problems(article: Article, pages: list[str]) -> list[str]:
     start = next((i for i, page in enumerate(pages) if title in page.splitlines()[:40]), None)
     if start is None:
         return []
-    entries: list[tuple[str, str, int, int]] = []  # number, title, page printed, page listed on
-    for index in range(start, len(pages)):
-        lines = [ENTRY.match(line.strip()) for line in pages[index].splitlines()]
-        matched = [(m[1], m[2], int(m[3]), index) for m in lines if m]
-        if not matched and entries:
-            break
-        entries += matched
-    problems = []
+    entries: list[tuple[str, str, int]] = []  # number, title, page printed
     starts = list(accumulate((len(page) + 1 for page in pages), initial=0))
     text = "\n".join(pages)
-    position = starts[entries[-1][3]] if entries else 0
-    for number, heading, printed, _ in entries:
-        words = r"\s+".join(map(re.escape, heading.split()))
-        found = re.compile(rf"(?:^|\n)[ \t]*({words})[ \t]*(?:\n|$)").search(text, position)
+    position = starts[start]
+    for index in range(start, len(pages)):
+        lines = [(line, ENTRY.match(line.strip())) for line in pages[index].splitlines()]
+        matched = [(line, m) for line, m in lines if m]
+        if not matched and entries:
+            break
+        entries += [(m[1], m[2], int(m[3])) for _, m in matched]
+        if matched:  # the headings are searched for after the last entry
+            last = matched[-1][0]
+            position = text.index(last, starts[index]) + len(last)
+    problems = []
+    for number, heading, printed in entries:
+        # letter by letter: a heading may wrap, or break at a hyphen, where its entry did not;
+        # a note's call may follow it
+        letters_only = r"[\W_]*".join(re.escape(c) for c in heading if c.isalnum())
+        pattern = re.compile(rf"(?:^|\n)[^\S\n]*({letters_only})[^\w\n]*[\d ]*(?=\n|$)")
+        found = pattern.search(text, position)
         if found is None:
             problems.append(f"contents: '{number} {heading}' has no heading after the contents")
             continue

@@ -25,9 +25,9 @@ def contents(article: Article, brand: Brand) -> list[tuple[Target, str]]:
 def takeaways(article: Article, brand: Brand) -> tuple[str, ...]:
     """The key points (or else the bottom line) of an authored summary, when the brand puts a
     key-takeaways box on the first page; nothing for a derived summary."""
-    summary = article.summary
-    if summary is None or not brand.key_takeaways:
+    if article.summary is None or not brand.key_takeaways:
         return ()
+    summary = article.summary.plain(article.lang)  # as a reader sees them: Markdown reduced
     return summary.key_points or (summary.bottom_line,)
 
 
