@@ -42,6 +42,10 @@ class Brand:
     fonts: dict[str, str]
     sizes: dict[str, float]
     font_files: tuple[FontFile, ...]
+    toc_pages: int = 8
+    """A contents block for articles estimated longer than this, unless ``toc`` says."""
+    key_takeaways: bool = True
+    """A key-takeaways box on the brief's first page when the source has a summary."""
     memo_to: str = ""
     """What the memo's TO: line says when the source names nobody (no line when empty)."""
     embed_fonts: bool = True
@@ -125,6 +129,7 @@ def _load_brand(path: Path, stamp: int) -> Brand:
         bad = [k for k, v in colours.items() if not COLOUR.match(v)]
         if bad:
             raise ConfigError(f"colour '{bad[0]}' is not #RRGGBB", path, hint="write e.g. #14325C")
+        reports = data.get("long-reports") or {}
         files = tuple(
             FontFile(
                 str(f["family"]),
@@ -141,6 +146,8 @@ def _load_brand(path: Path, stamp: int) -> Brand:
             fonts={str(k): str(v) for k, v in data["fonts"].items()},
             sizes={str(k): float(v) for k, v in data["sizes"].items()},
             font_files=files,
+            toc_pages=int(reports.get("toc-pages", 8)),
+            key_takeaways=bool(reports.get("key-takeaways", True)),
             memo_to=str(data.get("memo", {}).get("to-placeholder", "")),
             embed_fonts=bool(data.get("memo", {}).get("embed-fonts", True)),
             press={**PRESS, **{str(k): str(v) for k, v in data.get("press", {}).items()}},

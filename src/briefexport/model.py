@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from briefexport.messages import Message
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
+
+    from briefexport.source.crossref import CrossRefs
 
 
 RUNNING_TITLE_MAX = 60
@@ -98,6 +101,9 @@ class Article:
     copyright: str = ""
     summary: Summary | None = None
     memo: Memo = field(default_factory=Memo)
+    toc: bool | None = None
+    """``toc`` in the front matter; None leaves it to the brand's page count."""
+    toc_depth: int = 3
     references: References | None = None
     warnings: tuple[Notice, ...] = ()
     body_first_line: int = 1
@@ -122,6 +128,14 @@ class Article:
         if self.short_title or len(self.title) <= RUNNING_TITLE_MAX:
             return self.short_title or self.title
         return self.title[:RUNNING_TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:–—") + "…"
+
+    @cached_property
+    def crossrefs(self) -> CrossRefs:
+        """Numbered figures, tables and sections, and the references to them (computed once;
+        :func:`briefexport.source.reader.read_article` raises on a reference to no such id)."""
+        from briefexport.source.crossref import resolve
+
+        return resolve(self)
 
     @property
     def effective_summary(self) -> Summary:

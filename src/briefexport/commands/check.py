@@ -36,6 +36,7 @@ def check_source(path: Path, settings: Settings) -> list[Message]:
     findings = list(article.warnings)
     findings += summary_findings(article, settings)
     findings += body_findings(article, settings)
+    findings += crossref_findings(article)
     findings += uncited(article)
     return sorted(findings, key=reading_order)
 
@@ -155,3 +156,33 @@ def lost_footnotes(article: Article) -> Iterator[Message]:
                 line,
                 f"footnote [^{match[1]}] is defined but never referenced; it appears in no output",
             )
+
+
+def crossref_findings(article: Article) -> list[Message]:
+    """Ids nothing refers to, and numbered figures and tables without a caption (a reference to
+    no such id is already an error when the source is read)."""
+    crossrefs = article.crossrefs
+    used = {reference.target.anchor for reference in crossrefs.references}
+    findings = []
+    for target in crossrefs.by_node.values():
+        if target.anchor.startswith(("fig:", "tbl:", "sec:")) and target.anchor not in used:
+            findings.append(
+                Message(
+                    article.path,
+                    target.line,
+                    f"id '{target.anchor}' is never referenced (write @{target.anchor} where it "
+                    "helps the reader, or drop the id)",
+                )
+            )
+        if not target.caption:
+            what = "figure" if target.kind == "fig" else "table"
+            how = '![alt](file.png "Caption")' if target.kind == "fig" else "'Table: caption'"
+            findings.append(
+                Message(
+                    article.path,
+                    target.line,
+                    f"{what} '{target.anchor}' has no caption; it is numbered but not described "
+                    f"(write {how})",
+                )
+            )
+    return findings

@@ -301,7 +301,9 @@ def verify_article(
 
 def verify_pdf(article: Article, path: Path, publisher: str) -> Finding:
     """Every block in order; every note at the foot of its call's page, in call order; list
-    markers and depths; images; end matter; tagged; every font embedded."""
+    markers and depths; images; end matter; tagged; every font embedded; contents, captions
+    and references (:mod:`briefexport.commands.verify_report`)."""
+    from briefexport.commands.verify_report import page_texts, report_problems
     from briefexport.labels import labels
 
     pages = read_pages(path)
@@ -324,6 +326,7 @@ def verify_pdf(article: Article, path: Path, publisher: str) -> Finding:
         note_trouble
         + pdf_list_problems(list_items(article), pages)
         + image_problems(source_images(article), pdf_figures(path), "PDF")
+        + report_problems(article, page_texts(path))
         + pdf_checks(path),
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
 
 from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
@@ -17,6 +19,8 @@ from briefexport.sandbox.policy import LINK_SCHEMES, ResourcePolicy, scheme_of
 WIDE_TABLE_COLUMNS = 6
 SHORT_TABLE_ROWS = 8
 ROWS_AT_BREAK = 3
+LANDSCAPE_COLUMNS = 8
+BOXES = ("sidebar", "note", "warning")
 ZERO_WIDTH_SPACE = "\u200b"
 PROSE_RUN = 30
 CODE_RUN = 500
@@ -47,21 +51,28 @@ def heading_shift(body: SyntaxTreeNode) -> int:
 
 
 def heading_anchors(body: SyntaxTreeNode) -> list[str]:
-    """The ``id`` of every body heading, in order: slugs of their text, made unique."""
+    """The ``id`` of every body heading, in order (see :func:`anchors_of`)."""
+    return anchors_of([node for node in body.walk() if node.type == "heading"])
+
+
+def anchors_of(headings: list[SyntaxTreeNode]) -> list[str]:
+    """The ``id`` of each heading: its ``{#id}``, else a slug of its text made unique."""
     anchors: list[str] = []
-    taken: set[str] = set()
+    taken = {str(node.attrs["id"]) for node in headings if "id" in node.attrs}
     following: dict[str, int] = {}
-    for node in body.walk():
-        if node.type == "heading":
-            base = slugify(plain_text(node))
-            number = following.get(base, 0)  # then base-1, base-2, as pandoc and GitHub do
-            anchor = f"{base}-{number}" if number else base
-            while anchor in taken:
-                number += 1
-                anchor = f"{base}-{number}"
-            following[base] = number + 1
-            anchors.append(anchor)
-            taken.add(anchor)
+    for node in headings:
+        if "id" in node.attrs:
+            anchors.append(str(node.attrs["id"]))
+            continue
+        base = slugify(plain_text(node))
+        number = following.get(base, 0)  # then base-1, base-2, as pandoc and GitHub do
+        anchor = f"{base}-{number}" if number else base
+        while anchor in taken:
+            number += 1
+            anchor = f"{base}-{number}"
+        following[base] = number + 1
+        anchors.append(anchor)
+        taken.add(anchor)
     return anchors
 
 
@@ -91,7 +102,7 @@ class HtmlRenderer:
 
     def __post_init__(self) -> None:
         self.shift = heading_shift(self.article.body)
-        self.anchors = iter(heading_anchors(self.article.body))
+        self.anchors = iter(self.article.crossrefs.anchors)
         self.notes = {
             int(node.meta["id"]): node
             for block in self.article.body.children
@@ -138,6 +149,7 @@ class HtmlRenderer:
         texts = [child for child in node.walk() if child.type == "text" and child.content.strip()]
         self.last_words = texts[-1] if texts else None  # tied: no word alone on a last line
         label = f' data-bookmark="{escape(plain_text(node))}"'  # no call number, no tie
+        label += ' class="landscape-heading"' if node in self.landscape_headings else ""
         return f'<h{level} id="{next(self.anchors)}"{label}>{self.children(node)}</h{level}>\n'
 
     def node_inline(self, node: SyntaxTreeNode) -> str:
@@ -226,16 +238,19 @@ class HtmlRenderer:
 
     def figure(self, node: SyntaxTreeNode) -> str:
         caption = str(node.attrs.get("title") or "")
+        label, anchor = self.numbered(node)
         figcaption = (
-            f"<figcaption>{escape(breakable(caption, PROSE_RUN))}</figcaption>" if caption else ""
+            f"<figcaption>{label}{escape(breakable(caption, PROSE_RUN))}</figcaption>"
+            if caption or label
+            else ""
         )
-        return f"<figure>{self.node_image(node)}{figcaption}</figure>\n"
+        return f"<figure{anchor}>{self.node_image(node)}{figcaption}</figure>\n"
 
     def node_table(self, node: SyntaxTreeNode) -> str:
         """A table; one of at most :data:`SHORT_TABLE_ROWS` body rows of text is ``short`` (kept
         whole, floating), a longer one keeps :data:`ROWS_AT_BREAK` rows each side of a page
-        break."""
-        columns = max((len(row.children) for row in node.walk() if row.type == "tr"), default=0)
+        break; a table marked or too wide for the measure gets a landscape page."""
+        columns = column_count(node)
         size = " wide" if columns > WIDE_TABLE_COLUMNS else ""
         rows = [row for part in node.children if part.type == "tbody" for row in part.children]
         pictures = any(child.type == "image" for child in node.walk())
@@ -244,7 +259,9 @@ class HtmlRenderer:
         else:
             keep = ROWS_AT_BREAK - 1
             self.kept_rows.update(rows[:keep] + rows[-ROWS_AT_BREAK:-1])
-        return f'<table class="cols-{min(columns, 99)}{size}">\n{self.children(node)}</table>\n'
+        attrs = f'{self.numbered(node)[1]} class="cols-{min(columns, 99)}{size}"'
+        table = f"<table{attrs}>\n{self.children(node)}</table>\n"
+        return f'<div class="landscape">\n{table}</div>\n' if is_landscape(node) else table
 
     def node_thead(self, node: SyntaxTreeNode) -> str:
         return f"<thead>\n{self.children(node)}</thead>\n"
@@ -305,3 +322,66 @@ class HtmlRenderer:
 
     def node_footnote_anchor(self, node: SyntaxTreeNode) -> str:
         return ""
+
+    # -- long reports: numbers, references, captions, boxes, languages (source/pandoc.py) --
+
+    @cached_property
+    def landscape_headings(self) -> set[SyntaxTreeNode]:
+        """Headings right before a landscape table: they go onto its page."""
+        return {
+            heading
+            for parent in self.article.body.walk()
+            for heading, after in pairwise(parent.children)
+            if heading.type == "heading" and after.type == "table" and is_landscape(after)
+        }
+
+    def numbered(self, node: SyntaxTreeNode) -> tuple[str, str]:
+        """A numbered figure's or table's caption label ("Figure 1. ") and ``id`` attribute."""
+        target = self.article.crossrefs.of(node)
+        if target is None:
+            return "", ""
+        label = self.article.crossrefs.caption_label(target)
+        return (
+            f'<span class="caption-label">{escape(label)}</span> ',
+            f' id="{escape(target.anchor)}"',
+        )
+
+    def node_caption(self, node: SyntaxTreeNode) -> str:
+        label = self.numbered(node.parent)[0] if node.parent else ""
+        return f"<caption>{label}{self.children(node)}</caption>\n"
+
+    def node_crossref(self, node: SyntaxTreeNode) -> str:
+        anchor = self.article.crossrefs.target(node).anchor
+        return f'<a class="xref" href="#{escape(anchor)}">{escape(node.content)}</a>'
+
+    def node_span(self, node: SyntaxTreeNode) -> str:
+        return f"<span{language(node)}>{self.children(node)}</span>"
+
+    def node_div(self, node: SyntaxTreeNode) -> str:
+        """A fenced div: a boxed sidebar, note or warning (an ``aside``), or a plain ``div``."""
+        classes = str(node.attrs.get("class", "")).split()
+        kind = next((name for name in BOXES if name in classes), None)
+        if kind is None:
+            return f"<div{language(node)}>\n{self.children(node)}</div>\n"
+        title = str(node.attrs.get("title", ""))
+        heading = f'<p class="box-title">{escape(title)}</p>\n' if title else ""
+        return (
+            f'<aside class="box {kind}"{language(node)}>\n{heading}{self.children(node)}</aside>\n'
+        )
+
+
+def language(node: SyntaxTreeNode) -> str:
+    """The ``lang`` attribute a span or div carries, if any."""
+    lang = node.attrs.get("lang")
+    return f' lang="{escape(lang)}"' if lang else ""
+
+
+def is_landscape(table: SyntaxTreeNode) -> bool:
+    """A table marked ``{.landscape}``, or with more columns than a portrait page holds."""
+    marked = "landscape" in str(table.attrs.get("class", "")).split()
+    return marked or column_count(table) > LANDSCAPE_COLUMNS
+
+
+def column_count(table: SyntaxTreeNode) -> int:
+    """The number of columns of a table: its longest row's cells."""
+    return max((len(row.children) for row in table.walk() if row.type == "tr"), default=0)

@@ -23,7 +23,7 @@ def plain_text(node: SyntaxTreeNode, note_mark: str = "") -> str:
 
 
 def _inline_text(node: SyntaxTreeNode, note_mark: str) -> Iterator[str]:
-    if node.type in ("text", "code_inline", "code_block", "fence"):
+    if node.type in ("text", "code_inline", "code_block", "fence", "crossref"):
         yield node.content
     elif node.type in ("softbreak", "hardbreak"):
         yield " "

@@ -11,15 +11,17 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from briefexport.sandbox.budget import deadline
 from briefexport.source.citesyntax import citation_rule
+from briefexport.source.pandoc import ALLOWED, Quotes, pandoc_plugin
 
 MAX_NESTING = 100
 PARSE_SECONDS = 20.0
 
-LANG_QUOTES = {
+LANG_QUOTES: dict[str, Quotes] = {
     "en": "“”‘’",
     "ru": "«»„“",
     "kk": "«»„“",
@@ -29,15 +31,25 @@ LANG_QUOTES = {
 }
 
 
+def quotes_for(lang: str) -> Quotes:
+    """The quotation marks of a language tag (English ones when it is not known)."""
+    return LANG_QUOTES.get(lang.split("-")[0].lower(), LANG_QUOTES["en"])
+
+
 @cache
 def parser(lang: str = "en", html: bool = False) -> MarkdownIt:
     """The parser for one language (quotes differ); raw HTML is off, so it stays text
-    (``html`` turns it on, only to find where a source has some)."""
-    quotes = LANG_QUOTES.get(lang.split("-")[0], LANG_QUOTES["en"])
+    (``html`` turns it on, only to find where a source has some).
+
+    Pandoc's syntax for long reports (:mod:`briefexport.source.pandoc`): attributes on images
+    and spans, heading ids, table captions, fenced divs and cross-references."""
+    quotes = quotes_for(lang)
     md = MarkdownIt("commonmark", {"typographer": True, "html": html, "quotes": quotes})
     md.options["maxNesting"] = MAX_NESTING  # the default, 20, silently drops what lies deeper
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     md.use(footnote_plugin)
+    md.use(attrs_plugin, after=("image",), spans=True, allowed=ALLOWED)
+    md.use(pandoc_plugin, quotes_for=quotes_for)
     md.inline.ruler.before("link", "citation", citation_rule)
     md.block.ruler.before("table", "deadline", block_deadline)
     md.inline.ruler.before("text", "deadline", inline_deadline)

@@ -26,6 +26,7 @@ MAX_SOURCE_BYTES = 2_000_000
 MAX_FRONT_MATTER = 50_000
 MAX_HEADLINE = 250
 MAX_DEPTH = 10
+MAX_TOC = 6
 MAX_NEARBY_NOTES = 15
 NEARBY = 400
 REQUIRED = ("title", "date", "author")
@@ -99,7 +100,7 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
             "the article has no body",
             "write the article's text below the closing '---'",
         )
-    return Article(
+    article = Article(
         path=path,
         slug=slug,
         body=body,
@@ -108,6 +109,8 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
         front_matter_lines=lines,
         **fields,
     )
+    article.crossrefs  # noqa: B018  # resolved now: a reference to no such id is an error here
+    return article
 
 
 def read_bytes(path: Path) -> bytes:
@@ -538,6 +541,15 @@ class Validator:
             )
         return text
 
+    def toc_depth(self, value: Any, key: tuple[str, ...]) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TOC:
+            raise self.fail(
+                key,
+                f"'toc-depth' must be a whole number from 1 to {MAX_TOC}, not {value!r}",
+                "write e.g. toc-depth: 2 (sections and their subsections)",
+            )
+        return value
+
     def url(self, value: Any, key: tuple[str, ...]) -> str:
         text = self.string(value, key)
         if not re.match(r"^https?://[^\s/]+\.[^\s]+$", text):
@@ -601,6 +613,8 @@ FIELDS: dict[str, tuple[str, Convert]] = {
     "copyright": ("copyright", Validator.prose),
     "summary": ("summary", Validator.summary),
     "memo": ("memo", Validator.memo),
+    "toc": ("toc", Validator.flag),
+    "toc-depth": ("toc_depth", Validator.toc_depth),
     "bibliography": ("bibliography", Validator.files),
     "csl": ("csl", Validator.file_name),
     "link-citations": ("link_citations", Validator.flag),

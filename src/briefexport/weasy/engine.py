@@ -34,6 +34,7 @@ from briefexport.source.reader import source_text
 from briefexport.weasy import overrides
 from briefexport.weasy.floats import PASSES, defer_floats
 from briefexport.weasy.notes import footnote_faults, place_notes
+from briefexport.weasy.structure import tagged_structure
 from briefexport.weasy.tagging import finish_tags
 from briefexport.weasy.templating import environment
 
@@ -99,7 +100,11 @@ def _stylesheets(
             url_fetcher=fetcher,
             base_url=settings.brand_file.parent.as_uri() + "/",
         ),
-        CSS(string=f"@page {{ size: {width} {height}; }}", font_config=FONTS),
+        CSS(
+            string=f"@page {{ size: {width} {height}; }}"
+            f"@page landscape {{ size: {height} {width}; }}",
+            font_config=FONTS,
+        ),
     ]
     sheets += [
         CSS(filename=str(settings.style(name)), font_config=FONTS, url_fetcher=fetcher)
@@ -318,7 +323,7 @@ def write_pdf(
             finisher(document, pdf)
 
     capture = captured_warnings(article, notices) if notices is not None else nullcontext()
-    with derived_document_id(identifier), capture:
+    with derived_document_id(identifier), tagged_structure(), capture:
         data: bytes = document.write_pdf(
             pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True, finisher=finish
         )

@@ -7,6 +7,7 @@ from weasyprint import CSS
 from briefexport.brand import load_brand
 from briefexport.model import Article, Notice
 from briefexport.render.html import HtmlRenderer
+from briefexport.render.report import report_context
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.weasy.engine import (
@@ -33,9 +34,9 @@ class PdfWriter:
         renderer = HtmlRenderer(article, policy_for(article, settings))
         body = renderer.render()
         notices.extend(renderer.notices)
-        return render_html(
-            self.format.template, template_context(article, settings, body), settings
-        )
+        context = template_context(article, settings, body)
+        context.update(report_context(article, load_brand(settings.brand_file)))
+        return render_html(self.format.template, context, settings)
 
     def sheets(self, article: Article, settings: Settings) -> tuple[CSS, ...]:
         """The stylesheets of this output."""

@@ -19,8 +19,8 @@ from briefexport.wordml.package import save
 from briefexport.wordml.pictures import number_pictures
 from briefexport.writers import Output
 from briefexport.writers.memo.fonts import embed_brand_fonts
-from briefexport.writers.memo.letterhead import MemoRenderer
 from briefexport.writers.memo.reference import base_document, write_reference_docx
+from briefexport.writers.memo.report import ReportRenderer
 
 __all__ = ["MemoWriter", "write_reference_docx"]
 
@@ -30,7 +30,7 @@ class MemoWriter:
 
     def render(self, article: Article, settings: Settings) -> Output:
         document = base_document(settings)
-        renderer = MemoRenderer(article, settings, document)
+        renderer = ReportRenderer(article, settings, document)
         renderer.write()
         number_pictures(document)
         if settings.embed_fonts and renderer.brand.embed_fonts:

@@ -1,0 +1,84 @@
+"""Issue 18's measures: a 40-page report with a table of contents, 10 figures and 10 tables,
+all captioned, numbered and referenced. Prints the PDF writer's seconds per page against the
+plain article's (the ``invoke bench`` scale row, interleaved the same way) and the memo's
+warm seconds. Run: ``python benchmarks/long_report.py [--runs N]``."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+from bench import ARTICLE, REPORT_PAGES, ROOT, WORK, Writer, interleaved, pdf_probe
+
+FIGURE = ROOT / "tests" / "corpus" / "figures" / "nist-sp-800-63-3" / "model.png"
+COUNT = 10
+
+
+def long_report(folder: Path) -> Path:
+    """The generated 40-page report of ``invoke bench``, with contents, figures and tables."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copy(FIGURE, folder / "figure.png")
+    writer = Writer(11)
+    front, body = writer.article("A long report", REPORT_PAGES).split("\n---\n", 1)
+    blocks = body.split("\n\n")
+    step = len(blocks) // (COUNT + 1)
+    for n in range(COUNT, 0, -1):
+        figure = f'![Chart {n}](figure.png "Trade by corridor, panel {n}"){{#fig:f{n}}}'
+        rows = "\n".join(f"| {writer.sentence(1, 3)} | {n * r} | {r}% |" for r in range(1, 7))
+        caption = f"Table: Totals, part {n} {{#tbl:t{n}}}"
+        table = f"| Item | Value | Share |\n|:--|--:|--:|\n{rows}\n\n{caption}"
+        mention = f"As @fig:f{n} and @tbl:t{n} show, {writer.sentence(8, 16).lower()}"
+        blocks[n * step : n * step] = [mention, figure, table]
+    source = folder / "long-report.md"
+    source.write_text(f"{front}\ntoc: true\n---\n" + "\n\n".join(blocks), encoding="utf-8")
+    return source
+
+
+def memo_seconds(source: Path, runs: int) -> list[float]:
+    """The memo writer's seconds on ``source``, warm (after one untimed run)."""
+    from briefexport.settings import Settings
+    from briefexport.source.reader import read_article
+    from briefexport.writers import writer
+
+    settings, article = Settings(project=ROOT), read_article(source)
+    writer("memo").render(article, settings)
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        writer("memo").render(article, settings)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    from briefexport.settings import Settings
+    from briefexport.source.reader import read_article
+    from briefexport.writers import writer
+
+    source = long_report(WORK / "long-report")
+    article = read_article(source)
+    pages = writer("pdf").render(article, Settings(project=ROOT)).pages
+    print(f"report: {pages} pages, {len(article.crossrefs.references)} references")
+    scale = interleaved(
+        runs, {"article": pdf_probe(ARTICLE, pages), "report": pdf_probe(source, 1)}
+    )
+    plain, report = scale["article"], scale["report"]
+    for name, sample in scale.items():
+        print(
+            f"{name}: {sample.median:.3f} s/page (min {min(sample.values):.3f}, max "
+            f"{max(sample.values):.3f})"
+        )
+    print(f"ratio: {report.median / plain.median:.2f}x (target <= 1.2x)")
+    memo = memo_seconds(source, runs)
+    print(f"memo, warm: {statistics.median(memo):.2f} s (min {min(memo):.2f}, max {max(memo):.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Long reports in the Word memo, read back with python-docx, pandoc and the XML: the TOC field,
+SEQ captions, REF fields to bookmarks, landscape sections, shaded sidebars, w:lang."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import docx
+import pypandoc
+import pytest
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+
+from briefexport.settings import Settings
+from briefexport.source.reader import read_article
+from briefexport.writers.memo.writer import MemoWriter
+from conftest import FIXTURES, ROOT
+
+NIST = FIXTURES / "long" / "nist-report.md"
+WIDE = ROOT / "tests" / "articles" / "wide-tables.md"
+
+
+def write(source: Path, folder: Path, settings: Settings) -> Path:
+    path = folder / f"{source.stem}.docx"
+    path.write_bytes(MemoWriter().render(read_article(source), settings).data)
+    return path
+
+
+@pytest.fixture(scope="module")
+def nist_memo(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Path:
+    return write(NIST, tmp_path_factory.mktemp("memo"), settings)
+
+
+def instructions(document: Any) -> list[str]:
+    """Every field code in the body, stripped."""
+    return [(code.text or "").strip() for code in document.element.body.iter(qn("w:instrText"))]
+
+
+def bookmarks(document: Any) -> set[str]:
+    return {b.get(qn("w:name")) for b in document.element.body.iter(qn("w:bookmarkStart"))}
+
+
+def pandoc_blocks(path: Path) -> list[dict[str, Any]]:
+    return json.loads(pypandoc.convert_file(str(path), "json", format="docx"))["blocks"]
+
+
+def test_captions_are_seq_fields_in_the_caption_style(nist_memo):
+    document = docx.Document(str(nist_memo))
+    codes = instructions(document)
+    assert sum(code == r"SEQ Figure \* ARABIC" for code in codes) == 4
+    assert sum(code == r"SEQ Table \* ARABIC" for code in codes) == 6
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert "Figure 1. Digital Identity Model" in captions
+    assert "Table 6. Acceptable Combinations of IAL and AAL" in captions
+    assert {"_Ref_fig_model", "_Ref_tbl_combinations"} <= bookmarks(document)
+
+
+def test_references_are_ref_fields_to_the_caption_bookmarks(nist_memo):
+    document = docx.Document(str(nist_memo))
+    refs = [code for code in instructions(document) if code.startswith("REF ")]
+    assert r"REF _Ref_fig_model \h" in refs and r"REF _Ref_tbl_impacts \h" in refs
+    assert {code.split()[1] for code in refs} <= bookmarks(document)
+    body = " ".join(p.text for p in document.paragraphs)
+    assert "see Table 2, Table 3 and Table 4, and Figure 1 for the parties involved" in body
+    assert "As discussed in Section 4.3.1" not in body and "Section 5.1" in body
+
+
+def test_the_toc_field_has_its_result_written(nist_memo):
+    document = docx.Document(str(nist_memo))
+    assert r'TOC \o "1-2" \h \z \u' in instructions(document)
+    entries = [p for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    titles = [p.text.rstrip("\t") for p in entries]
+    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert titles == headings  # what Word will collect, in order, before any update
+    assert "Selecting Assurance Levels" in titles and "Combining xALs" in titles
+    anchors = {link.get(qn("w:anchor")) for p in entries for link in p._p.iter(qn("w:hyperlink"))}
+    assert len(anchors) == len(entries) and anchors <= bookmarks(document)
+    contents = [p.text for p in document.paragraphs].index("Contents")
+    assert document.paragraphs[contents].style.name == "TOC Heading"  # not listed itself
+    assert document.paragraphs[contents + 1]._p is entries[0]._p
+
+
+def test_pandoc_reads_captions_and_references(nist_memo):
+    blocks = pandoc_blocks(nist_memo)
+    tables = [b for b in blocks if b["t"] == "Table"]
+    assert sum(bool(table["c"][1][1]) for table in tables) == 6  # each numbered one captioned
+    figures = [b for b in blocks if b["t"] == "Figure"]  # the image and its Caption paragraph
+    assert [f["c"][1][1][0]["c"][0]["c"][0][0] for f in figures] == [
+        "_Ref_fig_model",
+        "_Ref_fig_ial",
+        "_Ref_fig_aal",
+        "_Ref_fig_fal",
+    ]
+    plain = " ".join(pypandoc.convert_file(str(nist_memo), "plain", format="docx").split())
+    assert ": Table 6. Acceptable Combinations of IAL and AAL" in plain
+    assert "see Table 2, Table 3 and Table 4, and Figure 1" in plain
+
+
+def test_sidebars_are_shaded_and_bordered_and_passages_keep_their_language(nist_memo):
+    document = docx.Document(str(nist_memo))
+    sidebar = next(p for p in document.paragraphs if "Earlier editions rated" in p.text)
+    properties = sidebar._p.pPr
+    assert properties.find(qn("w:pBdr")) is not None and properties.find(qn("w:shd")) is not None
+    russian = [
+        run.text
+        for run in document.element.body.iter(qn("w:r"))
+        if run.find(f"{qn('w:rPr')}/{qn('w:lang')}") is not None
+        and run.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) == "ru-RU"
+    ]
+    assert "«цифровая идентичность»" in "".join(russian)
+    assert any("Русский перевод" in text for text in russian)  # the note div's own runs
+
+
+@pytest.mark.slow
+def test_a_wide_table_gets_a_landscape_section(tmp_path, settings):
+    document = docx.Document(str(write(WIDE, tmp_path, settings)))
+    orientations = [s.orientation for s in document.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    landscape = document.sections[1]
+    assert landscape.page_width > landscape.page_height
+    assert not landscape.different_first_page_header_footer  # running head on its page
+    assert all(s.header.is_linked_to_previous for s in document.sections[1:])
+    body = list(document.element.body)
+    first_break = next(i for i, e in enumerate(body) if e.xpath("./w:pPr/w:sectPr"))
+    heading, table = body[first_break + 1 : first_break + 3]
+    assert heading.xpath("string(.)") == "Economy"  # the heading goes with its table
+    assert table.tag == qn("w:tbl")
