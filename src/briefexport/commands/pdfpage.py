@@ -97,14 +97,15 @@ class Page:
         return [int(r.text) for r in self.runs if r.kind == kind]
 
     def markers(self) -> list[tuple[str, float]]:
-        """Every list marker of the body, top to bottom, with the x where its item's text starts."""
-        found = []
-        for line in self.lines:
-            for run in line.runs:
-                if run.kind == "marker":
-                    after = [r.x for r in line.runs if r.x > run.x]
-                    found.append((run.text.strip(), min(after, default=run.x)))
-        return found
+        """Every list marker of the body, top to bottom, with its x: the marker sits inside its
+        item's first line, hung into the item's indent, so it starts at the item's left edge
+        (the text after it moves with the line's justification)."""
+        return [
+            (run.text.strip(), run.x)
+            for line in self.lines
+            for run in line.runs
+            if run.kind == "marker"
+        ]
 
 
 def read_pages(path: Path) -> list[Page]:
