@@ -289,3 +289,26 @@ def test_table_digits_before_the_notes_are_body_text(tmp_path: Path):
     classify(pages, [[]])
     assert pages[0].text("body") == "figures245122566"
     assert pages[0].notes() == [(1, "66tonnestheportsownreturn")]
+
+
+def test_notes_below_a_masthead_in_the_side_column(tmp_path: Path):
+    """The masthead reaches left of the text column; the notes' linked number ("1" then
+    ". ") at the column's edge still opens the note area."""
+    masthead = [("AMERICAN FOREIGN POLICY COUNCIL", 20, 60, 8)]
+    call = [("Text with a call", 50, 100, 10), ("1", 130, 97, 6)]
+    note = [("1", 50, 700, 8), (". The note.", 55, 700, 8)]
+    pages = [page(1, [masthead, call, note])]
+    classify(pages, [[]])
+    assert pages[0].notes() == [(1, "thenote")]
+    finding = Finding(tmp_path)
+    note_problems([Block("footnote", "The note.", 12)], pages, finding)
+    assert finding.ok
+
+
+def test_a_number_not_followed_by_its_period_opens_no_note():
+    """A line of digits in the notes' size is a table's cell, not a note's number."""
+    call = [("Text with a call", 50, 100, 10), ("1", 130, 97, 6)]
+    cells = [("1", 50, 700, 8), ("tonne", 60, 700, 8)]
+    pages = [page(1, [call, cells])]
+    classify(pages, [[]])
+    assert pages[0].notes() == []
