@@ -8,7 +8,8 @@ what it is, never by searching the text for a pattern:
 - **note**: the note area, the lines from the first that opens with a note's number ("3"
   then ". ", or "3. ") down to the foot of the page, none larger than the last;
 - **call**: a note's call, digits in a smaller size above the baseline of their line;
-- **marker**: a list item's bullet or number, alone in its run at the start of its line;
+- **marker**: a list item's bullet or number, alone in its run at the start of its line
+  (or alone on its line, with the spaces ``article.css`` sets after it);
 - **body**: everything else, in the order the content stream draws it (the reading order
   WeasyPrint writes, which keeps a table cell's lines together).
 """
@@ -96,12 +97,13 @@ class Page:
         """The note numbers called in the body of this page, in reading order."""
         return [int(r.text) for r in self.runs if r.kind == kind]
 
-    def markers(self) -> list[tuple[str, float]]:
-        """Every list marker of the body, top to bottom, with its x: the marker sits inside its
-        item's first line, hung into the item's indent, so it starts at the item's left edge
-        (the text after it moves with the line's justification)."""
+    def markers(self) -> list[tuple[str, float, bool]]:
+        """Every list marker of the body, top to bottom, with its x and whether it stands alone
+        on its line: the marker sits inside its item's first line, hung into the item's indent,
+        so it starts at the item's left edge (the text after it moves with the line's
+        justification)."""
         return [
-            (run.text.strip(), run.x)
+            (run.text.strip(), run.x, len(line.runs) == 1)
             for line in self.lines
             for run in line.runs
             if run.kind == "marker"
@@ -214,18 +216,28 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
                     opens = marker is not None and (not number or marker == number + 1)
                     number = marker if marker is not None and opens else number
                     run.kind = "note-marker" if opens else "note"
-                elif run is line.first and LIST_MARKER.match(run.text) and len(line.runs) > 1:
-                    run.kind = "marker"
+                elif run is line.first and LIST_MARKER.match(run.text):
+                    run.kind = "marker" if len(line.runs) > 1 or run.text[-1:].isspace() else "body"
 
 
 def _mark_furniture(page: Page, items: list[str]) -> None:
-    """The footer ("Page N of M") on the bottom line, the running head on the top line."""
+    """The footer ("Page N of M") on the bottom line, the running head on the top lines: the
+    runs there that, one after another in drawing order, spell an item (a long running title
+    wraps in the side column)."""
     wanted = {letters(item) for item in items if letters(item)}
     lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
-    for line in lines[-1:] + lines[:1]:
-        for run in line.runs:
-            if letters(run.text) in wanted:
-                run.kind = "furniture"
+    edge = {id(r) for line in lines[:3] + lines[-1:] for r in line.runs if r.kind == "body"}
+    runs = [r for r in page.runs if id(r) in edge]
+    for start in range(len(runs)):
+        text = ""
+        for end in range(start, len(runs)):
+            text += letters(runs[end].text)
+            if text in wanted:
+                for run in runs[start : end + 1]:
+                    run.kind = "furniture"
+                break
+            if not any(item.startswith(text) for item in wanted):
+                break
 
 
 def _note_area_start(lines: list[Line], called: int) -> int | None:

@@ -377,18 +377,20 @@ def _few(numbers: list[int]) -> str:
 
 
 def pdf_list_problems(items: list[ListItem], pages: list[Page]) -> list[str]:
-    """Each list item's marker (bullet of its depth, or its number) in order, and deeper items
-    indented further than the item before them in the same list."""
+    """Each list item's marker (bullet of its depth, or its number) in order, on its item's
+    first line, and deeper items indented further than the item before them in the same list."""
     printed = [marker for page in pages for marker in page.markers()]
     for index, item in enumerate(items):
         if index >= len(printed):
             return [f"line {item.block.line}: list item has no marker in the PDF"]
-        marker, x = printed[index]
+        marker, x, alone = printed[index]
         if marker != item.pdf_marker:
             return [
                 f"line {item.block.line}: list item marked '{marker}' in the PDF, "
                 f"'{item.pdf_marker}' in the source"
             ]
+        if alone:
+            return [f"line {item.block.line}: list item's marker stands alone above its text"]
         if index and items[index - 1].tree == item.tree:
             before, previous_x = items[index - 1], printed[index - 1][1]
             deeper = item.depth - before.depth
