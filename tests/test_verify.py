@@ -19,6 +19,7 @@ from briefexport.commands.pdfpage import Page, Run, classify, group_lines
 from briefexport.commands.verify import (
     Block,
     Finding,
+    image_problems,
     note_problems,
     verify_article,
     verify_pdf,
@@ -312,3 +313,19 @@ def test_a_number_not_followed_by_its_period_opens_no_note():
     pages = [page(1, [call, cells])]
     classify(pages, [[]])
     assert pages[0].notes() == []
+
+
+def test_a_figure_may_float_later_never_earlier():
+    """The PDF floats a figure past the images after it; an image in a table does not float."""
+    figure, cell = Block("figure", "Map", 3), Block("image", "Step", 5)
+    assert image_problems([figure, cell], ["Step", "Map"], "PDF") == []
+    assert image_problems([cell, figure], ["Map", "Step"], "PDF") == [
+        "line 3: image 'Map' not where the PDF has it"
+    ]
+    steps = [Block("image", "One", 5), Block("image", "Two", 6)]
+    assert image_problems(steps, ["Two", "One"], "PDF") == [
+        "line 5: image 'One' not where the PDF has it"
+    ]
+    assert image_problems([figure, cell], ["Step"], "PDF") == [
+        "line 3: image 'Map' missing from the PDF"
+    ]
