@@ -19,8 +19,10 @@ from briefexport.commands.pdfpage import Page, Run, classify, group_lines
 from briefexport.commands.verify import (
     Block,
     Finding,
+    ListItem,
     image_problems,
     note_problems,
+    pdf_list_problems,
     verify_article,
     verify_pdf,
     verify_press,
@@ -328,4 +330,23 @@ def test_a_figure_may_float_later_never_earlier():
     ]
     assert image_problems([figure, cell], ["Step"], "PDF") == [
         "line 3: image 'Map' missing from the PDF"
+    ]
+
+
+def test_a_running_head_that_wraps_in_the_side_column_is_furniture():
+    head = [("Generative", 20, 40, 8.5)], [("AI", 20, 51, 8.5), ("PUBLISHER", 300, 51, 8.5)]
+    body = [("Text goes on.", 50, 80, 10)], [("Page 2 of 2", 400, 740, 8.5)]
+    pages = [page(1, [[("Text", 50, 80, 10)]]), page(2, [*head, *body])]
+    classify(pages, [[], ["Generative AI", "Publisher", "Page 2 of 2"]])
+    assert pages[1].text("body") == "textgoeson"
+
+
+def test_a_list_marker_alone_above_its_text_fails():
+    """A loose item's paragraph is a block: an inside marker before it gets a line of its own."""
+    lines = [[("•  ", 50, 100, 10)], [("Loose item.", 50, 115, 10)]]
+    pages = [page(1, lines)]
+    classify(pages, [[]])
+    item = ListItem(False, 1, 1, 1, 1, Block("list item", "Loose item.", 9))
+    assert pdf_list_problems([item], pages) == [
+        "line 9: list item's marker stands alone above its text"
     ]
