@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefexport.commands.verify import (
-    letters,
-    missing_in_order,
-    pdf_pages,
-    source_blocks,
-    strip_furniture,
-)
+from briefexport.commands.pdfpage import classify, read_pages
+from briefexport.commands.verify import letters, missing_in_order, source_blocks
 from briefexport.model import Article, Notice
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
@@ -38,12 +33,13 @@ def pdftotext(path: Path) -> str:
 
 def test_every_block_of_the_source_is_in_the_pdf_in_order(kazakhstan, kazakhstan_pdf):
     body, _ = source_blocks(kazakhstan)
-    pages = pdf_pages(kazakhstan_pdf)
+    pages = read_pages(kazakhstan_pdf)
     head = [kazakhstan.running_title, "American Foreign Policy Council"]
     furniture = [
         [*(head if n > 1 else []), f"Page {n} of {len(pages)}"] for n in range(1, len(pages) + 1)
     ]
-    text = "".join(strip_furniture(pages, furniture))  # paragraphs read on across pages
+    classify(pages, furniture)
+    text = "".join(page.text("body") for page in pages)  # paragraphs read on across pages
     assert len(body) == 11
     assert missing_in_order(body, text) == []
     for field in (
