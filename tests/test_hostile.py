@@ -337,11 +337,15 @@ def python_lines(work: Callable[[], object]) -> int:
 
 
 PATHOLOGICAL = {
-    "identical headings": ("", "## Same\n\n", '<h2 id="same-9">Same</h2>'),
+    "identical headings": ("", "## Same\n\n", '<h2 id="same-9" data-bookmark="Same">Same</h2>'),
     "initials": ("", "A. ", "<p>" + "A. " * 9),
     "open tags": ("", "<a ", "<p>" + "&lt;a " * 9),
     "open comments": ("", "<!-- ", "<p>" + "&lt;!-- " * 9),
-    "initials in a section": ("## Lede\n\n", "A. ", '<h2 id="lede">Lede</h2>\n<p>' + "A. " * 9),
+    "initials in a section": (
+        "## Lede\n\n",
+        "A. ",
+        '<h2 id="lede" data-bookmark="Lede">Lede</h2>\n<p>' + "A. " * 9,
+    ),
 }
 
 

@@ -5,10 +5,11 @@ baseline (from the top of the page) and its size. A run is then classified by wh
 what it is, never by searching the text for a pattern:
 
 - **furniture**: "Page N of M" at the foot and the running head on the top line;
-- **note**: the note area, the lines from the first that opens with a note's marker ("3. ")
-  down to the foot of the page, none larger than the last;
+- **note**: the note area, the lines from the first that opens with a note's number ("3"
+  then ". ", or "3. ") down to the foot of the page, none larger than the last;
 - **call**: a note's call, digits in a smaller size above the baseline of their line;
-- **marker**: a list item's bullet or number, alone in its run at the start of its line;
+- **marker**: a list item's bullet or number, alone in its run at the start of its line
+  (or alone on its line, with the spaces ``article.css`` sets after it);
 - **body**: everything else, in the order the content stream draws it (the reading order
   WeasyPrint writes, which keeps a table cell's lines together).
 """
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-NOTE_MARKER = re.compile(r"^(\d+)\.\s+$")
+NOTE_MARKER = re.compile(r"^(\d+)(\.\s+)?$")
 LIST_MARKER = re.compile(r"^\s*([•–›◦▪‣]|\d+\.)\s*$")
 CALL = re.compile(r"^\d+$")
 WORD = re.compile(r"[\W_]+")
@@ -96,15 +97,17 @@ class Page:
         """The note numbers called in the body of this page, in reading order."""
         return [int(r.text) for r in self.runs if r.kind == kind]
 
-    def markers(self) -> list[tuple[str, float]]:
-        """Every list marker of the body, top to bottom, with the x where its item's text starts."""
-        found = []
-        for line in self.lines:
-            for run in line.runs:
-                if run.kind == "marker":
-                    after = [r.x for r in line.runs if r.x > run.x]
-                    found.append((run.text.strip(), min(after, default=run.x)))
-        return found
+    def markers(self) -> list[tuple[str, float, bool]]:
+        """Every list marker of the body, top to bottom, with its x and whether it stands alone
+        on its line: the marker sits inside its item's first line, hung into the item's indent,
+        so it starts at the item's left edge (the text after it moves with the line's
+        justification)."""
+        return [
+            (run.text.strip(), run.x, len(line.runs) == 1)
+            for line in self.lines
+            for run in line.runs
+            if run.kind == "marker"
+        ]
 
 
 def read_pages(path: Path) -> list[Page]:
@@ -137,9 +140,11 @@ def two_byte_codes(page: Any) -> None:
 
 
 def page_runs(page: Any) -> list[Run]:
-    """The text runs of one pypdf page with their baselines and sizes."""
+    """The text runs of one pypdf page with their baselines and sizes; a run outside the trim
+    box (the press PDF's slug line) is furniture."""
     runs: list[Run] = []
     top = float(page.mediabox.top)
+    trim = page.trimbox
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if not text.strip():
@@ -147,7 +152,9 @@ def page_runs(page: Any) -> list[Run]:
         x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
         y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
         scale = abs(cm[2] * tm[1] + cm[3] * tm[3]) or abs(cm[0] * tm[0])
-        runs.append(Run(text.replace("\n", " "), x, top - y, size * scale))
+        inside = trim.left <= x <= trim.right and trim.bottom <= y <= trim.top
+        kind = "body" if inside else "furniture"
+        runs.append(Run(text.replace("\n", " "), x, top - y, size * scale, kind))
 
     page.extract_text(visitor_text=visit)
     return runs
@@ -193,50 +200,78 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
     )
     for page in pages:
         lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
-        left = min((r.x for line in lines for r in line.runs), default=0.0)
-        start = _note_area_start(lines, left, called)
+        start = _note_area_start(lines, called)
         number = 0
         for index, line in enumerate(lines):
             in_notes = start is not None and index >= start
             for run in line.runs:
                 if run.kind != "body":
                     continue
-                marker = NOTE_MARKER.match(run.text) if run is line.first else None
+                marker = _note_number(line) if run is line.first else None
                 if CALL.match(run.text.strip()) and _is_call(run, line, normal):
                     run.kind = "note-call" if in_notes else "call"
                 elif in_notes:
                     # after the page's first note, a marker is the next number: a line of a
                     # note may well open with "2009. "
-                    opens = marker and (not number or int(marker[1]) == number + 1)
-                    number = int(marker[1]) if marker and opens else number
+                    opens = marker is not None and (not number or marker == number + 1)
+                    number = marker if marker is not None and opens else number
                     run.kind = "note-marker" if opens else "note"
-                elif run is line.first and LIST_MARKER.match(run.text) and len(line.runs) > 1:
-                    run.kind = "marker"
+                elif run is line.first and LIST_MARKER.match(run.text):
+                    run.kind = "marker" if len(line.runs) > 1 or run.text[-1:].isspace() else "body"
 
 
 def _mark_furniture(page: Page, items: list[str]) -> None:
-    """The footer ("Page N of M") on the bottom line, the running head on the top line."""
+    """The footer ("Page N of M") on the bottom line, the running head on the top lines: the
+    runs there that, one after another in drawing order, spell an item (a long running title
+    wraps in the side column)."""
     wanted = {letters(item) for item in items if letters(item)}
-    for line in (page.lines[-1:] + page.lines[:1]) if page.lines else []:
-        for run in line.runs:
-            if letters(run.text) in wanted:
-                run.kind = "furniture"
+    lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
+    edge = {id(r) for line in lines[:3] + lines[-1:] for r in line.runs if r.kind == "body"}
+    runs = [r for r in page.runs if id(r) in edge]
+    for start in range(len(runs)):
+        text = ""
+        for end in range(start, len(runs)):
+            text += letters(runs[end].text)
+            if text in wanted:
+                for run in runs[start : end + 1]:
+                    run.kind = "furniture"
+                break
+            if not any(item.startswith(text) for item in wanted):
+                break
 
 
-def _note_area_start(lines: list[Line], left: float, called: int) -> int | None:
-    """The first line that opens with a note's marker at the left margin (the number of a
-    note some call names, not a year that wrapped to a line's start), from which every line
-    down to the foot of the page is set no larger than the bottom line (the notes' size);
-    None when the page has no notes."""
-    start = None
-    for index in range(len(lines) - 1, -1, -1):
-        line = lines[index]
+def _note_area_start(lines: list[Line], called: int) -> int | None:
+    """The first line that opens with a note's number at the note area's left edge (the
+    number of a note some call names, not a year that wrapped to a line's start), from which
+    every line down to the foot of the page is set no larger than the bottom line (the notes'
+    size); None when the page has no notes. The edge is the leftmost start of those bottom
+    lines: the masthead and wide tables reach further left, into the side column."""
+    bottom: list[Line] = []
+    for line in reversed(lines):
         if line.size > lines[-1].size + 0.05:
             break
-        marker = NOTE_MARKER.match(line.first.text)
-        if marker and abs(line.first.x - left) < 1 and 1 <= int(marker[1]) <= called:
-            start = index
+        bottom.insert(0, line)
+    left = min((line.first.x for line in bottom), default=0.0)
+    start = None
+    for index, line in enumerate(bottom):
+        number = _note_number(line)
+        if number is not None and abs(line.first.x - left) < 1 and 1 <= number <= called:
+            start = len(lines) - len(bottom) + index
+            break
     return start
+
+
+def _note_number(line: Line) -> int | None:
+    """The number a line opens with when it is a note's: "3" followed by a run that opens
+    with ". " (the linked number of ``render.html``), or "3. " alone in its run."""
+    marker = NOTE_MARKER.match(line.first.text)
+    if marker is None:
+        return None
+    if not marker[2]:
+        after = [r for r in line.runs if r.x > line.first.x]
+        if not after or not min(after, key=lambda r: r.x).text.startswith("."):
+            return None
+    return int(marker[1])
 
 
 def _is_call(run: Run, line: Line, normal: float) -> bool:

@@ -219,15 +219,23 @@ def _ancestors(node: SyntaxTreeNode) -> Iterator[SyntaxTreeNode]:
 
 def source_images(article: Article) -> list[Block]:
     """Every image of the body the sandbox lets the build embed (a refused one is a build
-    warning at its line), with its alternative text, in reading order."""
+    warning at its line), with its alternative text, in reading order: a "figure" when it is
+    its paragraph's only content (the PDF floats it), else an "image"."""
     from briefexport.sandbox.images import locate
     from briefexport.sandbox.policy import ResourcePolicy
 
     policy = ResourcePolicy(roots=(article.folder,))
     return [
-        Block("image", plain_text(node), _line(node, article.body_first_line))
+        Block(
+            "figure"
+            if paragraph and paragraph.type == "paragraph" and _is_figure(paragraph)
+            else "image",
+            plain_text(node),
+            _line(node, article.body_first_line),
+        )
         for node in article.body.walk()
         if node.type == "image" and locate(article, node, policy).usable
+        for paragraph in [node.parent.parent if node.parent else None]
     ]
 
 
@@ -409,18 +417,20 @@ def _few(numbers: list[int]) -> str:
 
 
 def pdf_list_problems(items: list[ListItem], pages: list[Page]) -> list[str]:
-    """Each list item's marker (bullet of its depth, or its number) in order, and deeper items
-    indented further than the item before them in the same list."""
+    """Each list item's marker (bullet of its depth, or its number) in order, on its item's
+    first line, and deeper items indented further than the item before them in the same list."""
     printed = [marker for page in pages for marker in page.markers()]
     for index, item in enumerate(items):
         if index >= len(printed):
             return [f"line {item.block.line}: list item has no marker in the PDF"]
-        marker, x = printed[index]
+        marker, x, alone = printed[index]
         if marker != item.pdf_marker:
             return [
                 f"line {item.block.line}: list item marked '{marker}' in the PDF, "
                 f"'{item.pdf_marker}' in the source"
             ]
+        if alone:
+            return [f"line {item.block.line}: list item's marker stands alone above its text"]
         if index and items[index - 1].tree == item.tree:
             before, previous_x = items[index - 1], printed[index - 1][1]
             deeper = item.depth - before.depth
@@ -433,13 +443,21 @@ def pdf_list_problems(items: list[ListItem], pages: list[Page]) -> list[str]:
 
 
 def image_problems(expected: list[Block], alts: list[str], output: str) -> list[str]:
-    """Every image of the source, by its alternative text, present and in order."""
+    """Every image of the source, by its alternative text, present and in order; a figure
+    may float later (past the images after it), never earlier."""
     found = [letters(alt) for alt in alts]
-    for index, image in enumerate(expected):
-        if index >= len(found):
-            return [f"line {image.line}: image '{image.text[:40]}' missing from the {output}"]
-        if found[index] != letters(image.text):
-            return [f"line {image.line}: image '{image.text[:40]}' not where the {output} has it"]
+    floats = {letters(image.text) for image in expected if image.kind == "figure"}
+    for floating in (False, True):
+        # the figures in their order, the other images in theirs
+        mine = [(i, b) for i, b in enumerate(expected) if (b.kind == "figure") == floating]
+        where = [i for i, alt in enumerate(found) if (alt in floats) == floating]
+        for (index, image), at in zip(mine, where + [-1] * len(mine), strict=False):
+            if at < 0:
+                return [f"line {image.line}: image '{image.text[:40]}' missing from the {output}"]
+            if found[at] != letters(image.text) or (floating and at < index):
+                return [
+                    f"line {image.line}: image '{image.text[:40]}' not where the {output} has it"
+                ]
     if len(found) > len(expected):
         return [f"{len(found) - len(expected)} more images in the {output} than in the source"]
     return []
