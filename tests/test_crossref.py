@@ -93,7 +93,7 @@ def test_a_bad_reference_is_an_error_at_its_line(write_source, body, line, messa
     with pytest.raises(SourceError) as caught:
         read_article(write_source(HEAD + "---\n" + body))
     assert caught.value.line == line
-    assert caught.value.message.startswith(message)
+    assert caught.value.text.startswith(message)
     assert caught.value.hint
 
 

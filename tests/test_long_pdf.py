@@ -79,13 +79,16 @@ def test_the_html_of_references_captions_boxes_and_spans(settings):
         "</figcaption>" in html
     )
     assert '<caption><span class="caption-label">Table 6.</span> Acceptable Combinations' in html
-    assert '<table id="tbl:combinations" class="cols-4">' in html
+    assert '<table id="tbl:combinations" class="cols-4 short">' in html  # floats, kept whole
     assert '<a class="xref" href="#tbl:ial">Table 2</a>' in html
     assert '<a class="xref" href="#sec:risk-overview">Section 5.1</a>' in html
     assert '<aside class="box sidebar">\n<p class="box-title">Three assurance levels' in html
     assert '<aside class="box note" lang="ru">' in html
     assert '<span lang="ru">«цифровая идентичность»</span>' in html
-    assert '<h2 id="sec:risk">Digital Identity Risk Management</h2>' in html
+    assert (
+        '<h2 id="sec:risk" data-bookmark="Digital Identity Risk Management">'
+        "Digital Identity Risk\xa0Management</h2>" in html  # the last two words tied
+    )
 
 
 @pytest.mark.slow
@@ -135,7 +138,7 @@ def test_key_takeaways_and_sidebar(nist_pdf):
     assert "KEY TAKEAWAYS" in pages[0]
     assert "Each has its own assurance level" in pages[0]
     sidebar = [i for i, p in enumerate(pages) if "Three assurance levels, not one" in p]
-    ending = [i for i, p in enumerate(pages) if "for the parties involved" in p]
+    ending = [i for i, p in enumerate(pages) if "for the parties involved" in " ".join(p.split())]
     assert len(sidebar) == 1 and sidebar == ending  # kept on one page
 
 

@@ -24,9 +24,9 @@ Automatic hyphenation splits names ("Ka-bul", "Wash-ing-ton"): :class:`NamesWhol
 pyphen dictionary WeasyPrint's line breaking uses, except that a capitalised word is never
 split (a CSS hyphenation dictionary cannot say that).
 
-WeasyPrint's tagging maps every unknown HTML element to NonStruct; :func:`pdf_tag` maps a
-note (``aside``, render.html) to Note, and lists to UL/OL so that weasy.tagging can give them
-their ListNumbering before naming them L.
+WeasyPrint's tagging maps every unknown HTML element to NonStruct; :func:`pdf_tag` maps an
+``aside`` to Note (weasy.structure makes those that are not footnotes Aside), and lists to
+UL/OL so that weasy.tagging can give them their ListNumbering before naming them L.
 """
 
 from __future__ import annotations

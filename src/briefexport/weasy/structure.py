@@ -3,9 +3,10 @@
 - ``/Lang`` on the structure element of every element with its own ``lang`` attribute (a
   Russian quotation in an English brief): screen readers switch voice there. WeasyPrint sets
   only the catalog's ``/Lang``.
-- ``<aside>`` (sidebars, notes, the key-takeaways box) as an ``/Aside`` element, role-mapped
-  to ``/Sect`` as PDF 1.7 requires of a type it does not define (PDF 2.0 defines ``Aside``);
-  WeasyPrint makes it ``/NonStruct``.
+- ``<aside>`` boxes (sidebars, notes, warnings, the key-takeaways box) as an ``/Aside``
+  element, role-mapped to ``/Sect`` as PDF 1.7 requires of a type it does not define (PDF 2.0
+  defines ``Aside``); overrides.pdf_tag makes every aside a ``/Note``, which only a footnote
+  (``<aside class="footnote">``, render.html) is.
 
 Pinned internals: ``weasyprint.pdf.tags._build_box_tree`` (box, parent, pdf, …) yields the
 element it made for ``box`` (for ``html``, ``body`` and page boxes, its children's), and
@@ -60,5 +61,6 @@ def mark(element: Any, box: Any) -> None:
     lang = box.element.get("lang")
     if lang:
         element["Lang"] = pydyf.String(lang)
-    if box.element_tag == "aside" and element["S"] == "/NonStruct":
+    footnote = "footnote" in (box.element.get("class") or "").split()
+    if box.element_tag == "aside" and not footnote and element["S"] in ("/Note", "/NonStruct"):
         element["S"] = "/Aside"

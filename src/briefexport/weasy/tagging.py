@@ -5,8 +5,9 @@ written (``write_pdf(finisher=...)``); readback.pdfua checks the result.
   elements are left out of the tree ("it could be included in tree as Artifact, but that's only
   allowed in PDF 2.0", weasyprint/pdf/tags.py). In PDF/UA-1 it is an artifact: its sequences
   become ``/Artifact <</Type /Pagination>>`` and leave the ParentTree.
-- Notes (``<aside>``, see overrides.pdf_tag) get an ID, as a Note must; the anonymous
-  blocks WeasyPrint makes inside them (tagged as their element) become NonStruct.
+- Notes (``<aside class="footnote">``, see overrides.pdf_tag and weasy.structure) get an ID,
+  as a Note must; the anonymous blocks WeasyPrint makes inside them (tagged as their element)
+  become NonStruct.
 - Lists get ListNumbering (Disc or Decimal, from ``ul`` or ``ol``), list items an LBody
   beside their Lbl, header cells Scope Column.
 - Pages with annotations get ``/Tabs /S`` (tab order follows the structure).
