@@ -272,6 +272,7 @@ def test_verify_goes_on_past_an_unreadable_source_and_a_corrupt_output(article_f
     )
     assert result.returncode == 1
     assert f"FAIL\t{article_folder / 'a.md'}\n  {article_folder / 'a.md'}:6: style" in result.stdout
-    assert f"FAIL\t{out / 'b' / 'b.pdf'}\n  cannot be read back (" in result.stdout
-    assert f"FAIL\t{out / 'b' / 'b-summary.pdf'}\n  not built" in result.stdout
+    pdf, summary = out / "b" / "b.pdf", out / "b" / "b-summary.pdf"
+    assert f"FAIL\t{pdf}\n  {pdf}:1: error: cannot be read back (" in result.stdout
+    assert f"FAIL\t{summary}\n  {summary}:1: error: not built" in result.stdout
     assert "a bug" not in result.stderr
