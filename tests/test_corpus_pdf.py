@@ -25,7 +25,7 @@ PAPERS = ["letter", "a4"]
 HOLES = {
     ("lessig-code-v2-ch7-what-things-regulate", "letter"),
     ("lessig-code-v2-ch7-what-things-regulate", "a4"),
-    # the page before a table sent to a landscape page of its own ends 24% blank (issue 13)
+    # since the contents block and landscape tables (issue 18), one page ends 24% blank (issue 13)
     ("nist-sp-800-63-3-digital-identity-guidelines", "letter"),
 }
 
