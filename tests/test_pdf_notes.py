@@ -205,3 +205,21 @@ def test_notes_keep_their_blocks_in_order_and_link_both_ways(write_source, setti
     assert targets == ["fn1", "fn2", "fn3", "fnref1", "fnref2", "fnref3"]
     names = pdf.Root.Names.Dests.Names
     assert {str(names[i]) for i in range(0, len(names), 2)} >= set(targets)
+
+
+def test_a_note_cited_inside_a_note_is_numbered_as_in_the_memo(write_source, settings):
+    """The memo calls a note first cited inside another right after that one's call
+    (test_memo.py); the PDF numbers it the same: 1 and its cited note 2, then the body's 3."""
+    import subprocess
+
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nBody[^a] and more[^c].\n\n"
+        "[^a]: A note citing another[^b].\n[^b]: The other note.\n[^c]: The last note.\n"
+    )
+    data = writer("pdf").render(read_article(source), settings).data
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Body1 and more3." in text
+    lines = [line for line in text.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    assert lines == ["1. A note citing another2.", "2. The other note.", "3. The last note."]
