@@ -13,6 +13,7 @@ import pytest
 from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
+from briefexport.writers import REGISTRY, writer
 
 ROOT = Path(__file__).resolve().parent.parent
 KAZAKHSTAN = ROOT / "source" / "kazakhstan-crisis-central-asia-policy-reboot.md"
@@ -100,3 +101,10 @@ def nonconforming(request):
         UNCHECKED.discard(request.node.nodeid)
     else:
         yield
+
+
+def rendered(name: str, source: Path, folder: Path, settings: Settings) -> Path:
+    """``source`` rendered as format ``name`` into ``folder``, named as a build names it."""
+    path = folder / f"{source.stem}{REGISTRY[name].suffix}"
+    path.write_bytes(writer(name).render(read_article(source), settings).data)
+    return path

@@ -14,23 +14,15 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from briefexport.settings import Settings
-from briefexport.source.reader import read_article
-from briefexport.writers.memo.writer import MemoWriter
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, rendered
 
 NIST = FIXTURES / "long" / "nist-report.md"
 WIDE = ROOT / "tests" / "articles" / "wide-tables.md"
 
 
-def write(source: Path, folder: Path, settings: Settings) -> Path:
-    path = folder / f"{source.stem}.docx"
-    path.write_bytes(MemoWriter().render(read_article(source), settings).data)
-    return path
-
-
 @pytest.fixture(scope="module")
 def nist_memo(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Path:
-    return write(NIST, tmp_path_factory.mktemp("memo"), settings)
+    return rendered("memo", NIST, tmp_path_factory.mktemp("memo"), settings)
 
 
 def instructions(document: Any) -> list[str]:
@@ -115,7 +107,7 @@ def test_sidebars_are_shaded_and_bordered_and_passages_keep_their_language(nist_
 
 @pytest.mark.slow
 def test_a_wide_table_gets_a_landscape_section(tmp_path, settings):
-    document = docx.Document(str(write(WIDE, tmp_path, settings)))
+    document = docx.Document(str(rendered("memo", WIDE, tmp_path, settings)))
     orientations = [s.orientation for s in document.sections]
     assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
     landscape = document.sections[1]

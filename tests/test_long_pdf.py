@@ -16,28 +16,21 @@ from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
-from briefexport.writers.pdf import PdfWriter
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, rendered
 
 NIST = FIXTURES / "long" / "nist-report.md"
 WIDE = ROOT / "tests" / "articles" / "wide-tables.md"
 TOC_LINE = re.compile(r"^(\d+(?:\.\d+)*)\s+(.+?)[ .]*\s(\d+)$")
 
 
-def render(source: Path, folder: Path, settings: Settings) -> Path:
-    path = folder / f"{source.stem}.pdf"
-    path.write_bytes(PdfWriter().render(read_article(source), settings).data)
-    return path
-
-
 @pytest.fixture(scope="module")
 def nist_pdf(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Path:
-    return render(NIST, tmp_path_factory.mktemp("nist"), settings)
+    return rendered("pdf", NIST, tmp_path_factory.mktemp("nist"), settings)
 
 
 @pytest.fixture(scope="module")
 def wide_pdf(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Path:
-    return render(WIDE, tmp_path_factory.mktemp("wide"), settings)
+    return rendered("pdf", WIDE, tmp_path_factory.mktemp("wide"), settings)
 
 
 def page_texts(path: Path) -> list[str]:
@@ -169,7 +162,7 @@ def test_a_russian_passage_is_hyphenated_as_russian(write_source, settings, tmp_
         f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\nText.\n\n::: {{lang=ru}}\n{RUSSIAN}\n"
         f":::\n\n{RUSSIAN}\n"
     )
-    path = render(source, tmp_path, settings)
+    path = rendered("pdf", source, tmp_path, settings)
     lines = subprocess.run(
         ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
