@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ TARGETS = st.sampled_from(
     ["https://example.org/a?b=1&c=2", "mailto:a@example.org", "#top", "javascript:alert(1)",
      "file:///etc/passwd", "../secret.md", "data:text/html,x"]
 )  # fmt: skip
+EXPLORE = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1  # tests/conftest.py
 FUZZ = settings(
     deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
@@ -168,7 +170,7 @@ def words_in_order(words: list[str], text: str) -> list[Block]:
     return missing_in_order([Block("word", w) for w in words], letters(text))
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=150 * EXPLORE)
 @given(documents())
 def test_html_never_crashes_and_loses_no_words(work, generated):
     title, document = generated
@@ -197,13 +199,13 @@ def verified(work: Path, title: str, document: Document, name: str) -> None:
     assert not finding.missing and not problems, (finding.missing, problems)
 
 
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=25 * EXPLORE)
 @given(documents())
 def test_memo_reopens_and_loses_no_words(work, generated):
     verified(work, *generated, "memo")
 
 
-@settings(FUZZ, max_examples=6)
+@settings(FUZZ, max_examples=6 * EXPLORE)
 @given(documents())
 def test_pdf_loses_no_words(work, generated):
     verified(work, *generated, "pdf")

@@ -8,12 +8,15 @@ import statistics
 from collections import defaultdict
 
 import pytest
-from weasyprint.formatting_structure.boxes import LineBox, TableRowBox, TextBox
+from weasyprint.formatting_structure.boxes import LineBox, TableBox, TableRowBox, TextBox
 
+from briefexport.commands.verify import verify_article
 from briefexport.render.text import NBSP, tie, unbroken_amounts
+from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy.overrides import NamesWhole
 from briefexport.weasy.pages import blank_fractions
+from briefexport.writers import output_path, writer
 from briefexport.writers.pdf import PdfWriter
 from conftest import ROOT
 from test_pdf_notes import SENTENCE, laid_out, notes_everywhere
@@ -138,3 +141,38 @@ def test_a_long_table_keeps_three_rows_each_side_and_repeats_its_header(write_so
     for page in pages:
         assert page[0].startswith("YearValue")  # the header, repeated
         assert len(page) - 1 >= 3  # at least 3 body rows on each side of a break
+
+
+WORDY_TABLE = "\n".join(
+    [
+        "| " + " | ".join(f"**Heading{c}xyzw**" for c in "ABCDEF") + " |",
+        "|---|---|---|---|---|---|",
+        *("| " + " | ".join(f"Lengthy{r}{c}wordsq{r}" for c in "ABCDEF") + " |" for r in range(3)),
+    ]
+)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_table_of_long_words_stays_on_the_page(write_source, paper, tmp_path):
+    """Six columns of 15-letter words are wider than the measure: the table is laid out
+    again as a wide one, so no word runs off the page and verify finds every cell and the
+    note below (set as small as the wide table)."""
+    article = read_article(
+        write_source(
+            "---\ntitle: Wide Words\ndate: 2024-01-01\nauthor: A\n---\n\n"
+            f"Before the table.[^1]\n\n{WORDY_TABLE}\n\n[^1]: The note.\n"
+        )
+    )
+    document, _ = laid_out(article, paper, "pdf")
+    for page in document.pages:
+        area = page._page_box
+        right = area.content_box_x() + area.width + 0.5
+        tables = [b for b in area.descendants() if isinstance(b, TableBox)]
+        assert all(t.border_box_x() + t.border_width() <= right for t in tables)
+        assert all("wide" in t.element.get("class").split() for t in tables)
+    settings = Settings(project=ROOT, paper=paper)
+    path = output_path(tmp_path / "out", article, "pdf")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(writer("pdf").render(article, settings).data)
+    [finding] = verify_article(article, tmp_path / "out", ["pdf"], "Publisher")
+    assert not finding.missing and not finding.problems, finding

@@ -244,21 +244,23 @@ def _note_area_start(lines: list[Line], called: int) -> int | None:
     """The first line that opens with a note's number at the note area's left edge (the
     number of a note some call names, not a year that wrapped to a line's start), from which
     every line down to the foot of the page is set no larger than the bottom line (the notes'
-    size); None when the page has no notes. The edge is the leftmost start of those bottom
-    lines: the masthead and wide tables reach further left, into the side column."""
+    size); None when the page has no notes. The edge is the leftmost start of the lines that
+    open with such a number: a wide table set as small as the notes reaches further left."""
     bottom: list[Line] = []
     for line in reversed(lines):
         if line.size > lines[-1].size + 0.05:
             break
         bottom.insert(0, line)
-    left = min((line.first.x for line in bottom), default=0.0)
-    start = None
-    for index, line in enumerate(bottom):
-        number = _note_number(line)
-        if number is not None and abs(line.first.x - left) < 1 and 1 <= number <= called:
-            start = len(lines) - len(bottom) + index
-            break
-    return start
+    numbered = [
+        index
+        for index, line in enumerate(bottom)
+        if (number := _note_number(line)) is not None and 1 <= number <= called
+    ]
+    if not numbered:
+        return None
+    left = min(bottom[index].first.x for index in numbered)
+    start = next(index for index in numbered if abs(bottom[index].first.x - left) < 1)
+    return len(lines) - len(bottom) + start
 
 
 def _note_number(line: Line) -> int | None:

@@ -34,6 +34,7 @@ from briefexport.source.reader import source_text
 from briefexport.weasy import overrides
 from briefexport.weasy.floats import PASSES, defer_floats
 from briefexport.weasy.notes import footnote_faults, place_notes
+from briefexport.weasy.overflow import widen_overflowing_tables
 from briefexport.weasy.structure import tagged_structure
 from briefexport.weasy.tagging import finish_tags
 from briefexport.weasy.templating import environment
@@ -221,7 +222,8 @@ def layout(
 ) -> Document:
     """Lay out HTML inside the article's sandbox; ``furniture`` adds :func:`page_css`.
 
-    A figure or short table that leaves a hole at the foot of a page floats past the text
+    A table wider than the page is laid out again as a wide one (weasy.overflow). A figure
+    or short table that leaves a hole at the foot of a page floats past the text
     after it (weasy.floats), a layout again each time. A note that WeasyPrint cannot print at
     the foot of its call's page (it leaves out notes called from a quote or list item that
     breaks across pages) is tried once more with those kept whole; a note still missing stops
@@ -239,6 +241,8 @@ def layout(
             place_notes(page)
             options = {"font_config": FONTS, "pdf_tags": True, "cache": IMAGE_CACHE}
             document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
+            if widen_overflowing_tables(page, document):
+                document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
             for _ in range(PASSES):
                 if not defer_floats(page, document):
                     break
