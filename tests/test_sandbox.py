@@ -167,6 +167,10 @@ HOSTILE_SVGS = [
     ('<image href="wide.png"/>', "SVG refers to 'wide.png': 12000×5000 pixels"),
     ("<g>" * 200 + "</g>" * 200, "SVG elements nested over 100 deep"),
     ("<rect", "not a well-formed SVG"),
+    ('<circle cx="50" cy="50" r="1e12"/>', "SVG <circle r> holds 1e12, too large to draw"),
+    ('<path d="M0 0L-1E308 5"/>', "SVG <path d> holds -1E308"),
+    ('<path style="stroke-width: 1e308"/>', "SVG <path style> holds 1e308"),
+    ("<style>path { stroke-width: 9e99 }</style>", "SVG <style style> holds 9e99"),
 ]
 
 
@@ -180,7 +184,10 @@ def test_hostile_svg(policy, folder, inner, reason):
 
 def test_benign_svg_references(policy, folder):
     (folder / "a.svg").write_text(
-        svg('<image href="b.svg"/><rect fill="url(#g)"/><a href="https://example.org"/>')
+        svg(
+            '<image href="b.svg"/><rect fill="url(#g1e99)" stroke="#1e99aa" class="x1e99" '
+            'width="1e9"/><a href="https://example.org"/>'
+        )
     )
     (folder / "b.svg").write_text(svg('<image href="inner.svg"/><image href="inner.svg"/>'))
     assert policy.read((folder / "a.svg").as_uri())

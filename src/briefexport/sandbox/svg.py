@@ -2,7 +2,8 @@
 
 One expat pass (no entity is ever expanded) finds every address the SVG names and how many
 elements its ``<use>`` references expand to; CSS is judged with its escapes decoded and its
-comments dropped, so ``@\\66ont-face`` is ``@font-face``.
+comments dropped, so ``@\\66ont-face`` is ``@font-face``. A number too large for the
+rasteriser to draw in reasonable time (a circle of radius 1e12) refuses the SVG.
 """
 
 from __future__ import annotations
@@ -16,6 +17,17 @@ SVG_ELEMENTS = 20_000
 CSS_REFERENCE = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)|@import\s*(["'])(.*?)\3""", re.I | re.S)
 CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.S)
+SVG_MAGNITUDE = 1e9  # cairo took minutes to draw a circle of radius 1e12 (and 1e308)
+NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+NOT_A_QUANTITY = re.compile(r"#[0-9a-fA-F]+|url\([^)]*\)", re.I)  # colours and ids hold digits
+NAMES = frozenset(["class", "name", "lang", "title", "role"])
+
+
+def check_quantities(tag: str, key: str, text: str) -> None:
+    """ValueError when a geometry or style value holds a number past :data:`SVG_MAGNITUDE`."""
+    for match in NUMBER.finditer(NOT_A_QUANTITY.sub(" ", text)):
+        if abs(float(match[0])) > SVG_MAGNITUDE:
+            raise ValueError(f"SVG <{tag} {key}> holds {match[0]}, too large to draw")
 
 
 def css_plain(text: str) -> str:
@@ -52,8 +64,9 @@ def svg_references(data: bytes) -> list[tuple[str, str]]:
     parser = expat.ParserCreate()
     parser.buffer_text = True
 
-    def css(tag: str, text: str) -> None:
+    def css(tag: str, key: str, text: str) -> None:
         text = css_plain(text)
+        check_quantities(tag, key, text)
         if "@font-face" in text.lower():
             raise ValueError("SVG declares fonts (@font-face)")
         found.extend((tag, (m[2] or m[4] or "").strip()) for m in CSS_REFERENCE.finditer(text))
@@ -73,8 +86,8 @@ def svg_references(data: bytes) -> list[tuple[str, str]]:
                     tree.uses.append(value.strip()[1:])
             elif local == "id":
                 by_id[value.strip()] = tree
-            else:
-                css(tag, value)
+            elif local not in NAMES:
+                css(tag, local, value)
 
     def end(name: str) -> None:
         open_tags.pop()
@@ -84,7 +97,7 @@ def svg_references(data: bytes) -> list[tuple[str, str]]:
 
     def text(content: str) -> None:
         if open_tags and open_tags[-1] == "style":
-            css("style", content)
+            css("style", "style", content)
 
     def entity(name: str, *_: object) -> None:
         raise ValueError(f"SVG declares the XML entity '{name}' (entities are refused)")
