@@ -25,7 +25,7 @@ CODE_INSET = 4.0
 """Points between a code block's shading and its text."""
 CELL_PADDING = {"": 4.0, "Wide ": 2.0}
 """Points between a table cell's edges and its text, in tables and in wide tables."""
-GAP = 6.0
+GAP = 10.0
 """Points between paragraphs of running text: half above, half below, so that a paragraph
 after a table or a list is not glued to it."""
 ALIGN = {
