@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,12 @@ def test_check_and_build_agree_on_the_summary(write_source, settings, shape, ref
 )
 def test_no_length_warning_for_summaries_that_fit(path):
     assert not [f for f in findings(path) if "overflows" in f or "recommendation" in f]
+
+
+def test_check_keeps_to_the_time_budget(settings):
+    """check reads, parses and may lay out the summary: an article that takes longer than the
+    time budget is one located error, not a hang (a budget of a microsecond runs out at once)."""
+    [finding] = check_source(KAZAKHSTAN, replace(settings, time_budget=1e-6))
+    assert (finding.path, finding.line, finding.severity) == (KAZAKHSTAN, 1, "error")
+    assert finding.text == "checking it took over 1e-06 s, the time budget"
+    assert "--time-budget" in finding.hint

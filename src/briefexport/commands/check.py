@@ -12,6 +12,7 @@ from briefexport.messages import Message
 from briefexport.model import Article, item_count_notices, summary_notice
 from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
+from briefexport.sandbox import budget
 from briefexport.sandbox.images import locate, source_line
 from briefexport.sandbox.policy import policy_for, shorten
 from briefexport.settings import Settings
@@ -28,7 +29,19 @@ FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 
 
 def check_source(path: Path, settings: Settings) -> list[Message]:
-    """Every problem with one source; a source that does not validate yields just that error."""
+    """Every problem with one source, within the article's time and memory budgets; a source
+    that does not validate, or overruns a budget, yields just that error."""
+    seconds, megabytes = settings.time_budget, settings.memory_budget
+    try:
+        with budget.bounded(seconds, megabytes):
+            return findings_of(path, settings)
+    except (budget.BudgetExceeded, MemoryError) as exc:
+        text, hint = budget.overrun(exc, seconds, megabytes) or ("", "")
+        return [Message(path, 1, f"checking it {text}", "error", hint)]
+
+
+def findings_of(path: Path, settings: Settings) -> list[Message]:
+    """Every problem with one source (see :func:`check_source`)."""
     try:
         article = read_article(path, settings.styles)
     except SourceError as exc:

@@ -86,3 +86,27 @@ def memory_cap(extra: int) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextmanager
+def bounded(seconds: float, megabytes: int) -> Iterator[None]:
+    """One article's work within its time and memory budgets: :class:`BudgetExceeded` or
+    MemoryError past them (see :func:`overrun`)."""
+    with deadline(seconds, BudgetExceeded), memory_cap(megabytes * 1_000_000):
+        yield
+
+
+def overrun(error: BaseException, seconds: float, megabytes: int) -> tuple[str, str] | None:
+    """What an article's work that overran a budget did, and the hint; None when ``error``
+    is not a budget's."""
+    if isinstance(error, BudgetExceeded):
+        return (
+            f"took over {seconds:g} s, the time budget",
+            "split the article, or raise --time-budget",
+        )
+    if isinstance(error, MemoryError):
+        return (
+            f"needed over {megabytes:,} MB, the memory budget",
+            "look for huge tables or images, or raise --memory-budget",
+        )
+    return None
