@@ -11,6 +11,7 @@ import itertools
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -374,3 +375,47 @@ def test_raw_html_check_is_linear_on_open_tags_and_comments():
     small, large = (python_lines(lambda n=n: raw_html_lines(body(n))) for n in (250, 1_000))
     assert large < 4.5 * small, f"{large / small:.2f} times the lines"
     assert raw_html_lines(body(10)) == []
+
+
+STUCK_IN_C = """
+import re, sys, time
+from briefexport.sandbox import budget
+budget.GRACE = 0.2
+stuck = {
+    # releases the interpreter's lock, like cairo and pango through cffi: the watchdog acts
+    "sleep": lambda: time.sleep(30),
+    # holds it: only the CPU-time limit can end it
+    "regex": lambda: re.match(r"(a+)+$", "a" * 40 + "!"),
+}[sys.argv[1]]
+def job():
+    with budget.hard_stop(0.3, "article.md:1: pdf took over 0.3 s"):
+        stuck()
+if sys.argv[2] == "worker":
+    import multiprocessing
+    child = multiprocessing.get_context("fork").Process(target=job)
+    child.start()
+    child.join(30)
+    print(child.exitcode)
+else:
+    job()
+"""
+
+
+@pytest.mark.parametrize(
+    ("stuck", "where", "status", "said"),
+    [
+        ("sleep", "main", 1, "article.md:1: pdf took over 0.3 s\n"),
+        ("regex", "main", -signal.SIGXCPU, ""),
+        ("regex", "worker", 0, f"{-signal.SIGXCPU}\n"),
+    ],
+)
+def test_code_stuck_in_c_past_the_budget_ends(stuck, where, status, said):
+    """A signal cannot interrupt C code: past the budget, the build's own process says which
+    article held it and exits; a worker (or C code that holds the interpreter's lock) is
+    ended by the CPU-time limit, and its parent sees the signal."""
+    done = subprocess.run(
+        [sys.executable, "-c", STUCK_IN_C, stuck, where],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == status, done.stderr
+    assert (done.stdout if where == "worker" else done.stderr) == said

@@ -5,13 +5,20 @@ timer, shared by nested deadlines: the earliest wins); :func:`memory_cap` lowers
 address-space limit, so an allocation past it fails with MemoryError instead of swapping
 the machine. Both restore what was there before. Deadlines need the main thread (signals);
 elsewhere they do nothing and only the parsers' own checks apply.
+
+A signal only interrupts Python code: a library stuck in C (cairo drawing a huge arc) never
+sees it. :func:`hard_stop` ends such a process :data:`GRACE` seconds past its budget: a
+worker process by a CPU-time limit (its parent reports the job it lost), the build's own
+process by a watchdog thread that says which article held it, then exits.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +27,8 @@ from pathlib import Path
 from types import FrameType
 
 _DEADLINES: list[tuple[float, Callable[[], BaseException]]] = []
+GRACE = 5.0
+"""Seconds past the time budget before :func:`hard_stop` ends a process stuck in C code."""
 
 
 class BudgetExceeded(BaseException):
@@ -110,3 +119,51 @@ def overrun(error: BaseException, seconds: float, megabytes: int) -> tuple[str, 
             "look for huge tables or images, or raise --memory-budget",
         )
     return None
+
+
+@contextmanager
+def hard_stop(seconds: float, last_words: str) -> Iterator[None]:
+    """End this process if the block runs past ``seconds`` in C code (see the module).
+
+    A CPU-time limit :data:`GRACE` seconds past the budget kills a worker process (SIGXCPU);
+    in the main process a watchdog thread prints ``last_words`` and exits with status 1 at
+    that time, and the CPU-time limit, one more :data:`GRACE` later, is the last resort for
+    C code that holds the interpreter's lock.
+    """
+    if seconds <= 0:
+        yield
+        return
+    worker = multiprocessing.parent_process() is not None
+    with cpu_limit(seconds + GRACE * (1 if worker else 2)):
+        if worker:
+            yield
+            return
+        watchdog = threading.Timer(seconds + GRACE, _give_up, (last_words,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            yield
+        finally:
+            watchdog.cancel()
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[None]:
+    """Let the block use at most ``seconds`` more CPU time; the kernel's SIGXCPU past it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    limit = int(used.ru_utime + used.ru_stime + seconds) + 1
+    if hard != resource.RLIM_INFINITY and limit > hard:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _give_up(last_words: str) -> None:
+    """The watchdog's act: the main thread is stuck in C code past its budget."""
+    print(last_words, file=sys.stderr, flush=True)
+    os._exit(1)
