@@ -106,6 +106,18 @@ def foreign_kind(path: Path, data: bytes) -> str:
     return ""
 
 
+def utf8(path: Path, data: bytes) -> str:
+    """A file's bytes as UTF-8 text without its BOM, or an error at the line of the first byte
+    that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8"
+        ) from None
+
+
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 text (a BOM is dropped), with CRLF and CR line endings made LF, and no control
     characters but tabs and line breaks."""
@@ -122,14 +134,7 @@ def decode(path: Path, data: bytes) -> str:
             f"'pandoc {path.name} -t commonmark_x -o {path.stem}.md', then add title, date "
             "and author",
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(
-            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8"
-        ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = utf8(path, data).replace("\r\n", "\n").replace("\r", "\n")
     if control := CONTROL.search(text):
         line = text.count("\n", 0, control.start()) + 1
         if control[0] == "\x00":
