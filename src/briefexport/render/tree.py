@@ -121,8 +121,8 @@ def box_kind(div: SyntaxTreeNode) -> str | None:
 @dataclass
 class TreeRenderer(ABC, Generic[T]):
     """Walks an article's tree: each node goes to the method ``node_<type>``, a type without
-    one to :meth:`fallback`. Notes are numbered in call order, the same in every output: a
-    note's first call numbers it, later calls repeat its number."""
+    one to :meth:`fallback`. Notes are numbered in call order: the call that numbers a note
+    (:meth:`numbers_note`) gives it the next number, other calls repeat it."""
 
     article: Article
 
@@ -150,13 +150,19 @@ class TreeRenderer(ABC, Generic[T]):
         return self.article.crossrefs.by_node[heading].anchor
 
     def first_call(self, ref: SyntaxTreeNode) -> int | None:
-        """The number a footnote call gives its note when it is the note's first call,
-        else None (a later call, or a call to no note)."""
-        note_id = int(ref.meta["id"])
-        if note_id not in self.notes or note_id in self.numbers:
+        """The number a footnote call gives its note when it is the call that numbers it
+        (:meth:`numbers_note`), else None (a later call, or a call to no note)."""
+        if not self.numbers_note(ref):
             return None
+        note_id = int(ref.meta["id"])
         self.numbers[note_id] = len(self.numbers) + 1
         return self.numbers[note_id]
+
+    def numbers_note(self, ref: SyntaxTreeNode) -> bool:
+        """Whether this call numbers its note: the first call written (a note is written at
+        its first call, so a note first cited inside another is numbered there)."""
+        note_id = int(ref.meta["id"])
+        return note_id in self.notes and note_id not in self.numbers
 
     def note_number(self, ref: SyntaxTreeNode) -> int:
         """The number a footnote call shows."""
