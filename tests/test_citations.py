@@ -245,6 +245,13 @@ def test_malformed_entry_names_the_file_and_entry(cited, tmp_path):
     assert "entry 'cooley2012': 'author' must be a list of names" in message
 
 
+def test_a_bibliography_not_in_utf8_is_an_error_at_the_byte(cited, tmp_path):
+    (tmp_path / "refs.json").write_bytes(b'[\n {"id": "cooley2012",\n  "title": "Caf\xe9"}\n]\n')
+    assert error(cited("Text [@cooley2012].\n")) == (
+        f"{tmp_path / 'refs.json'}:3: not valid UTF-8 (byte 0xe9) (save the file as UTF-8)"
+    )
+
+
 @pytest.mark.parametrize(
     ("head", "expected"),
     [

@@ -222,8 +222,9 @@ def _text(node: SyntaxTreeNode) -> str:
 
 
 def _is_figure(node: SyntaxTreeNode) -> bool:
-    inline = node.children[0] if node.children else None
-    return bool(inline and len(inline.children) == 1 and inline.children[0].type == "image")
+    from briefexport.render.tree import is_figure
+
+    return is_figure(node)
 
 
 def _is_prose(node: SyntaxTreeNode) -> bool:

@@ -10,7 +10,6 @@ from urllib.parse import unquote, urlsplit
 from briefexport.errors import SourceError
 from briefexport.messages import Message
 from briefexport.model import Article, item_count_notices, summary_notice
-from briefexport.render.html import heading_anchors
 from briefexport.render.text import plain_text
 from briefexport.sandbox import budget
 from briefexport.sandbox.images import locate, source_line
@@ -94,7 +93,7 @@ def summary_findings(article: Article, settings: Settings) -> Iterator[Message]:
 def body_findings(article: Article, settings: Settings) -> Iterator[Message]:
     """Images (alt text, existence, format), dead relative links and anchors, lost footnotes."""
     policy = policy_for(article, settings)
-    anchors = set(heading_anchors(article.body))
+    anchors = set(article.crossrefs.anchors)
     anchors |= {
         str(n.attrs["id"]) for n in article.body.walk() if n.type == "paragraph" and "id" in n.attrs
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefexport.build.pipeline import BuildReport, build, discover
@@ -62,6 +63,7 @@ def shown(path: str) -> str:
         return path
 
 
+@dataclass
 class Rebuilds:
     """The builds of one watcher, all from this process.
 
@@ -71,22 +73,14 @@ class Rebuilds:
     from this warm process, so an article's outputs render side by side, every worker warm.
     """
 
-    def __init__(
-        self,
-        source: Path,
-        out: Path,
-        settings: Settings,
-        formats: Sequence[str],
-        jobs: int = 0,
-        report: Reporter = console_report,
-    ) -> None:
-        self.source = source
-        self.out = out
-        self.settings = settings
-        self.formats = formats
-        self.jobs = jobs
-        self.report = report
-        self.warm: set[str] = set()
+    source: Path
+    out: Path
+    settings: Settings
+    formats: Sequence[str]
+    jobs: int = 0
+    report: Reporter = console_report
+    warm: set[str] = field(default_factory=set)
+    """The formats rendered in this process so far."""
 
     def run(self, rebuilt_only: bool = False) -> None:
         """One build; errors are printed, never raised, so the watcher survives a bad edit.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -11,27 +10,27 @@ from itertools import pairwise
 from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
-from briefexport.model import Article, Notice
-from briefexport.render.text import plain_text, slugify, tie, unbroken_amounts
+from briefexport.model import Notice
+from briefexport.render.text import plain_text, tie, unbroken_amounts
+from briefexport.render.tree import (
+    WIDE_TABLE_COLUMNS,
+    TreeRenderer,
+    alignment,
+    body_blocks,
+    box_kind,
+    column_count,
+    figure_image,
+    is_landscape,
+    safe_href,
+)
 from briefexport.sandbox.images import ImageRef, image_notice, locate
-from briefexport.sandbox.policy import LINK_SCHEMES, ResourcePolicy, scheme_of
+from briefexport.sandbox.policy import ResourcePolicy
 
-WIDE_TABLE_COLUMNS = 6
 SHORT_TABLE_ROWS = 8
 ROWS_AT_BREAK = 3
-LANDSCAPE_COLUMNS = 8
-BOXES = ("sidebar", "note", "warning")
 ZERO_WIDTH_SPACE = "\u200b"
 PROSE_RUN = 30
 CODE_RUN = 500
-
-
-def safe_href(href: str) -> str | None:
-    """The link target when it is http(s), mailto or an in-document anchor; otherwise None."""
-    href = href.strip()
-    if href.startswith("#"):
-        return href
-    return href if scheme_of(href) in LINK_SCHEMES else None
 
 
 def breakable(text: str, run: int) -> str:
@@ -44,40 +43,8 @@ def breakable(text: str, run: int) -> str:
     return re.sub(rf"(\S{{{run}}})(?=\S)", rf"\1{ZERO_WIDTH_SPACE}", text)
 
 
-def heading_shift(body: SyntaxTreeNode) -> int:
-    """How far body headings move so the body's top level sits under the title (h2)."""
-    levels = [int(node.tag[1]) for node in body.children if node.type == "heading"]
-    return 2 - min(levels) if levels else 0
-
-
-def heading_anchors(body: SyntaxTreeNode) -> list[str]:
-    """The ``id`` of every body heading, in order (see :func:`anchors_of`)."""
-    return anchors_of([node for node in body.walk() if node.type == "heading"])
-
-
-def anchors_of(headings: list[SyntaxTreeNode]) -> list[str]:
-    """The ``id`` of each heading: its ``{#id}``, else a slug of its text made unique."""
-    anchors: list[str] = []
-    taken = {str(node.attrs["id"]) for node in headings if "id" in node.attrs}
-    following: dict[str, int] = {}
-    for node in headings:
-        if "id" in node.attrs:
-            anchors.append(str(node.attrs["id"]))
-            continue
-        base = slugify(plain_text(node))
-        number = following.get(base, 0)  # then base-1, base-2, as pandoc and GitHub do
-        anchor = f"{base}-{number}" if number else base
-        while anchor in taken:
-            number += 1
-            anchor = f"{base}-{number}"
-        following[base] = number + 1
-        anchors.append(anchor)
-        taken.add(anchor)
-    return anchors
-
-
 @dataclass
-class HtmlRenderer:
+class HtmlRenderer(TreeRenderer[str]):
     """Renders an article body; footnotes become WeasyPrint ``float: footnote`` elements.
 
     A note's call is a link to the note (``#fnN``), and the note's number a link back to the
@@ -89,10 +56,8 @@ class HtmlRenderer:
     superscript. Notes are numbered in call order, the order of their asides.
     """
 
-    article: Article
     policy: ResourcePolicy
     notices: list[Notice] = field(default_factory=list)
-    numbers: dict[int, int] = field(default_factory=dict)
     cited_in_notes: list[int] = field(default_factory=list)
     in_note: bool = False
     asides: list[str] = field(default_factory=list)
@@ -100,21 +65,9 @@ class HtmlRenderer:
     level: int = 1  # of the last heading written; the title is h1
     kept_rows: set[SyntaxTreeNode] = field(default_factory=set)
 
-    def __post_init__(self) -> None:
-        self.shift = heading_shift(self.article.body)
-        self.anchors = iter(self.article.crossrefs.anchors)
-        self.notes = {
-            int(node.meta["id"]): node
-            for block in self.article.body.children
-            if block.type == "footnote_block"
-            for node in block.children
-        }
-
     def render(self, node: SyntaxTreeNode | None = None) -> Markup:
         """The HTML of a node (the whole body by default)."""
-        node = node or self.article.body
-        method: Callable[[SyntaxTreeNode], str] = getattr(self, f"node_{node.type}", self.fallback)
-        return Markup(method(node))
+        return Markup(super().render(node))
 
     def children(self, node: SyntaxTreeNode) -> str:
         return "".join(self.render(child) for child in node.children)
@@ -123,7 +76,7 @@ class HtmlRenderer:
         return self.children(node) if node.children else str(escape(node.content))
 
     def node_root(self, node: SyntaxTreeNode) -> str:
-        body = "".join(self.render(c) for c in node.children if c.type != "footnote_block")
+        body = "".join(self.render(block) for block in body_blocks(node))
         return body + "".join(self.asides)
 
     def node_text(self, node: SyntaxTreeNode) -> str:
@@ -131,9 +84,9 @@ class HtmlRenderer:
         return str(escape(breakable(unbroken_amounts(text), PROSE_RUN)))
 
     def node_paragraph(self, node: SyntaxTreeNode) -> str:
-        inline = node.children[0] if node.children else None
-        if inline and len(inline.children) == 1 and inline.children[0].type == "image":
-            return self.figure(inline.children[0])
+        image = figure_image(node)
+        if image is not None:
+            return self.figure(image)
         tight = node.hidden
         # only the source stage sets attributes (a bibliography entry's class and id)
         attrs = "".join(
@@ -144,13 +97,13 @@ class HtmlRenderer:
     def node_heading(self, node: SyntaxTreeNode) -> str:
         """A heading under the title (h1); it goes at most one level deeper than the one before
         it, since PDF/UA forbids skipping a level (## then #### becomes h2, h3)."""
-        level = min(6, max(2, int(node.tag[1]) + self.shift), self.level + 1)
+        level = min(6, max(2, self.heading_level(node)), self.level + 1)
         self.level = level
         texts = [child for child in node.walk() if child.type == "text" and child.content.strip()]
         self.last_words = texts[-1] if texts else None  # tied: no word alone on a last line
         label = f' data-bookmark="{escape(plain_text(node))}"'  # no call number, no tie
         label += ' class="landscape-heading"' if node in self.landscape_headings else ""
-        return f'<h{level} id="{next(self.anchors)}"{label}>{self.children(node)}</h{level}>\n'
+        return f'<h{level} id="{self.anchor(node)}"{label}>{self.children(node)}</h{level}>\n'
 
     def node_inline(self, node: SyntaxTreeNode) -> str:
         return self.children(node)
@@ -280,18 +233,16 @@ class HtmlRenderer:
         return self.cell("td", node)
 
     def cell(self, tag: str, node: SyntaxTreeNode) -> str:
-        style = str(node.attrs.get("style", ""))
-        align = re.search(r"text-align:(left|right|center)", style)
-        attr = f' class="align-{align[1]}"' if align else ""
+        align = alignment(node)
+        attr = f' class="align-{align}"' if align else ""
         scope = ' scope="col"' if tag == "th" else ""
         return f"<{tag}{attr}{scope}>{self.children(node)}</{tag}>"
 
     def node_footnote_ref(self, node: SyntaxTreeNode) -> str:
         note_id = int(node.meta["id"])
-        if node.meta.get("subId", 0) or note_id not in self.notes:
-            number = self.numbers.get(note_id, note_id + 1)
-            return f'<sup class="footnote-repeat">{number}</sup>'
-        number = self.numbers[note_id] = len(self.numbers) + 1
+        number = self.first_call(node)
+        if number is None:
+            return f'<sup class="footnote-repeat">{self.note_number(node)}</sup>'
         if self.in_note:
             self.cited_in_notes.append(note_id)
             return f'<sup class="footnote-repeat">{number}</sup>'
@@ -300,6 +251,12 @@ class HtmlRenderer:
         while self.cited_in_notes:
             marks.append(self.footnote(self.cited_in_notes.pop(0)))
         return "".join(marks)
+
+    def numbers_note(self, ref: SyntaxTreeNode) -> bool:
+        """The note's first call in the source (markdown-it's ``subId`` 0): its aside floats
+        from there even when a note written before cites it; that citation shows
+        :meth:`note_number`, markdown-it's id + 1 (see tests/test_tree.py)."""
+        return not ref.meta.get("subId", 0) and int(ref.meta["id"]) in self.notes
 
     def footnote(self, note_id: int) -> str:
         """Where one note floats from; its aside is queued in :attr:`asides` and the notes it
@@ -359,8 +316,7 @@ class HtmlRenderer:
 
     def node_div(self, node: SyntaxTreeNode) -> str:
         """A fenced div: a boxed sidebar, note or warning (an ``aside``), or a plain ``div``."""
-        classes = str(node.attrs.get("class", "")).split()
-        kind = next((name for name in BOXES if name in classes), None)
+        kind = box_kind(node)
         if kind is None:
             return f"<div{language(node)}>\n{self.children(node)}</div>\n"
         title = str(node.attrs.get("title", ""))
@@ -374,14 +330,3 @@ def language(node: SyntaxTreeNode) -> str:
     """The ``lang`` attribute a span or div carries, if any."""
     lang = node.attrs.get("lang")
     return f' lang="{escape(lang)}"' if lang else ""
-
-
-def is_landscape(table: SyntaxTreeNode) -> bool:
-    """A table marked ``{.landscape}``, or with more columns than a portrait page holds."""
-    marked = "landscape" in str(table.attrs.get("class", "")).split()
-    return marked or column_count(table) > LANDSCAPE_COLUMNS
-
-
-def column_count(table: SyntaxTreeNode) -> int:
-    """The number of columns of a table: its longest row's cells."""
-    return max((len(row.children) for row in table.walk() if row.type == "tr"), default=0)

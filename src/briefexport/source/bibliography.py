@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from briefexport.errors import ResourceError, SourceError
+from briefexport.source.decode import utf8
 from briefexport.source.safeyaml import MAX_YAML_DEPTH, BoundedLoader
 
 KINDS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".bib": "biblatex", ".bibtex": "bibtex"}
@@ -163,11 +164,7 @@ def parsed(path: Path, data: bytes, kind: str) -> dict[str, dict[str, Any]]:
 
 def decode(path: Path, data: bytes, kind: str) -> Any:
     """The file as CSL JSON data (a list of entries), or a located error."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(path, line, "not valid UTF-8", "save the file as UTF-8") from None
+    text = utf8(path, data)
     too_long = "a number too long to read", "quote it"
     too_nested = f"nested more than {MAX_YAML_DEPTH} levels deep", "flatten it"
     if kind == "json":

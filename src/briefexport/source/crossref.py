@@ -17,8 +17,8 @@ from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
 from briefexport.labels import labels
-from briefexport.render.html import anchors_of
 from briefexport.render.text import plain_text
+from briefexport.render.tree import anchors_of, is_figure
 from briefexport.sandbox.images import source_line
 
 if TYPE_CHECKING:
@@ -77,19 +77,13 @@ class CrossRefs:
 
     @property
     def anchors(self) -> list[str]:
-        """The ``id`` of every heading, in order (as :func:`heading_anchors` gives them)."""
+        """The ``id`` of every heading, in order (see :func:`anchors_of`)."""
         return [t.anchor for t in self.by_node.values() if t.kind == "sec"]
 
     @property
     def sections(self) -> list[tuple[Target, str]]:
         """The headings in order, with their text, for a table of contents."""
         return [(t, plain_text(node)) for node, t in self.by_node.items() if t.kind == "sec"]
-
-
-def is_figure(node: SyntaxTreeNode) -> bool:
-    """A paragraph that holds one image and nothing else: a figure."""
-    inline = node.children[0] if node.type == "paragraph" and node.children else None
-    return bool(inline and len(inline.children) == 1 and inline.children[0].type == "image")
 
 
 def paragraph_of(node: SyntaxTreeNode) -> SyntaxTreeNode:

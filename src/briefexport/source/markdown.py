@@ -58,7 +58,7 @@ def parser(lang: str = "en", html: bool = False) -> MarkdownIt:
 
 
 def accept_any_link(url: str) -> bool:
-    """Parse every link as a link; :func:`briefexport.render.html.safe_href` filters schemes."""
+    """Parse every link as a link; :func:`briefexport.render.tree.safe_href` filters schemes."""
     return True
 
 

@@ -20,8 +20,8 @@ from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 from markdown_it.tree import SyntaxTreeNode
 
-from briefexport.render.html import heading_anchors, heading_shift
 from briefexport.render.text import markdown_inline
+from briefexport.render.tree import body_blocks, figure_image
 from briefexport.wordml.footnotes import add_footnote
 from briefexport.wordml.hyperlinks import add_bookmark
 from briefexport.wordml.numbering import Numbering, number_paragraph
@@ -80,16 +80,7 @@ class BlockRenderer(InlineRenderer):
         self.in_note = False
         self.note_start: Paragraph | None = None
         self.outline = 0
-        self.shift = heading_shift(self.article.body) - 1
-        self.anchors = iter(heading_anchors(self.article.body))
         self.bookmark_ids = count()
-        self.notes = {
-            int(node.meta["id"]): node
-            for block in self.article.body.children
-            if block.type == "footnote_block"
-            for node in block.children
-        }
-        self.numbers: dict[int, int] = {}
         self.citing: list[int] | None = None
 
     # -- paragraphs in their context ---------------------------------------------------
@@ -169,14 +160,13 @@ class BlockRenderer(InlineRenderer):
     # -- blocks -------------------------------------------------------------------------
 
     def node_root(self, node: SyntaxTreeNode) -> None:
-        for child in node.children:
-            if child.type != "footnote_block":
-                self.render(child)
+        for block in body_blocks(node):
+            self.render(block)
 
     def node_paragraph(self, node: SyntaxTreeNode) -> None:
-        inline = node.children[0] if node.children else None
-        if inline and len(inline.children) == 1 and inline.children[0].type == "image":
-            self.figure(inline.children[0])
+        image = figure_image(node)
+        if image is not None:
+            self.figure(image)
         elif "csl-entry" in str(node.attrs.get("class", "")):  # set by the source stage
             paragraph = self.block("Bibliography")
             self.inline(paragraph, node)
@@ -190,7 +180,7 @@ class BlockRenderer(InlineRenderer):
         return self.block(f"Heading {self.outline}", text)
 
     def node_heading(self, node: SyntaxTreeNode) -> None:
-        level = min(6, max(1, int(node.tag[1]) + self.shift))
+        level = min(6, max(1, self.heading_level(node) - 1))  # the body's top level: Heading 1
         if self.frames or self.in_note:  # its look, but not a part of the outline
             paragraph = self.block(f"Heading {level}")
             outline = element("w:outlineLvl", val=BODY_TEXT_LEVEL)
@@ -198,7 +188,7 @@ class BlockRenderer(InlineRenderer):
         else:
             paragraph = self.heading(level)
         self.inline(paragraph, node)
-        add_bookmark(paragraph, next(self.anchors), next(self.bookmark_ids))
+        add_bookmark(paragraph, self.anchor(node), next(self.bookmark_ids))
 
     def node_code_block(self, node: SyntaxTreeNode) -> None:
         self.block("Source Code", node.content.rstrip("\n"))
@@ -268,17 +258,14 @@ class BlockRenderer(InlineRenderer):
         notes cannot hold notes: a note first cited inside another is called in the text
         right after that one's call (Word numbers notes in the order of their calls)."""
         note_id = int(node.meta["id"])
-        first = note_id in self.notes and note_id not in self.numbers
-        if first:
-            self.numbers[note_id] = len(self.numbers) + 1
+        first = self.first_call(node) is not None
         if first and self.citing is None:
             self.citing = [note_id]
             for cited in self.citing:  # grows while the notes are written
                 self.footnote(cited)
             self.citing = None
             return
-        number = self.numbers.get(note_id, note_id + 1)
-        self.run(str(number), self.character_styles["Footnote Reference"])
+        self.run(str(self.note_number(node)), self.character_styles["Footnote Reference"])
         if first and self.citing is not None:
             self.citing.append(note_id)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -17,9 +17,9 @@ from markdown_it.tree import SyntaxTreeNode
 from briefexport.brand import load_brand
 from briefexport.errors import ResourceError
 from briefexport.labels import labels
-from briefexport.model import Article, Notice
-from briefexport.render.html import safe_href
+from briefexport.model import Notice
 from briefexport.render.text import plain_text
+from briefexport.render.tree import TreeRenderer, safe_href
 from briefexport.sandbox.images import image_notice
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
@@ -43,15 +43,15 @@ class Inline:
 
 
 @dataclass
-class InlineRenderer:
+class InlineRenderer(TreeRenderer[None]):
     """Writes one article's inline content: one method per node type (``node_<type>``)."""
 
-    article: Article
     settings: Settings
     document: Document
     notices: list[Notice] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         self.brand = load_brand(self.settings.brand_file)
         self.words = labels(self.article.lang)
         self.styles = ensure_styles(self.document.styles, memo_styles(self.brand))
@@ -67,11 +67,6 @@ class InlineRenderer:
         self.inlines: list[Inline] = []
         width, height, margin = paper(self.settings)
         self.text_width, self.text_height = width - 2 * margin, height - 2 * margin
-
-    def render(self, node: SyntaxTreeNode) -> None:
-        """Write a node (its method is ``node_<type>``; unknown types write their children)."""
-        method: Callable[[SyntaxTreeNode], None] = getattr(self, f"node_{node.type}", self.fallback)
-        method(node)
 
     def children(self, node: SyntaxTreeNode) -> None:
         for child in node.children:

@@ -7,6 +7,7 @@ from docx.section import _Footer, _Header
 from docx.text.paragraph import Paragraph
 
 from briefexport.render.text import markdown_inline
+from briefexport.render.tree import body_blocks
 from briefexport.wordml.fields import add_field
 from briefexport.wordml.properties import Properties, set_properties
 from briefexport.wordml.styles import set_language
@@ -79,7 +80,7 @@ class MemoRenderer(TableRenderer):
         if summary.key_points:
             self.heading(1, self.words["key_points"])
             self.items("Bullet", summary.key_points)
-        blocks = [c for c in self.article.body.children if c.type != "footnote_block"]
+        blocks = body_blocks(self.article.body)
         if blocks and blocks[0].type != "heading":
             self.heading(1, self.article.title)
 

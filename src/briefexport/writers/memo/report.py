@@ -16,8 +16,8 @@ from docx.shared import Length
 from docx.text.paragraph import Paragraph
 from markdown_it.tree import SyntaxTreeNode
 
-from briefexport.render.html import BOXES, is_landscape
 from briefexport.render.report import contents
+from briefexport.render.tree import box_kind, is_landscape
 from briefexport.source.crossref import Target
 from briefexport.wordml.captions import (
     add_caption_label,
@@ -163,8 +163,7 @@ class ReportRenderer(MemoRenderer):
         """A sidebar, note or warning: its paragraphs shaded and bordered in a brand colour,
         under its title; any div may set the language of what it holds."""
         body = self.document.element.body
-        classes = str(node.attrs.get("class", "")).split()
-        kind = next((name for name in BOXES if name in classes), None)
+        kind = box_kind(node)
         before = set(body)
         with self.language(node, body):
             if kind and node.attrs.get("title"):

@@ -10,8 +10,8 @@ from docx.shared import Length, Pt
 from docx.table import _Cell, _Row
 from markdown_it.tree import SyntaxTreeNode
 
-from briefexport.render.html import WIDE_TABLE_COLUMNS
 from briefexport.render.text import plain_text
+from briefexport.render.tree import WIDE_TABLE_COLUMNS, alignment, column_count
 from briefexport.wordml.oxml import TBLPR_ORDER, element, put
 from briefexport.wordml.tables import repeat_header
 from briefexport.writers.memo.body import BlockRenderer
@@ -72,7 +72,7 @@ class TableRenderer(BlockRenderer):
         rows = [
             [plain_text(cell) for cell in row.children] for row in node.walk() if row.type == "tr"
         ]
-        columns = max(map(len, rows))
+        columns = column_count(node)
         self.mark_open_item()
         self.note_start = None  # a note opening with a table keeps its number above it
         self.wide = "Wide " if columns > WIDE_TABLE_COLUMNS else ""
@@ -112,7 +112,7 @@ class TableRenderer(BlockRenderer):
     def cell(self, node: SyntaxTreeNode, style: str) -> None:
         paragraph = next(self.cells).paragraphs[0]
         paragraph.style = self.paragraph_styles[style]
-        align = re.search(r"text-align:(left|right|center)", str(node.attrs.get("style", "")))
+        align = alignment(node)
         if align:
-            paragraph.alignment = ALIGN[align[1]]
+            paragraph.alignment = ALIGN[align]
         self.inline(paragraph, node)
