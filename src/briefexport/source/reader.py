@@ -19,6 +19,7 @@ from briefexport.model import Article, Author, Memo, Notice, Summary
 from briefexport.sandbox.files import open_regular, read_capped
 from briefexport.source import citations
 from briefexport.source.citesyntax import named_keys
+from briefexport.source.crossref import with_summary_labels
 from briefexport.source.markdown import ParseTimeoutError, parse, raw_html_lines, smarten
 from briefexport.source.safeyaml import BoundedLoader
 
@@ -109,8 +110,8 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
         front_matter_lines=lines,
         **fields,
     )
-    article.crossrefs  # noqa: B018  # resolved now: a reference to no such id is an error here
-    return article
+    # resolved now: a reference to no such id, in the body or the summary, is an error here
+    return with_summary_labels(article)
 
 
 def read_bytes(path: Path) -> bytes:

@@ -35,7 +35,7 @@ class PdfWriter:
         body = renderer.render()
         notices.extend(renderer.notices)
         context = template_context(article, settings, body)
-        context.update(report_context(article, load_brand(settings.brand_file)))
+        context.update(report_context(article, load_brand(settings.brand_file), renderer))
         return render_html(self.format.template, context, settings)
 
     def sheets(self, article: Article, settings: Settings) -> tuple[CSS, ...]:
