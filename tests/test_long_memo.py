@@ -20,6 +20,7 @@ from conftest import FIXTURES, ROOT, rendered
 from test_memo import libreoffice_pdf
 
 NIST = FIXTURES / "long" / "nist-report.md"
+PASSAGES = FIXTURES / "long" / "passages.md"
 WIDE = ROOT / "tests" / "articles" / "wide-tables.md"
 
 
@@ -149,6 +150,32 @@ def test_sidebars_are_shaded_and_bordered_and_passages_keep_their_language(nist_
     ]
     assert "«цифровая идентичность»" in "".join(russian)
     assert any("Русский перевод" in text for text in russian)  # the note div's own runs
+
+
+def languages(document: Any) -> dict[str, str]:
+    """The text of the runs of each ``w:lang`` value."""
+    found: dict[str, str] = {}
+    for run in document.element.body.iter(qn("w:r")):
+        lang = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+        if lang is not None:
+            found[lang.get(qn("w:val"))] = found.get(lang.get(qn("w:val")), "") + "".join(
+                t.text or "" for t in run.iter(qn("w:t"))
+            )
+    return found
+
+
+def test_spans_set_the_language_of_their_runs_and_the_opening_reads_labels(tmp_path, settings):
+    document = docx.Document(str(rendered("memo", PASSAGES, tmp_path, settings)))
+    assert languages(document) == {
+        "ru-RU": "«зерновой коридор»«новый маршрут»",  # a key point's span, the body's
+        "kk-KZ": "«жаңа бағыт»",
+    }
+    body = next(p for p in document.paragraphs if p.text.startswith("Shipments fell"))
+    assert "called it «жаңа бағыт», and a Russian one a «новый маршрут», which" in body.text
+    text = {p.style.name: p.text for p in document.paragraphs}
+    assert text["Bottom Line"] == "Exports recovered by a third once the corridor opened (Table 1)."
+    assert text["List Number"] == "Keep the monitoring described in Section 2."
+    assert "@" not in " ".join(p.text for p in document.paragraphs)
 
 
 @pytest.mark.slow
