@@ -79,9 +79,18 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
             "look near here for thousands of unmatched brackets or markers, or split the text",
         ) from None
     if cite is not None:
-        body, fields["references"] = citations.resolve(
-            path, body, front.body_first_line, cite, fields["lang"], styles
+        body, fields["references"], summary = citations.resolve(
+            path,
+            body,
+            front.body_first_line,
+            cite,
+            fields["lang"],
+            styles,
+            fields.get("summary"),
+            lines,
         )
+        if summary is not None:
+            fields["summary"] = summary
     check_depth(path, body, front.body_first_line)
     check_notes_have_text(path, body, front)
     check_note_clusters(path, body, front.body_first_line)
