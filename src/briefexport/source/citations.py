@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ from briefexport.source.citetokens import (
     split_inlines,
     with_bibliography,
 )
-from briefexport.source.markdown import parser, smarten
+from briefexport.source.markdown import parser, rewrite, smarten
 
 DEFAULT_STYLE = "chicago-notes-bibliography.csl"
 STYLE_CLASS = re.compile(rb"<style\b[^>]*?\bclass=\"(note|in-text)\"")
@@ -153,21 +153,13 @@ def summary_citations(
     summary: Summary | None, lang: str, lines: dict[tuple[str, ...], int]
 ) -> list[CitingField]:
     """The summary fields that cite, each parsed as the body is (with citations on)."""
-    if summary is None:
-        return []
-    texts: list[tuple[tuple[str, ...], str]] = [(("bottom-line",), summary.bottom_line)]
-    for name, items in (
-        ("key-points", summary.key_points),
-        ("recommendations", summary.recommendations),
-    ):
-        texts += [((name, str(index)), item) for index, item in enumerate(items)]
     found = []
-    for key, text in texts:
+    for key, text in summary.fields() if summary else ():
         if "@" not in text:
             continue
         inline = parser(lang).parseInline(text, {"citations": True})[0]
         tokens = tuple(c for c in inline.children or () if c.type == "citation")
-        line = lines.get(("summary", *key)) or lines.get(("summary", key[0]), 1)
+        line = lines.get(key) or lines.get(key[:2], 1)
         if tokens:
             found.append(CitingField(key, text, line, tokens))
     return found
@@ -179,26 +171,12 @@ def written_out(
     """The summary with each citation replaced by Pandoc's text for it, as Markdown."""
     if summary is None or not fields:
         return summary
-    texts = {part.key: part.text for part in fields}
+    texts: dict[tuple[str, ...], str] = {}
     formatted = iter(outputs)
     for part in fields:
-        text = part.text
         spliced = [(token, cite_markdown(next(formatted), lang)) for token in part.tokens]
-        for token, markdown in reversed(spliced):
-            start = int(token.meta["offset"])
-            text = text[:start] + markdown + text[start + len(token.content) :]
-        texts[part.key] = text
-    return replace(
-        summary,
-        bottom_line=texts.get(("bottom-line",), summary.bottom_line),
-        key_points=tuple(
-            texts.get(("key-points", str(i)), item) for i, item in enumerate(summary.key_points)
-        ),
-        recommendations=tuple(
-            texts.get(("recommendations", str(i)), item)
-            for i, item in enumerate(summary.recommendations)
-        ),
-    )
+        texts[part.key] = rewrite(part.text, spliced)
+    return summary.rewritten(lambda key, text: texts.get(key, text))
 
 
 def read_style(path: Path, options: Options, styles: Path | None) -> tuple[Path, bytes]:

@@ -10,7 +10,6 @@ does not exist is an error at its line, raised when the source is read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -21,9 +20,10 @@ from briefexport.labels import labels
 from briefexport.render.html import anchors_of
 from briefexport.render.text import markdown_inline, plain_text
 from briefexport.sandbox.images import source_line
+from briefexport.source.markdown import rewrite
 
 if TYPE_CHECKING:
-    from briefexport.model import Article, Summary
+    from briefexport.model import Article
 
 KIND_LABEL = {"fig": "figure", "tbl": "table", "sec": "section"}
 WORDS_PER_PAGE = 500
@@ -149,7 +149,7 @@ def resolve(article: Article) -> CrossRefs:
         references.append(reference(article, targets, node, source_line(article, node)))
         if node.token is not None:
             node.token.content = label(references[-1].target, article.lang)
-    for key_path, text in summary_fields(article.summary):
+    for key_path, text in article.summary.fields() if article.summary else ():
         line = article.front_matter_lines.get(key_path, 1)
         references += [
             reference(article, targets, node, line) for node in crossrefs_in(text, article.lang)
@@ -169,19 +169,6 @@ def reference(
     return Reference(key, line, targets[key])
 
 
-def summary_fields(summary: Summary | None) -> Iterator[tuple[tuple[str, ...], str]]:
-    """Each authored summary field's text, with its key path in the front matter."""
-    if summary is None:
-        return
-    yield ("summary", "bottom-line"), summary.bottom_line
-    for key, items in (
-        ("key-points", summary.key_points),
-        ("recommendations", summary.recommendations),
-    ):
-        for index, item in enumerate(items):
-            yield ("summary", key, str(index)), item
-
-
 def crossrefs_in(text: str, lang: str) -> list[SyntaxTreeNode]:
     """The references in a summary field's inline Markdown (none in code, none escaped)."""
     if "@" not in text:
@@ -198,19 +185,13 @@ def with_summary_labels(article: Article) -> Article:
     if summary is None:
         return article
 
-    def labelled(text: str) -> str:
-        for node in reversed(crossrefs_in(text, article.lang)):
-            start = int(node.meta["offset"])
-            written = crossrefs.label(crossrefs.target(node))
-            text = text[:start] + written + text[start + len(node.content) :]
-        return text
+    def labelled(_: tuple[str, ...], text: str) -> str:
+        nodes = crossrefs_in(text, article.lang)
+        return rewrite(
+            text, [(n.token, crossrefs.label(crossrefs.target(n))) for n in nodes if n.token]
+        )
 
-    written = replace(
-        summary,
-        bottom_line=labelled(summary.bottom_line),
-        key_points=tuple(map(labelled, summary.key_points)),
-        recommendations=tuple(map(labelled, summary.recommendations)),
-    )
+    written = summary.rewritten(labelled)
     if written == summary:
         return article
     done = replace(article, summary=written)
