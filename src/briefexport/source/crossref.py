@@ -195,7 +195,9 @@ def with_summary_labels(article: Article) -> Article:
     if written == summary:
         return article
     done = replace(article, summary=written)
-    vars(done)["crossrefs"] = crossrefs  # cached as resolved from the summary as written
+    # the cached property, as resolved from the summary the author wrote: resolving the new
+    # article again would find no reference in its summary, and check would call ids unused
+    vars(done)["crossrefs"] = crossrefs
     return done
 
 
