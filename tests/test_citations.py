@@ -236,6 +236,53 @@ def test_unknown_key_is_an_error_at_its_line_with_a_suggestion(cited):
     )
 
 
+SUMMARY = (
+    "summary:\n"
+    "  bottom-line: Old [@cooley2012, p. 4]; see @olcott2010.\n"
+    "  key-points:\n"
+    '    - "As *Olcott* showed [@olcott2010, 12]."\n'
+    '    - "Again [@olcott2010, 14]."\n'
+)
+CITING_BODY = "Text [@olcott2010, 9].\n"
+
+
+def test_summary_citations_are_written_out_in_an_author_date_style(cited, tmp_path):
+    shutil.copy(HERE / "apa.csl", tmp_path / "apa.csl")
+    head = HEAD.replace("---\n\n", f"csl: apa.csl\n{SUMMARY}---\n\n")
+    summary = read_article(cited(CITING_BODY, head), STYLES).summary
+    assert summary is not None
+    assert summary.plain().bottom_line == "Old (Cooley, 2012, p. 4); see Olcott (2010)."
+    assert summary.key_points == (
+        "As *Olcott* showed \\(Olcott, 2010, p. 12\\).",
+        "Again \\(Olcott, 2010, p. 14\\).",
+    )
+
+
+def test_summary_citations_in_a_note_style_are_short_notes_in_parentheses(cited):
+    plain = read_article(cited(CITING_BODY), STYLES)
+    article = read_article(cited(CITING_BODY, HEAD.replace("---\n\n", f"{SUMMARY}---\n\n")))
+    assert article.summary is not None
+    summary = article.summary.plain()
+    cooley = "Great Games, Local Rules: The New Great Power Contest in Central Asia"
+    assert summary.bottom_line == (  # a first citation in full, a later one short
+        f"Old (Alexander Cooley, {cooley} (Oxford University Press, 2012), 4); "
+        "see Olcott (Kazakhstan: Unfulfilled Promise?)."
+    )
+    assert summary.key_points == (  # never "Ibid.": the summary is read apart from the notes
+        "As Olcott showed (Olcott, Kazakhstan: Unfulfilled Promise?, 12).",
+        "Again (Olcott, Kazakhstan: Unfulfilled Promise?, 14).",
+    )
+    assert ours(article)[0] == ours(plain)[0]  # the body's notes as without the summary
+    assert len(ours(article)[1]) == 2  # the bibliography lists what only the summary cites
+
+
+def test_an_unknown_key_in_the_summary_is_an_error_at_its_item(cited):
+    path = cited(
+        CITING_BODY, HEAD.replace("---\n\n", SUMMARY.replace("14", "14; @nope") + "---\n\n")
+    )
+    assert error(path).startswith(f"{path}:10: unknown citation key '@nope'")
+
+
 def test_malformed_entry_names_the_file_and_entry(cited, tmp_path):
     entries = json.loads((HERE / "refs.json").read_text())
     entries[2]["author"] = "Alexander Cooley"

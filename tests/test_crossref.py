@@ -97,6 +97,53 @@ def test_a_bad_reference_is_an_error_at_its_line(write_source, body, line, messa
     assert caught.value.hint
 
 
+SUMMARY = """\
+summary:
+  bottom-line: "*See @tbl:t* and [@sec:a]{lang=ru}; not `@tbl:t`, \\\\@tbl:t or a@tbl:t."
+  key-points:
+    - First.
+    - "[Table @tbl:t](https://example.org), then @fig:x."
+"""
+SUMMARY_BODY = (
+    '# A {#sec:a}\n\n![Alt](x.png "X"){#fig:x}\n\n| a |\n|---|\n| 1 |\n\nTable: T {#tbl:t}\n'
+)
+
+
+def test_summary_references_are_written_as_labels_and_counted(write_source, settings):
+    path = write_source(HEAD + SUMMARY + "---\n" + SUMMARY_BODY)
+    article = read_article(path)
+    assert article.summary is not None
+    assert article.summary.bottom_line == (
+        "*See Table 1* and [Section 1]{lang=ru}; not `@tbl:t`, \\@tbl:t or a@tbl:t."
+    )
+    assert article.summary.key_points[1] == "[Table Table 1](https://example.org), then Figure 1."
+    assert [(r.key, r.line) for r in article.crossrefs.references] == [
+        ("tbl:t", 6),
+        ("sec:a", 6),
+        ("tbl:t", 9),
+        ("fig:x", 9),
+    ]
+    assert not any("never referenced" in str(f) for f in check_source(path, settings))
+
+
+def test_a_summary_reference_to_no_such_id_is_an_error_at_its_item(write_source):
+    source = HEAD + SUMMARY.replace("@fig:x", "@fig:nope") + "---\n" + SUMMARY_BODY
+    with pytest.raises(SourceError, match="reference @fig:nope: no such id") as caught:
+        read_article(write_source(source))
+    assert caught.value.line == 9
+
+
+def test_a_derived_summary_reads_the_labels(write_source):
+    opening = "Exports recovered by a third once the corridor opened, as @tbl:t shows."
+    lead = "Port authorities publish weekly figures, which @tbl:t sums by quarter."
+    table = "| a |\n|---|\n| 1 |\n\nTable: T {#tbl:t}"
+    body = f"{opening}\n\n# A\n\n{lead} They revise them monthly.\n\n{table}\n"
+    article = read_article(write_source(HEAD + "---\n" + body))
+    summary = article.effective_summary
+    assert summary.bottom_line == opening.replace("@tbl:t", "Table 1")
+    assert summary.key_points == (lead.replace("@tbl:t", "Table 1"),)
+
+
 @pytest.mark.parametrize("value", ["sometimes", "2", "[a]"])
 def test_toc_must_be_a_flag(write_source, value):
     with pytest.raises(SourceError, match="'toc' must be true or false") as caught:

@@ -4,6 +4,8 @@ SEQ captions, REF fields to bookmarks, landscape sections, shaded sidebars, w:la
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,10 @@ from docx.oxml.ns import qn
 
 from briefexport.settings import Settings
 from conftest import FIXTURES, ROOT, rendered
+from test_memo import libreoffice_pdf
 
 NIST = FIXTURES / "long" / "nist-report.md"
+PASSAGES = FIXTURES / "long" / "passages.md"
 WIDE = ROOT / "tests" / "articles" / "wide-tables.md"
 
 
@@ -74,6 +78,49 @@ def test_the_toc_field_has_its_result_written(nist_memo):
     assert document.paragraphs[contents + 1]._p is entries[0]._p
 
 
+def test_the_toc_result_claims_no_page_and_word_is_not_asked_to_update(nist_memo):
+    document = docx.Document(str(nist_memo))
+    entries = [p for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    assert all("\t" not in p.text for p in entries)  # no leaders running to no number
+    assert not [code for code in instructions(document) if code.startswith("PAGEREF")]
+    assert not document.element.body.xpath(".//w:fldChar[@w:dirty]")
+    assert document.settings.element.find(qn("w:updateFields")) is None  # no prompt on opening
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_the_written_contents(nist_memo, tmp_path):
+    document = docx.Document(str(nist_memo))
+    titles = [p.text for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    pdf = libreoffice_pdf(nist_memo, tmp_path)
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "2", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    start = lines.index("Contents") + 1
+    furniture = re.compile(r"^Page \d+ of \d+$|^NIST Special Publication 800-63-3: ")
+    shown = [line for line in lines[start:] if not furniture.match(line)]  # running heads, feet
+    assert shown[: len(titles)] == titles  # each entry its heading's text, nothing after it
+
+
+def test_pandoc_reads_the_contents_as_links_to_the_headings(nist_memo):
+    blocks = pandoc_blocks(nist_memo)
+    ids = {block["c"][1][0] for block in blocks if block["t"] == "Header"}
+    start = next(
+        i for i, b in enumerate(blocks) if b["t"] == "Header" and b["c"][1][0] == "contents"
+    )
+    links = []
+    for block in blocks[start + 1 :]:
+        inlines = block["c"] if block["t"] == "Para" else []
+        if not inlines or inlines[0]["t"] != "Link":
+            break
+        links.append(inlines[0]["c"][2][0])
+    assert len(links) == 31 + 2  # the report's sections and subsections, and the opening's two
+    assert all(target[1:] in ids for target in links)
+
+
 def test_pandoc_reads_captions_and_references(nist_memo):
     blocks = pandoc_blocks(nist_memo)
     tables = [b for b in blocks if b["t"] == "Table"]
@@ -103,6 +150,32 @@ def test_sidebars_are_shaded_and_bordered_and_passages_keep_their_language(nist_
     ]
     assert "«цифровая идентичность»" in "".join(russian)
     assert any("Русский перевод" in text for text in russian)  # the note div's own runs
+
+
+def languages(document: Any) -> dict[str, str]:
+    """The text of the runs of each ``w:lang`` value."""
+    found: dict[str, str] = {}
+    for run in document.element.body.iter(qn("w:r")):
+        lang = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+        if lang is not None:
+            found[lang.get(qn("w:val"))] = found.get(lang.get(qn("w:val")), "") + "".join(
+                t.text or "" for t in run.iter(qn("w:t"))
+            )
+    return found
+
+
+def test_spans_set_the_language_of_their_runs_and_the_opening_reads_labels(tmp_path, settings):
+    document = docx.Document(str(rendered("memo", PASSAGES, tmp_path, settings)))
+    assert languages(document) == {
+        "ru-RU": "«зерновой коридор»«новый маршрут»",  # a key point's span, the body's
+        "kk-KZ": "«жаңа бағыт»",
+    }
+    body = next(p for p in document.paragraphs if p.text.startswith("Shipments fell"))
+    assert "called it «жаңа бағыт», and a Russian one a «новый маршрут», which" in body.text
+    text = {p.style.name: p.text for p in document.paragraphs}
+    assert text["Bottom Line"] == "Exports recovered by a third once the corridor opened (Table 1)."
+    assert text["List Number"] == "Keep the monitoring described in Section 2."
+    assert "@" not in " ".join(p.text for p in document.paragraphs)
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from itertools import groupby
 from pathlib import Path
 
 import pikepdf
@@ -16,9 +17,11 @@ from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
+from briefexport.writers.pdf import PdfWriter
 from conftest import FIXTURES, ROOT, rendered
 
 NIST = FIXTURES / "long" / "nist-report.md"
+PASSAGES = FIXTURES / "long" / "passages.md"
 WIDE = ROOT / "tests" / "articles" / "wide-tables.md"
 TOC_LINE = re.compile(r"^(\d+(?:\.\d+)*)\s+(.+?)[ .]*\s(\d+)$")
 
@@ -160,16 +163,45 @@ RUSSIAN = (
 def test_a_russian_passage_is_hyphenated_as_russian(write_source, settings, tmp_path):
     source = write_source(
         f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\nText.\n\n::: {{lang=ru}}\n{RUSSIAN}\n"
-        f":::\n\n{RUSSIAN}\n"
+        f":::\n\n[{RUSSIAN}]{{lang=ru}}\n\n{RUSSIAN}\n"
     )
     path = rendered("pdf", source, tmp_path, settings)
     lines = subprocess.run(
         ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     start = lines.index("Text.") + 1
-    passage, english = lines[start : start + 4], lines[start + 4 :]
+    paragraphs: list[list[str]] = [[]]
+    for line in lines[start:]:
+        paragraphs[-1].append(line)
+        if line.endswith("исследователей."):  # each paragraph's last word
+            paragraphs.append([])
+    passage, span, english = paragraphs[:3]
     assert sum(line.endswith("-") for line in passage) >= 2  # Russian patterns break the words
+    assert sum(line.endswith("-") for line in span) >= 2  # in a span as in a div
     assert not any(line.endswith("-") for line in english)  # English ones find no break in them
+
+
+def test_key_takeaways_are_rendered_as_the_body_is(settings):
+    html = PdfWriter().html(read_article(PASSAGES), settings, [])
+    assert (
+        '<li>Ministers now speak of a <span lang="ru">«зерновой коридор»</span>, '
+        "a <em>grain corridor</em>.</li>" in html
+    )
+    assert "<li>The figures in Table 1 come from the port authorities.</li>" in html
+
+
+@pytest.mark.slow
+def test_spans_carry_their_language_and_the_takeaways_their_references(tmp_path, settings):
+    pdf_path = rendered("pdf", PASSAGES, tmp_path, settings)
+    text = " ".join(" ".join(page_texts(pdf_path)).split())
+    assert "The figures in Table 1 come from the port authorities." in text  # key takeaways
+    assert "@" not in text
+    with pikepdf.open(pdf_path) as pdf:
+        tagged = [(str(e.S), str(e.Lang)) for e in structure_elements(pdf) if "/Lang" in e]
+        passages = [key for key, _ in groupby(tagged)]  # a span broken over two lines: two
+        assert passages == [("/Span", "ru"), ("/Span", "kk"), ("/Span", "ru")]  # takeaway, body
+        spans = [e for e in structure_elements(pdf) if e.S == "/Span" and "/Lang" in e]
+        assert all(e.P.S in ("/P", "/LI", "/LBody") for e in spans)  # inline, in English text
 
 
 def test_verify_reads_contents_captions_and_references(write_source):

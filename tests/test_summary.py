@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 import yaml
 import zxingcpp
@@ -22,6 +23,7 @@ from briefexport.source.reader import read_article
 from briefexport.writers import Output, writer
 from briefexport.writers.summary.writer import FLOOR, FLOOR_PT, SummaryWriter
 from conftest import FIXTURES, ROOT
+from test_long_pdf import structure_elements
 
 DENSE = FIXTURES / "summary-dense.md"
 DERIVED = FIXTURES / "summary-derived.md"
@@ -243,3 +245,16 @@ def test_a4(source):
     box = PdfReader(io.BytesIO(output.data)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     assert_one_page_with_every_item(output, article)
+
+
+def test_references_and_languages_in_the_summary(settings):
+    article = read_article(FIXTURES / "long" / "passages.md")
+    output = SummaryWriter().render(article, settings)
+    text = " ".join(pdftotext(output.data).split())
+    assert "Exports recovered by a third once the corridor opened (Table 1)." in text
+    assert "The figures in Table 1 come from the port authorities." in text
+    assert "Keep the monitoring described in Section 2." in text
+    assert not output.notices  # no link to an anchor the one-pager lacks
+    with pikepdf.open(io.BytesIO(output.data)) as pdf:
+        tagged = [(str(e.S), str(e.Lang)) for e in structure_elements(pdf) if "/Lang" in e]
+    assert tagged == [("/Span", "ru")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -41,19 +42,33 @@ class Summary:
     omitted: int = 0
     """Section leads a derived summary left out to fit its page."""
 
+    def fields(self) -> Iterator[tuple[tuple[str, ...], str]]:
+        """Each field's text with its key path in the front matter, ``("summary",
+        "key-points", "0")`` for the first key point."""
+        yield ("summary", "bottom-line"), self.bottom_line
+        for name, items in (
+            ("key-points", self.key_points),
+            ("recommendations", self.recommendations),
+        ):
+            for index, item in enumerate(items):
+                yield ("summary", name, str(index)), item
+
+    def rewritten(self, text: Callable[[tuple[str, ...], str], str]) -> Summary:
+        """The summary with each field's text replaced by ``text(key path, text)``."""
+        new = [text(key, item) for key, item in self.fields()]
+        points = len(self.key_points)
+        return replace(
+            self,
+            bottom_line=new[0],
+            key_points=tuple(new[1 : 1 + points]),
+            recommendations=tuple(new[1 + points :]),
+        )
+
     def plain(self, lang: str = "en") -> Summary:
         """The summary as a reader sees it: each field's inline Markdown reduced to its text."""
         from briefexport.render.text import markdown_plain
 
-        def text(item: str) -> str:
-            return markdown_plain(item, lang)
-
-        return replace(
-            self,
-            bottom_line=text(self.bottom_line),
-            key_points=tuple(map(text, self.key_points)),
-            recommendations=tuple(map(text, self.recommendations)),
-        )
+        return self.rewritten(lambda _, item: markdown_plain(item, lang))
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,12 @@ and the key-takeaways box."""
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from briefexport.brand import Brand
 from briefexport.model import Article
+from briefexport.render.html import HtmlRenderer
+from briefexport.render.text import markdown_inline
 from briefexport.source.crossref import Target, estimated_pages
 
 
@@ -22,15 +26,16 @@ def contents(article: Article, brand: Brand) -> list[tuple[Target, str]]:
     ]
 
 
-def takeaways(article: Article, brand: Brand) -> tuple[str, ...]:
+def takeaways(article: Article, brand: Brand, renderer: HtmlRenderer) -> tuple[Markup, ...]:
     """The key points (or else the bottom line) of an authored summary, when the brand puts a
-    key-takeaways box on the first page; nothing for a derived summary."""
+    key-takeaways box on the first page, as HTML (emphasis, links, a passage's language);
+    nothing for a derived summary."""
     if article.summary is None or not brand.key_takeaways:
         return ()
-    summary = article.summary.plain(article.lang)  # as a reader sees them: Markdown reduced
-    return summary.key_points or (summary.bottom_line,)
+    points = article.summary.key_points or (article.summary.bottom_line,)
+    return tuple(renderer.render(markdown_inline(point, article.lang)) for point in points)
 
 
-def report_context(article: Article, brand: Brand) -> dict[str, object]:
-    """The template variables ``toc`` and ``takeaways``."""
-    return {"toc": contents(article, brand), "takeaways": takeaways(article, brand)}
+def report_context(article: Article, brand: Brand, renderer: HtmlRenderer) -> dict[str, object]:
+    """The template variables ``toc`` and ``takeaways`` (rendered by the body's ``renderer``)."""
+    return {"toc": contents(article, brand), "takeaways": takeaways(article, brand, renderer)}

@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
-from briefexport.model import References
+from briefexport.model import References, Summary
 from briefexport.sandbox.csl import style_refusal
 from briefexport.settings import PACKAGED, first_existing
 from briefexport.source.bibliography import (
@@ -36,8 +36,16 @@ from briefexport.source.bibliography import (
     run_pandoc,
 )
 from briefexport.source.citesyntax import Citation, Cluster
-from briefexport.source.citetokens import Json, Site, splice, split_inlines, with_bibliography
-from briefexport.source.markdown import smarten
+from briefexport.source.citetokens import (
+    Json,
+    Site,
+    cite_markdown,
+    rendered_cites,
+    splice,
+    split_inlines,
+    with_bibliography,
+)
+from briefexport.source.markdown import parser, rewrite, smarten
 
 DEFAULT_STYLE = "chicago-notes-bibliography.csl"
 STYLE_CLASS = re.compile(rb"<style\b[^>]*?\bclass=\"(note|in-text)\"")
@@ -98,27 +106,77 @@ def resolve(
     options: Options,
     lang: str,
     styles: Path | None,
-) -> tuple[SyntaxTreeNode, References]:
-    """The body with every citation formatted, the bibliography appended; and what it read."""
+    summary: Summary | None = None,
+    lines: dict[tuple[str, ...], int] | None = None,
+) -> tuple[SyntaxTreeNode, References, Summary | None]:
+    """The body with every citation formatted, the bibliography appended; what it read; and
+    the ``summary`` with its citations written out (``lines``: the front matter's, by key)."""
     library = load_library(path, options.bibliography, options.lines)
     style_path, style = read_style(path, options, styles)
     tokens = body.to_tokens()
     walk = citations(tokens, lang)
-    check_keys(path, library, walk.sites, options, first_line)
-    cited = {c.key for site in walk.sites for c in site.token.meta["cluster"].items}
+    fields = summary_citations(summary, lang, lines or {})
+    check_keys(path, library, walk.sites, options, first_line, fields)
+    sites = walk.sites + [Site(token, 0, True) for part in fields for token in part.tokens]
+    cited = {c.key for site in sites for c in site.token.meta["cluster"].items}
     wanted = set(library.entries) if "*" in options.nocite else cited | set(options.nocite)
-    if walk.sites or options.nocite:
+    if sites or options.nocite:
         binary = require_pandoc(path, options.lines[0])
         references = [library.entries[key] for key in library.entries if key in wanted]
+        for token in (token for part in fields for token in part.tokens):
+            walk.blocks += [para([{"t": "Note", "c": [para(words("."))]}])]  # never "Ibid."
+            walk.blocks.append(para([cite(token, lang)]))
         document = pandoc_document(walk, options, lang)
         rendered = format_citations(binary, document, references, style, path, options.lines[0])
         style_class = STYLE_CLASS.search(style[:4096])
         note_style = bool(style_class and style_class[1] == b"note")
-        tokens = splice(tokens, walk.sites, rendered, note_style, lang)
+        outputs = list(rendered_cites(rendered["blocks"]))
+        tokens = splice(tokens, walk.sites, outputs[: len(walk.sites)], note_style, lang)
         tokens = with_bibliography(tokens, rendered, note_style, lang)
+        summary = written_out(summary, fields, outputs[len(walk.sites) :], lang)
     uncited = tuple(key for key in library.entries if key not in wanted)
     files = (*library.files, style_path)
-    return SyntaxTreeNode(tokens), References(files, uncited, options.lines[0])
+    return SyntaxTreeNode(tokens), References(files, uncited, options.lines[0]), summary
+
+
+@dataclass(frozen=True)
+class CitingField:
+    """A summary field with citations: its key, text, line and citation tokens in order."""
+
+    key: tuple[str, ...]
+    text: str
+    line: int
+    tokens: tuple[Token, ...]
+
+
+def summary_citations(
+    summary: Summary | None, lang: str, lines: dict[tuple[str, ...], int]
+) -> list[CitingField]:
+    """The summary fields that cite, each parsed as the body is (with citations on)."""
+    found = []
+    for key, text in summary.fields() if summary else ():
+        if "@" not in text:
+            continue
+        inline = parser(lang).parseInline(text, {"citations": True})[0]
+        tokens = tuple(c for c in inline.children or () if c.type == "citation")
+        line = lines.get(key) or lines.get(key[:2], 1)
+        if tokens:
+            found.append(CitingField(key, text, line, tokens))
+    return found
+
+
+def written_out(
+    summary: Summary | None, fields: list[CitingField], outputs: list[Json], lang: str
+) -> Summary | None:
+    """The summary with each citation replaced by Pandoc's text for it, as Markdown."""
+    if summary is None or not fields:
+        return summary
+    texts: dict[tuple[str, ...], str] = {}
+    formatted = iter(outputs)
+    for part in fields:
+        spliced = [(token, cite_markdown(next(formatted), lang)) for token in part.tokens]
+        texts[part.key] = rewrite(part.text, spliced)
+    return summary.rewritten(lambda key, text: texts.get(key, text))
 
 
 def read_style(path: Path, options: Options, styles: Path | None) -> tuple[Path, bytes]:
@@ -226,12 +284,21 @@ def cite(token: Token, lang: str) -> Json:
 
 
 def check_keys(
-    path: Path, library: Library, sites: list[Site], options: Options, first_line: int
+    path: Path,
+    library: Library,
+    sites: list[Site],
+    options: Options,
+    first_line: int,
+    fields: list[CitingField],
 ) -> None:
-    """Every key cited or named in ``nocite`` must be in the bibliography."""
+    """Every key cited (in the body or a summary field) or named in ``nocite`` must be in the
+    bibliography."""
     known = list(library.entries)
     checks = [
         (c.key, first_line + site.line) for site in sites for c in site.token.meta["cluster"].items
+    ]
+    checks += [
+        (c.key, part.line) for part in fields for t in part.tokens for c in t.meta["cluster"].items
     ]
     checks += [(key, options.nocite_line) for key in options.nocite if key != "*"]
     for key, line in checks:

@@ -10,7 +10,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from briefexport.labels import labels
-from briefexport.source.markdown import LANG_QUOTES
+from briefexport.source.markdown import LANG_QUOTES, MARKDOWN_SYNTAX
 
 PUNCTUATION = re.compile(r"^[.,;:!?]+")
 CLOSING_QUOTES = ("”", "’")
@@ -38,11 +38,11 @@ def rendered_cites(node: Any) -> Iterator[Json]:
 
 
 def splice(
-    tokens: list[Token], sites: list[Site], rendered: Json, note_style: bool, lang: str
+    tokens: list[Token], sites: list[Site], outputs: list[Json], note_style: bool, lang: str
 ) -> list[Token]:
-    """The token stream with each citation replaced by Pandoc's text for it; in running text
-    with a note style, by a call to a new footnote holding that text."""
-    outputs = list(rendered_cites(rendered["blocks"]))
+    """The token stream with each citation replaced by Pandoc's text for it (``outputs``, one
+    ``Cite`` per site); in running text with a note style, by a call to a new footnote holding
+    that text."""
     notes: list[list[Token]] = []
     first_id = 1 + max((int(t.meta["id"]) for t in tokens if t.type == "footnote_open"), default=-1)
     replacement: dict[int, list[Token]] = {}
@@ -257,3 +257,37 @@ def with_bibliography(
         section += paragraph(inline_tokens(entry["c"][1], lang), line, attrs)
     end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
     return tokens[:end] + section + tokens[end:]
+
+
+def cite_markdown(output: Json, lang: str) -> str:
+    """Pandoc's text for a citation as inline Markdown, for a text without notes (a summary
+    field): a note style's note follows in parentheses, without its closing full stop; links
+    into the bibliography, which is not there, are left out."""
+    content = output["c"][1]
+    note = next((x for x in content if x["t"] == "Note"), None)
+    text = markdown_of(inline_tokens([x for x in content if x["t"] != "Note"], lang))
+    if note is None:
+        return text
+    inside = markdown_of(inline_tokens(note["c"], lang)).strip().removesuffix(".")
+    return f"{text} ({inside})" if text else f"({inside})"
+
+
+def markdown_of(tokens: list[Token]) -> str:
+    """Inline tokens as the Markdown that parses back to them (code as plain text)."""
+    out: list[str] = []
+    links: list[str] = []
+    marks = {"em": "*", "strong": "**"}
+    for token in tokens:
+        kind = token.type.rsplit("_", 1)[0]
+        if token.type in ("text", "code_inline"):
+            out.append(MARKDOWN_SYNTAX.sub(r"\\\1", token.content))
+        elif kind in marks:
+            out.append(marks[kind])
+        elif token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+            links.append("" if href.startswith("#") else href)
+            out.append("[" if links[-1] else "")
+        elif token.type == "link_close":
+            href = links.pop()
+            out.append(f"](<{href}>)" if href else "")
+    return "".join(out)

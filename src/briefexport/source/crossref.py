@@ -10,16 +10,17 @@ does not exist is an error at its line, raised when the source is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
 from briefexport.labels import labels
-from briefexport.render.text import plain_text
+from briefexport.render.text import markdown_inline, plain_text
 from briefexport.render.tree import anchors_of, is_figure
 from briefexport.sandbox.images import source_line
+from briefexport.source.markdown import rewrite
 
 if TYPE_CHECKING:
     from briefexport.model import Article
@@ -139,15 +140,59 @@ def resolve(article: Article) -> CrossRefs:
         add(node, Target(str(node.attrs["id"]), kind, str(counts[kind]), line, captioned))
     references = []
     for node in found["crossref"]:
-        key, line = str(node.meta["id"]), source_line(article, node)
-        if key not in targets or targets[key].kind != node.meta["kind"]:
-            raise SourceError(
-                article.path, line, f"reference {node.content}: no such id", missing_hint(key)
-            )
-        references.append(Reference(key, line, targets[key]))
+        references.append(reference(article, targets, node, source_line(article, node)))
         if node.token is not None:
-            node.token.content = label(targets[key], article.lang)
+            node.token.content = label(references[-1].target, article.lang)
+    for key_path, text in article.summary.fields() if article.summary else ():
+        line = article.front_matter_lines.get(key_path, 1)
+        references += [
+            reference(article, targets, node, line) for node in crossrefs_in(text, article.lang)
+        ]
     return CrossRefs(article.lang, targets, by_node, tuple(references))
+
+
+def reference(
+    article: Article, targets: dict[str, Target], node: SyntaxTreeNode, line: int
+) -> Reference:
+    """What a ``crossref`` node at ``line`` points to; SourceError when there is no such id."""
+    key = str(node.meta["id"])
+    if key not in targets or targets[key].kind != node.meta["kind"]:
+        raise SourceError(
+            article.path, line, f"reference {node.content}: no such id", missing_hint(key)
+        )
+    return Reference(key, line, targets[key])
+
+
+def crossrefs_in(text: str, lang: str) -> list[SyntaxTreeNode]:
+    """The references in a summary field's inline Markdown (none in code, none escaped)."""
+    if "@" not in text:
+        return []
+    return [node for node in markdown_inline(text, lang).walk() if node.type == "crossref"]
+
+
+def with_summary_labels(article: Article) -> Article:
+    """The article with each reference in its authored summary written as its label ("see
+    Table 1"), as the body's are, so every writer and ``check`` read the summary's text alike;
+    the one-pager has no figure or table to link to. The references stay in ``crossrefs``."""
+    crossrefs = article.crossrefs
+    summary = article.summary
+    if summary is None:
+        return article
+
+    def labelled(_: tuple[str, ...], text: str) -> str:
+        nodes = crossrefs_in(text, article.lang)
+        return rewrite(
+            text, [(n.token, crossrefs.label(crossrefs.target(n))) for n in nodes if n.token]
+        )
+
+    written = summary.rewritten(labelled)
+    if written == summary:
+        return article
+    done = replace(article, summary=written)
+    # the cached property, as resolved from the summary the author wrote: resolving the new
+    # article again would find no reference in its summary, and check would call ids unused
+    vars(done)["crossrefs"] = crossrefs
+    return done
 
 
 def label(target: Target, lang: str) -> str:

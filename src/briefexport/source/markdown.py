@@ -10,6 +10,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -134,3 +135,12 @@ def smarten(text: str, lang: str = "en") -> str:
     escaped = MARKDOWN_SYNTAX.sub(r"\\\1", text)
     tokens = parser(lang).parseInline(escaped)
     return "".join(child.content for child in tokens[0].children or () if child.type == "text")
+
+
+def rewrite(text: str, replacements: list[tuple[Token, str]]) -> str:
+    """``text`` with the source of each inline token (a citation or a cross-reference, which
+    record their ``offset``) replaced by the Markdown given for it; tokens in text order."""
+    for token, markdown in reversed(replacements):
+        start = int(token.meta["offset"])
+        text = text[:start] + markdown + text[start + len(token.content) :]
+    return text

@@ -121,7 +121,7 @@ def crossref(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("crossref", "", 0)
         token.content = match[0]
-        token.meta = {"id": f"{match[1]}:{match[2]}", "kind": match[1]}
+        token.meta = {"id": f"{match[1]}:{match[2]}", "kind": match[1], "offset": pos}
     state.pos = match.end()
     return True
 

@@ -14,6 +14,7 @@ from briefexport.source.bodychecks import (
     check_notes_have_text,
     scan_body,
 )
+from briefexport.source.crossref import with_summary_labels
 from briefexport.source.decode import decode, read_bytes, slug_of, source_text
 from briefexport.source.fields import Validator
 from briefexport.source.frontmatter import load_yaml, split_front_matter
@@ -42,9 +43,18 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
             "look near here for thousands of unmatched brackets or markers, or split the text",
         ) from None
     if cite is not None:
-        body, fields["references"] = citations.resolve(
-            path, body, front.body_first_line, cite, fields["lang"], styles
+        body, fields["references"], summary = citations.resolve(
+            path,
+            body,
+            front.body_first_line,
+            cite,
+            fields["lang"],
+            styles,
+            fields.get("summary"),
+            lines,
         )
+        if summary is not None:
+            fields["summary"] = summary
     check_depth(path, body, front.body_first_line)
     check_notes_have_text(path, body, front)
     check_note_clusters(path, body, front.body_first_line)
@@ -73,5 +83,5 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
         front_matter_lines=lines,
         **fields,
     )
-    article.crossrefs  # noqa: B018  # resolved now: a reference to no such id is an error here
-    return article
+    # resolved now: a reference to no such id, in the body or the summary, is an error here
+    return with_summary_labels(article)

@@ -1,6 +1,14 @@
 """Word's own numbering and cross-references: ``SEQ`` captions inside bookmarks, ``REF`` fields
 to them, and a ``TOC`` field whose result is already written (it reads right before Word
-updates it)."""
+updates it).
+
+Only Word's layout knows on which page a memo heading falls, so the written result of the TOC
+lists the headings, linked, without page numbers or dot leaders (an empty ``PAGEREF`` after a
+tab printed leaders running to nothing, in LibreOffice and in Word before an update). Word
+writes them when the field is updated (F9, or "Update Field"). The field is not marked dirty and
+``w:updateFields`` is not set: either makes Word ask, on opening, whether to update "fields that
+may refer to other files" (a prompt Pandoc refuses for documents without a TOC,
+jgm/pandoc#5915), and LibreOffice 7.4 shows the written result either way."""
 
 from __future__ import annotations
 
@@ -90,8 +98,8 @@ def add_toc(
     styles: list[ParagraphStyle],
 ) -> list[Paragraph]:
     """A ``TOC`` field over headings 1 to ``depth``, its result written: one paragraph per
-    ``(level, text, bookmark)`` entry, linked to the heading, with a ``PAGEREF`` field for the
-    page (empty until Word lays the document out and updates it)."""
+    ``(level, text, bookmark)`` entry, linked to the heading; Word adds the page numbers, at the
+    styles' dotted right tab, when it updates the field."""
     paragraphs = []
     for index, (level, text, name) in enumerate(entries):
         paragraph = document.add_paragraph(style=styles[level - 1])
@@ -102,10 +110,7 @@ def add_toc(
             for part in (element("w:fldChar", fldCharType="begin"), code):
                 paragraph.add_run()._r.append(part)
             paragraph.add_run()._r.append(element("w:fldChar", fldCharType="separate"))
-        link = add_hyperlink(paragraph, f"#{name}")
-        link.add_run(text)
-        link.add_run("\t")
-        add_field(paragraph, f"PAGEREF {name} \\h", "")
+        add_hyperlink(paragraph, f"#{name}").add_run(text)
         paragraphs.append(paragraph)
     if paragraphs:
         paragraphs[-1].add_run()._r.append(element("w:fldChar", fldCharType="end"))

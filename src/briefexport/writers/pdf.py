@@ -33,9 +33,9 @@ class PdfWriter:
         """The HTML handed to WeasyPrint (also committed as golden structure in tests)."""
         renderer = HtmlRenderer(article, policy_for(article, settings))
         body = renderer.render()
-        notices.extend(renderer.notices)
         context = template_context(article, settings, body)
-        context.update(report_context(article, load_brand(settings.brand_file)))
+        context.update(report_context(article, load_brand(settings.brand_file), renderer))
+        notices.extend(renderer.notices)  # the body's and the key takeaways'
         return render_html(self.format.template, context, settings)
 
     def sheets(self, article: Article, settings: Settings) -> tuple[CSS, ...]:
