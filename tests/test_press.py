@@ -20,6 +20,8 @@ from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter, PressWriter
 from conftest import ROOT
 
+ICC = PACKAGED / "styles" / "icc"
+
 
 @pytest.fixture(scope="module", params=["letter", "a4"])
 def press(request, kazakhstan) -> bytes:
@@ -34,13 +36,10 @@ def test_the_press_copy_passes_the_preflight_checks(press):
         assert str(intent.OutputConditionIdentifier) == "CGATS TR 006"
         assert int(intent.DestOutputProfile.N) == 4
         embedded = intent.DestOutputProfile.read_bytes()
-        assert embedded == (PACKAGED / "styles" / "icc" / "gracol-tr006.icc").read_bytes()
+        assert embedded == (ICC / "gracol-tr006.icc").read_bytes()
         assert pdf.trailer.Info.Trapped == "/False"
         content = b"".join(page.Contents.read_bytes() for page in pdf.pages)
     assert b"/DeviceCMYK cs" in content and b" rg\n" not in content  # brand colours in CMYK
-
-
-ICC = PACKAGED / "styles" / "icc"
 
 
 def test_every_packaged_profile_is_the_one_its_readme_describes():
