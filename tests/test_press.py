@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import math
 import re
 import subprocess
 
 import pikepdf
 import pytest
 
+from briefexport.brand import load_brand
 from briefexport.readback.pdfx import check_pdfx
-from briefexport.settings import Settings
+from briefexport.settings import PACKAGED, Settings
 from briefexport.weasy.engine import layout, write_pdf
+from briefexport.weasy.press import SRGB, cmyk
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter, PressWriter
 from conftest import ROOT
+
+ICC = PACKAGED / "styles" / "icc"
 
 
 @pytest.fixture(scope="module", params=["letter", "a4"])
@@ -27,12 +33,54 @@ def test_the_press_copy_passes_the_preflight_checks(press):
     with pikepdf.open(io.BytesIO(press)) as pdf:
         (intent,) = pdf.Root.OutputIntents
         assert intent.S == "/GTS_PDFX"
-        assert str(intent.OutputConditionIdentifier) == "CGATS TR 001"
+        assert str(intent.OutputConditionIdentifier) == "CGATS TR 006"
         assert int(intent.DestOutputProfile.N) == 4
-        assert intent.DestOutputProfile.read_bytes()[36:40] == b"acsp"  # an ICC profile
+        embedded = intent.DestOutputProfile.read_bytes()
+        assert embedded == (ICC / "gracol-tr006.icc").read_bytes()
         assert pdf.trailer.Info.Trapped == "/False"
         content = b"".join(page.Contents.read_bytes() for page in pdf.pages)
     assert b"/DeviceCMYK cs" in content and b" rg\n" not in content  # brand colours in CMYK
+
+
+def test_every_packaged_profile_is_the_one_its_readme_describes():
+    """Its file name and SHA-256 in the README, where its source and licence are."""
+    readme = (ICC / "README.md").read_text()
+    profiles = sorted(ICC.glob("*.ic[cm]"))
+    assert [p.name for p in profiles] == ["fogra39.icc", "gracol-tr006.icc"]
+    for profile in profiles:
+        assert f"`{profile.name}`" in readme
+        assert f"`{hashlib.sha256(profile.read_bytes()).hexdigest()}`" in readme
+
+
+@pytest.mark.parametrize(("name", "ink_limit"), [("gracol-tr006.icc", 3.2), ("fogra39.icc", 3.3)])
+def test_brand_colours_print_as_they_look_within_the_ink_limit(name, ink_limit):
+    """Each brand colour, converted to the condition's CMYK and measured back through the
+    profile, is within 4 CIELAB units (ΔE*ab) of its sRGB self; black, whose depth no press
+    reaches, is at least within the ink limit, as every colour is."""
+    from PIL import Image, ImageCms
+
+    lab = ImageCms.createProfile("LAB")
+    srgb = ImageCms.ImageCmsProfile(io.BytesIO(SRGB.read_bytes()))
+    intent = ImageCms.Intent.RELATIVE_COLORIMETRIC
+    to_lab = {
+        "RGB": ImageCms.buildTransform(srgb, lab, "RGB", "LAB", renderingIntent=intent),
+        "CMYK": ImageCms.buildTransform(
+            str(ICC / name), lab, "CMYK", "LAB", renderingIntent=intent
+        ),
+    }
+
+    def measured(mode: str, values: tuple[int, ...]) -> tuple[float, float, float]:
+        pixel = ImageCms.applyTransform(Image.new(mode, (1, 1), values), to_lab[mode])
+        lightness, a, b = pixel.getpixel((0, 0))  # 8 bits: L scaled to 255, a and b offset 128
+        return lightness * 100 / 255, a - 128, b - 128
+
+    assert sum(cmyk("#000000", ICC / name)) <= ink_limit + 0.01
+    for colour in load_brand(ROOT / "styles" / "brand.yaml").colours.values():
+        ink = cmyk(colour, ICC / name)
+        assert sum(ink) <= ink_limit + 0.01, (colour, ink)
+        wanted = measured("RGB", tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+        printed = measured("CMYK", tuple(round(v * 255) for v in ink))
+        assert math.dist(wanted, printed) <= 4, (colour, wanted, printed)
 
 
 @pytest.mark.nonconforming

@@ -27,6 +27,7 @@ def test_doctor_finds_what_this_machine_has():
     assert all(level != "MISSING" for level, _ in results), results
     assert ("ok", f"project: {ROOT}") in results
     assert any("harfbuzz-subset" in line for _, line in results)
+    assert any(line.startswith("press profile:") and "CGATS TR 006" in line for _, line in results)
 
 
 def test_doctor_prints_the_fix_for_what_is_missing(tmp_path):
@@ -35,14 +36,16 @@ def test_doctor_prints_the_fix_for_what_is_missing(tmp_path):
     styles = tmp_path / "styles"
     styles.mkdir()
     brand = (ROOT / "styles" / "brand.yaml").read_text().replace("PTMono-", "Absent-")
-    (styles / "brand.yaml").write_text(brand)
-    (styles / "press.icc").write_bytes(b"not a colour profile" * 4)
+    (styles / "brand.yaml").write_text(brand.replace("icc/gracol-tr006.icc", "icc/press.icc"))
+    (styles / "icc").mkdir()
+    (styles / "icc" / "press.icc").write_bytes(b"not a colour profile" * 4)
     missing = [line for level, line in diagnose(tmp_path) if level == "MISSING"]
     assert missing == [
         f"font PT Mono 400 normal: {styles / 'fonts' / 'Absent-Regular.ttf'} not "
         f"found; fix: put the file there or correct font-files in {styles / 'brand.yaml'}",
-        f"ICC profile: {styles / 'press.icc'} is not an ICC profile; fix: replace it with the "
-        "printer's .icc file",
+        f"press profile: {styles / 'icc' / 'press.icc'} is not a CMYK output ICC profile; fix: "
+        f"put the printer's CMYK .icc file there or correct press: output-profile in "
+        f"{styles / 'brand.yaml'}",
     ]
 
 

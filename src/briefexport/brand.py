@@ -15,9 +15,9 @@ from briefexport.settings import PACKAGED, first_existing
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 PRESS = {  # the printing condition of the press copy (PDF/X-4); the profile under styles/
-    "output-profile": "icc/swop-artifex.icc",
-    "output-condition": "CGATS TR 001",
-    "output-condition-info": "SWOP (CGATS TR 001), coated, web offset",
+    "output-profile": "icc/gracol-tr006.icc",
+    "output-condition": "CGATS TR 006",
+    "output-condition-info": "GRACoL (CGATS TR 006), commercial offset, grade 1 coated paper",
     "registry": "http://www.color.org",
 }
 

@@ -71,7 +71,7 @@ def libraries() -> Iterator[Finding]:
 
 
 def project(start: Path) -> Iterator[Finding]:
-    """The project, its brand, the brand's font files, and colour profiles for press."""
+    """The project, its brand, the brand's font files, and the press copy's output profile."""
     from briefexport.brand import load_brand
     from briefexport.settings import Settings, find_project
 
@@ -97,18 +97,25 @@ def project(start: Path) -> Iterator[Finding]:
                 ),
             )
     yield from installed_fonts(brand.font_files)
-    for folder in settings.style_dirs:
-        for profile in sorted([*folder.glob("**/*.icc"), *folder.glob("**/*.icm")]):
-            valid = profile.read_bytes()[36:40] == b"acsp"
-            yield (
-                ("ok", f"ICC profile: {profile}")
-                if valid
-                else (
-                    "MISSING",
-                    f"ICC profile: {profile} is not an ICC profile; fix: replace it with the "
-                    "printer's .icc file",
-                )
-            )
+    yield press_profile(settings.style(brand.press["output-profile"]), settings.brand_file)
+
+
+def press_profile(path: Path, brand_file: Path) -> Finding:
+    """The output profile the press copy embeds: an ICC output profile for CMYK (PDF/X-4)."""
+    from PIL import ImageCms
+
+    try:
+        described = ImageCms.getProfileDescription(ImageCms.getOpenProfile(str(path))).strip()
+    except (ImageCms.PyCMSError, OSError):  # not found, or not an ICC profile
+        described = ""
+    if described and path.read_bytes()[12:20] == b"prtrCMYK":
+        return "ok", f"press profile: {path} ({described})"
+    problem = "is not a CMYK output ICC profile" if path.is_file() else "not found"
+    return (
+        "MISSING",
+        f"press profile: {path} {problem}; fix: put the printer's CMYK .icc file there or "
+        f"correct press: output-profile in {brand_file}",
+    )
 
 
 def installed_fonts(faces: tuple[FontFile, ...]) -> Iterator[Finding]:
