@@ -7,7 +7,8 @@ import sys
 from invoke.collection import Collection
 from invoke.context import Context
 
-from briefexport.tasks import command, number
+from briefexport.settings import number
+from briefexport.tasks import clean_errors, command
 from briefexport.tasks import ns as briefexport_tasks
 
 
@@ -34,8 +35,9 @@ def lint(c: Context) -> None:
 )
 def bench(c: Context, pairs: str = "7", save: bool = False) -> None:
     """Benchmark against Pandoc: cold, warm, daemon, no-op, batch, scale, memory (bench extra)."""
-    flags = f"--pairs {number('--pairs', pairs, int)}" + (" --save" if save else "")
-    c.run(f"{sys.executable} benchmarks/bench.py {flags}", pty=False)
+    with clean_errors():
+        rounds = number("--pairs", pairs, int)
+    c.run(f"{sys.executable} benchmarks/bench.py --pairs {rounds}" + " --save" * save, pty=False)
 
 
 ns = Collection(*briefexport_tasks.tasks.values(), test, lint, bench)

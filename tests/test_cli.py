@@ -15,7 +15,6 @@ import jsonschema
 import pytest
 from invoke.config import Config
 from invoke.context import Context
-from invoke.exceptions import Exit
 from pypdf import PdfReader
 
 from briefexport import __version__, cli
@@ -31,11 +30,11 @@ from briefexport.cli import CORE, BriefexportProgram, main
 from briefexport.commands.console import plain_line, report, table
 from briefexport.commands.scaffold import init_project
 from briefexport.commands.watch import relevant, shown
-from briefexport.errors import BriefExportError
+from briefexport.errors import BriefExportError, ConfigError
 from briefexport.model import Notice
-from briefexport.settings import PACKAGED, Settings
+from briefexport.settings import NUMBERS, PACKAGED, Settings, number
 from briefexport.source.reader import read_article
-from briefexport.tasks import FLAGS, NUMBERS, USAGE, ns, number, option
+from briefexport.tasks import FLAGS, USAGE, ns, option
 from briefexport.writers import REGISTRY
 from briefexport.writers.pdf import PdfWriter
 from conftest import KAZAKHSTAN, ROOT, run_invoke
@@ -174,14 +173,26 @@ def test_zero_means_one_worker_per_core_or_no_limit_and_overrides_the_settings()
     assert [option(c, name, None) for name in NUMBERS] == [4, 60.0, 9]
     assert option(c, "time_budget", "2.5") == 2.5
     c.config.briefexport.jobs = -2
-    with pytest.raises(Exit) as bad:
+    with pytest.raises(ConfigError) as bad:
         option(c, "jobs", None)
-    assert bad.value.code == USAGE
-    assert bad.value.message == (
-        "error: invoke.yaml: jobs: -2 is not a whole number, 0 or more (0 = one worker per core)"
+    assert str(bad.value) == (
+        "invoke.yaml: jobs: -2 is not a whole number, 0 or more (0 = one worker per core)"
     )
-    with pytest.raises(Exit, match=r"error: --pairs: 0 is not a whole number, 1 or more$"):
+    with pytest.raises(ConfigError, match=r"^--pairs: 0 is not a whole number, 1 or more$"):
         number("--pairs", "0", int)
+
+
+def test_reference_docx_refuses_to_replace_a_designers_file(capsys, tmp_path):
+    (tmp_path / "styles").mkdir()
+    shutil.copy(ROOT / "styles" / "brand.yaml", tmp_path / "styles" / "brand.yaml")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "memo-reference.docx").write_bytes(b"a designer's")
+    status, _, err = run_main(capsys, "reference-docx", "--project", str(tmp_path))
+    assert (status, err) == (
+        1,
+        f"error: {tmp_path / 'templates' / 'memo-reference.docx'} exists; its styles already "
+        "win (--force replaces it)\n",
+    )
 
 
 def test_core_flags_are_ours():

@@ -17,7 +17,8 @@ from invoke.parser.argument import Argument
 from invoke.program import Program
 
 from briefexport import __version__
-from briefexport.tasks import NUMBERS, USAGE, Grouped, ns
+from briefexport.settings import NUMBERS
+from briefexport.tasks import USAGE, Grouped, ns
 
 CORE = ("help", "version", "list", "complete", "print-completion-script")
 """Invoke's core flags that mean something here; the rest (--dry, --hide, --pty, --echo,

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import gc
 import inspect
-import math
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from invoke.collection import Collection
 from invoke.context import Context
@@ -22,25 +21,23 @@ from invoke.exceptions import Exit
 from invoke.tasks import Task, task
 
 from briefexport.errors import BriefExportError, ConfigError, one_line, shown
+from briefexport.settings import NUMBERS, Settings, find_project, number
 from briefexport.writers import DEFAULT_FORMATS, REGISTRY, Format, with_profile
-
-if TYPE_CHECKING:
-    from briefexport.settings import Settings
 
 DEFAULTS = {
     "source": "source",
     "out": "build",
-    "paper": "letter",
-    "profile": "default",
     "jobs": 0,
     "formats": list(DEFAULT_FORMATS),
-    "strict": False,
-    "allow_remote": False,
-    "no_embed_fonts": False,
     "project": "",
-    "time_budget": 60,
-    "memory_budget": 1500,
+    "no_embed_fonts": not Settings.embed_fonts,
+    **{
+        name: getattr(Settings, name)
+        for name in ("paper", "profile", "strict", "allow_remote", "time_budget", "memory_budget")
+    },
 }
+"""The configuration's defaults (``ns.configure``), the build settings' being those of
+:class:`Settings`; a project's ``invoke.yaml`` overrides them and flags override both."""
 
 FLAGS = {
     "source": "a source file or a folder of them (default: source/)",
@@ -65,17 +62,6 @@ FLAGS = {
 
 USAGE = 2
 """Exit status for a usage or configuration error (an article that fails gives 1)."""
-
-
-NUMBERS: dict[str, tuple[type[int] | type[float], float, str]] = {
-    "jobs": (int, math.inf, "one worker per core"),
-    "time_budget": (float, 86_400, "no limit"),
-    "memory_budget": (int, 1_000_000, "no limit"),
-}
-"""Each numeric setting: its kind, its largest value and what 0 means (none is negative).
-Their flags take text (Invoke would give a traceback for ``--jobs x``), checked by number."""
-
-N = TypeVar("N", int, float)
 
 
 class Grouped(Task[Any]):
@@ -104,30 +90,12 @@ def command(group: str, positional: Sequence[str] = (), **own: str) -> Callable[
     return wrap
 
 
-def number(where: str, given: object, kind: type[N], most: float = math.inf, zero: str = "") -> N:
-    """``given`` as a finite number of ``kind`` from 0 (when ``zero`` says what 0 means; else
-    from 1) to ``most``, or a one-line usage error (exit 2) naming ``where`` it was given."""
-    least = 0 if zero else 1
-    try:
-        value = kind(str(given).strip())
-    except ValueError:
-        value = kind(least - 1)
-    if not least <= value <= most or not math.isfinite(value):
-        whole = "a whole number" if kind is int else "a number"
-        bounds = f" from {least} to {most:,.0f}" if most < math.inf else f", {least} or more"
-        meaning = f" (0 = {zero})" if zero else ""
-        raise Exit(f"error: {where}: {given} is not {whole}{bounds}{meaning}", code=USAGE)
-    return value
-
-
 @contextmanager
 def clean_errors() -> Iterator[None]:
     """Library errors become one line on stderr and a non-zero exit, never a traceback:
     2 for bad settings, 1 for anything else."""
     try:
         yield
-    except Exit:
-        raise
     except ConfigError as exc:
         raise Exit(f"error: {exc}", code=USAGE) from None
     except BriefExportError as exc:
@@ -149,33 +117,27 @@ def option(c: Context, name: str, value: Any) -> Any:
     chosen = value if given else c.config.briefexport[name]
     if name not in NUMBERS:
         return chosen
-    where = f"--{name.replace('_', '-')}" if given else f"invoke.yaml: {name}"
-    return number(where, chosen, *NUMBERS[name])
+    return number(
+        f"--{name.replace('_', '-')}" if given else f"invoke.yaml: {name}", chosen, *NUMBERS[name]
+    )
 
 
 def run_build(c: Context, formats: Sequence[str], flags: dict[str, Any]) -> None:
-    """Shared by build, pdf, memo and summary: the daemon of the output folder builds, when
-    one runs (``serve``), else this process."""
-    from briefexport.build.pipeline import build, discover
-    from briefexport.commands.console import progress, report, skipped_notice
-    from briefexport.commands.handover import handed_over
+    """Shared by build, pdf, memo and summary."""
+    from briefexport.commands.build import build_and_report
 
     with clean_errors():
-        settings = settings_from(c, **flags)
-        source, out = (
+        ok = build_and_report(
             Path(option(c, "source", flags["source"])),
             Path(option(c, "out", flags["out"])),
+            settings_from(c, **flags),
+            formats,
+            force=flags["force"],
+            jobs=option(c, "jobs", flags["jobs"]),
+            as_json=flags["json"],
         )
-        how = {"force": flags["force"], "jobs": option(c, "jobs", flags["jobs"])}
-        sources = discover(source)
-        skipped_notice(source)
-        with progress(len(sources), flags["json"]) as on_result:
-            result = handed_over(
-                source, out, settings, list(formats), on_result=on_result, **how
-            ) or build(sources, out, settings, formats, on_result=on_result, **how)
-        report(result)
     gc.freeze()  # the command ends here: spare the interpreter's final collection (0.1-0.4 s)
-    if not result.ok:
+    if not ok:
         raise Exit(code=1)
 
 
@@ -234,7 +196,6 @@ def settings_from(c: Context, **flags: Any) -> Settings:
     """Settings from the flags given, each falling back to the configuration; the project is
     ``--project`` or found from the current folder, never from a source's location (an
     article is not trusted to bring templates)."""
-    from briefexport.settings import Settings, find_project
 
     def chosen(name: str) -> Any:
         return option(c, name, flags.get(name))
@@ -261,23 +222,11 @@ def check(
     project: str | None = None,
 ) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
-    from briefexport.build.pipeline import discover
-    from briefexport.commands.check import check_source
-    from briefexport.commands.console import plural, skipped_notice
+    from briefexport.commands.check import check_sources
 
     with clean_errors():
         settings = settings_from(c, allow_remote=allow_remote, project=project)
-        skipped_notice(Path(option(c, "source", source)))
-        findings = [
-            f
-            for path in discover(Path(option(c, "source", source)))
-            for f in check_source(path, settings)
-        ]
-    for finding in findings:
-        print(finding)
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = sum(f.severity == "warning" for f in findings)  # notices do not count
-    print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
+        errors, warnings = check_sources(Path(option(c, "source", source)), settings)
     if errors or (strict and warnings):
         raise Exit(code=1)
 
@@ -405,9 +354,7 @@ def reference_docx(c: Context, force: bool = False, project: str | None = None) 
         settings = settings_from(c, project=project)
         target = settings.reference_docx
         if target.exists() and not force:
-            raise Exit(
-                f"error: {target} exists; its styles already win (--force to regenerate)", code=1
-            )
+            raise BriefExportError(f"{target} exists; its styles already win (--force replaces it)")
         target.parent.mkdir(parents=True, exist_ok=True)
         write_reference_docx(settings, target)
     print(target)
