@@ -1,4 +1,4 @@
-"""Project tasks: the briefexport collection plus the developers' own (test, lint)."""
+"""Project tasks: the briefexport collection plus the developers' own (test, lint, bench)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,19 @@ import sys
 
 from invoke.collection import Collection
 from invoke.context import Context
-from invoke.tasks import task
 
+from briefexport.settings import number
+from briefexport.tasks import clean_errors, command
 from briefexport.tasks import ns as briefexport_tasks
 
 
-@task(help={"args": "extra arguments for pytest, e.g. '-k memo -x'"}, auto_shortflags=False)
+@command("develop", args="extra arguments for pytest, e.g. '-k memo -x'")
 def test(c: Context, args: str = "") -> None:
     """Run the test suite."""
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-@task(auto_shortflags=False)
+@command("develop")
 def lint(c: Context) -> None:
     """ruff (lint and format check) and mypy."""
     python = sys.executable  # this environment's tools, whatever is first on PATH
@@ -27,17 +28,16 @@ def lint(c: Context) -> None:
     c.run(f"{python} -m mypy --strict benchmarks/*.py")
 
 
-@task(
-    help={
-        "pairs": "rounds of every comparison, each side in turn (default 7, the least saved)",
-        "save": "write benchmarks/results/<date-time>.txt and regenerate the README's table",
-    },
-    auto_shortflags=False,
+@command(
+    "develop",
+    pairs="rounds of every comparison, each side in turn (default 7, the least saved)",
+    save="write benchmarks/results/<date-time>.txt and regenerate the README's table",
 )
-def bench(c: Context, pairs: int = 7, save: bool = False) -> None:
+def bench(c: Context, pairs: str = "7", save: bool = False) -> None:
     """Benchmark against Pandoc: cold, warm, daemon, no-op, batch, scale, memory (bench extra)."""
-    flags = f"--pairs {pairs}" + (" --save" if save else "")
-    c.run(f"{sys.executable} benchmarks/bench.py {flags}", pty=False)
+    with clean_errors():
+        rounds = number("--pairs", pairs, int)
+    c.run(f"{sys.executable} benchmarks/bench.py --pairs {rounds}" + " --save" * save, pty=False)
 
 
 ns = Collection(*briefexport_tasks.tasks.values(), test, lint, bench)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from invoke.config import Config
+from invoke.context import Context
 from pypdf import PdfReader
 
 from briefexport import __version__, cli
@@ -24,18 +26,18 @@ from briefexport.build.pipeline import (
     build,
     discover,
 )
-from briefexport.cli import CORE, GROUPS, BriefexportProgram, main
+from briefexport.cli import CORE, BriefexportProgram, main
 from briefexport.commands.console import plain_line, report, table
 from briefexport.commands.scaffold import init_project
 from briefexport.commands.watch import relevant, shown
-from briefexport.errors import BriefExportError
+from briefexport.errors import BriefExportError, ConfigError
 from briefexport.model import Notice
-from briefexport.settings import PACKAGED, Settings
+from briefexport.settings import NUMBERS, PACKAGED, Settings, number
 from briefexport.source.reader import read_article
-from briefexport.tasks import FLAGS, ns
+from briefexport.tasks import FLAGS, USAGE, ns, option
 from briefexport.writers import REGISTRY
 from briefexport.writers.pdf import PdfWriter
-from conftest import KAZAKHSTAN, ROOT
+from conftest import KAZAKHSTAN, ROOT, run_invoke
 
 INVOKE_ONLY = ("--dry", "--hide", "--echo", "--pty", "--warn-only", "--prompt-for-sudo-password")
 
@@ -65,8 +67,13 @@ def test_help_shows_our_tasks_and_options_only(capsys):
     status, out, _ = run_main(capsys, "--help")
     assert status == 0
     assert not any(flag in out for flag in (*INVOKE_ONLY, "-T", "--write-pyc", "--core-opts"))
-    listed = {m[1] for m in re.finditer(r"(?m)^  (\S+)   ", out)}
-    assert listed == set(ns.task_names) == {name for names in GROUPS.values() for name in names}
+    sections = re.split(r"(?m)^(\w+):$", out.split("Exit status")[0])[1:]
+    groups = dict(zip(sections[::2], sections[1::2], strict=True))
+    assert list(groups) == ["Build", "Sources", "Project"]
+    for heading, text in groups.items():
+        listed = re.findall(r"(?m)^  (\S+)   ", text)
+        assert listed == [name for name in ns.task_names if ns[name].group == heading.lower()]
+    assert {ns[name].group for name in ns.task_names} == {"build", "sources", "project"}
     assert "Exit status: 0 ok, 1 an article or a check failed, 2 a usage" in out
 
 
@@ -113,7 +120,7 @@ def test_each_task_takes_the_flags_that_apply():
     def flags(name: str) -> set[str]:
         return {arg.name for arg in cli.ns[name].get_arguments()}
 
-    assert {"jobs", "strict", "allow_remote", "paper", "profile"} <= flags("watch")
+    assert flags("watch") == set(FLAGS) - {"force", "json"}  # it builds, and shows no JSON
     assert "profile" not in flags("memo") and "profile" not in flags("summary")
     assert "no_embed_fonts" in flags("memo") and "no_embed_fonts" not in flags("summary")
     assert flags("build") == set(FLAGS)
@@ -127,6 +134,65 @@ def test_usage_errors_exit_2_with_one_line(capsys, argv):
     status, _, err = run_main(capsys, *argv)
     assert status == 2
     assert err.startswith("error: No idea what") and err.count("\n") == 1
+
+
+def test_invoke_list_leads_each_help_line_with_the_task_group():
+    listed = run_invoke("--list")
+    assert listed.returncode == 0, listed.stderr
+    tags = dict(re.findall(r"(?m)^  (\S+) +\[(\w+)\] +\S", listed.stdout))
+    assert tags == {
+        **{name: ns[name].group for name in ns.task_names},
+        **dict.fromkeys(("test", "lint", "bench"), "develop"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "error"),
+    [
+        ("--jobs", "-1", "-1 is not a whole number, 0 or more (0 = one worker per core)"),
+        ("--jobs", "1.5", "1.5 is not a whole number, 0 or more (0 = one worker per core)"),
+        ("--time-budget", "-0.5", "-0.5 is not a number from 0 to 86,400 (0 = no limit)"),
+        ("--time-budget", "inf", "inf is not a number from 0 to 86,400 (0 = no limit)"),
+        ("--memory-budget", "2e6", "2e6 is not a whole number from 0 to 1,000,000 (0 = no limit)"),
+        (
+            "--memory-budget",
+            "lots",
+            "lots is not a whole number from 0 to 1,000,000 (0 = no limit)",
+        ),
+    ],
+)
+def test_a_number_out_of_range_is_a_usage_error(capsys, flag, value, error):
+    status, out, err = run_main(capsys, "build", flag, value, "--project", str(ROOT))
+    assert (status, out, err) == (USAGE, "", f"error: {flag}: {error}\n")
+
+
+def test_zero_means_one_worker_per_core_or_no_limit_and_overrides_the_settings():
+    config = Config(defaults={"briefexport": {"jobs": 4, "time_budget": 60, "memory_budget": 9}})
+    c = Context(config)
+    assert [option(c, name, "0") for name in NUMBERS] == [0, 0.0, 0]
+    assert [option(c, name, None) for name in NUMBERS] == [4, 60.0, 9]
+    assert option(c, "time_budget", "2.5") == 2.5
+    c.config.briefexport.jobs = -2
+    with pytest.raises(ConfigError) as bad:
+        option(c, "jobs", None)
+    assert str(bad.value) == (
+        "invoke.yaml: jobs: -2 is not a whole number, 0 or more (0 = one worker per core)"
+    )
+    with pytest.raises(ConfigError, match=r"^--pairs: 0 is not a whole number, 1 or more$"):
+        number("--pairs", "0", int)
+
+
+def test_reference_docx_refuses_to_replace_a_designers_file(capsys, tmp_path):
+    (tmp_path / "styles").mkdir()
+    shutil.copy(ROOT / "styles" / "brand.yaml", tmp_path / "styles" / "brand.yaml")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "memo-reference.docx").write_bytes(b"a designer's")
+    status, _, err = run_main(capsys, "reference-docx", "--project", str(tmp_path))
+    assert (status, err) == (
+        1,
+        f"error: {tmp_path / 'templates' / 'memo-reference.docx'} exists; its styles already "
+        "win (--force replaces it)\n",
+    )
 
 
 def test_core_flags_are_ours():

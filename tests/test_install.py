@@ -1,5 +1,6 @@
 """Installed as a user installs it: ./bootstrap with Debian's own Python (PEP 668), and the
-wheel in a clean virtual environment, used outside the repository."""
+wheel installed with pipx (in a clean virtual environment of its own), used outside the
+repository."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from briefexport import __version__
 from conftest import ROOT
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
@@ -77,7 +79,9 @@ def test_bootstrap_with_the_system_python_makes_and_uses_a_venv(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_the_wheel_in_a_clean_venv_inits_builds_and_verifies_a_project(tmp_path: Path):
+def test_the_wheel_installed_with_pipx_inits_builds_and_verifies_a_project(tmp_path: Path):
+    """The wheel carries the package data; pipx installs it in a venv of its own (as ``pipx
+    install .`` does, without building a second time) and its ``briefexport`` works anywhere."""
     env = clean_env()
     wheels = tmp_path / "wheels"
     run(
@@ -106,13 +110,18 @@ def test_the_wheel_in_a_clean_venv_inits_builds_and_verifies_a_project(tmp_path:
         "project/gitignore",
     ):
         assert f"briefexport/defaults/{packaged}" in names, packaged
-    venv = tmp_path / "venv"
-    run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path, env=env)
-    bin_ = venv / "bin"
-    install = ["--python", bin_ / "python", "install", "-q", "--no-compile", wheel]
+    tools = tmp_path / "tools"  # pipx itself, in a venv of its own
+    run(sys.executable, "-m", "venv", "--without-pip", tools, cwd=tmp_path, env=env)
+    install = ["--python", tools / "bin" / "python", "install", "-q", "--no-compile", "pipx"]
     run(sys.executable, "-m", "pip", *install, cwd=tmp_path, env=env)  # this pip, that venv
+    home, bin_ = tmp_path / "pipx", tmp_path / "bin"  # nothing goes to ~/.local
+    env = clean_env(PIPX_HOME=str(home), PIPX_BIN_DIR=str(bin_), PIPX_MAN_DIR=str(tmp_path / "man"))
+    run(tools / "bin" / "pipx", "install", "--pip-args=--no-compile", wheel, cwd=tmp_path, env=env)
+    version = run(bin_ / "briefexport", "--version", cwd=tmp_path, env=env)
+    assert version.startswith(f"briefexport {__version__} (Invoke ")
+    venv = home / "venvs" / "briefexport"
     where = run(
-        bin_ / "python",
+        venv / "bin" / "python",
         "-c",
         "import briefexport; print(briefexport.__file__)",
         cwd=tmp_path,

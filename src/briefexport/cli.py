@@ -17,24 +17,12 @@ from invoke.parser.argument import Argument
 from invoke.program import Program
 
 from briefexport import __version__
-from briefexport.tasks import USAGE, ns
-from briefexport.writers import REGISTRY
+from briefexport.settings import NUMBERS
+from briefexport.tasks import USAGE, Grouped, ns
 
 CORE = ("help", "version", "list", "complete", "print-completion-script")
 """Invoke's core flags that mean something here; the rest (--dry, --hide, --pty, --echo,
 --warn-only, --prompt-for-sudo-password, ...) concern shell commands, which we do not run."""
-
-GROUPS = {
-    "build": (
-        "build",
-        *(name for name, row in REGISTRY.items() if not row.joins),
-        "watch",
-        "serve",
-        "clean",
-    ),
-    "sources": ("new", "check", "verify"),
-    "project": ("init", "reference-docx", "doctor"),
-}
 
 
 class BriefexportProgram(Program):
@@ -65,18 +53,27 @@ class BriefexportProgram(Program):
     def print_task_help(self, name: str) -> None:
         """The task's first docstring line and its own options, nothing else."""
         print(f"Usage: {self.binary} {name} [--options]\n")
-        print(self.leading_indent + (self.collection[name].__doc__ or "").strip() + "\n")
+        print(f"{self.leading_indent}{self.task(name).summary}\n")
         print("Options:")
-        self.print_columns(self.parser.contexts[name].help_tuples())
+        numbers = {f"--{flag.replace('_', '-')}=STRING" for flag in NUMBERS}
+        self.print_columns(
+            [
+                (flags.replace("=STRING", "=NUMBER") if flags in numbers else flags, text)
+                for flags, text in self.parser.contexts[name].help_tuples()
+            ]
+        )
 
     def list_flat(self) -> None:
-        """Tasks in groups, each with the first line of its docstring."""
-        grouped = {name for names in GROUPS.values() for name in names}
-        others = tuple(sorted(set(self.collection.task_names) - grouped))
-        for group, names in (*GROUPS.items(), ("other", others)):
-            if names:
-                print(f"{group.capitalize()}:")
-                self.print_columns([(name, self.collection[name].__doc__) for name in names])
+        """Tasks under a heading per group, each with the first line of its docstring."""
+        tasks = {name: self.task(name) for name in self.collection.tasks}
+        for group in dict.fromkeys(task.group for task in tasks.values()):
+            print(f"{group.capitalize()}:")
+            self.print_columns([(n, t.summary) for n, t in tasks.items() if t.group == group])
+
+    def task(self, name: str) -> Grouped:
+        """A task of the collection: each is :class:`Grouped` (``briefexport.tasks.command``)."""
+        task: Grouped = self.collection[name]
+        return task
 
     def update_config(self, merge: bool = True) -> None:
         """Invoke's steps, then the nearest ``invoke.yaml`` at or above the current folder

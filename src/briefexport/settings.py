@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from briefexport.errors import ConfigError
 from briefexport.writers import REGISTRY
@@ -13,6 +15,15 @@ PACKAGED = Path(__file__).resolve().parent / "defaults"
 PAPERS = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
 PROFILES = ("default", *dict.fromkeys(row.profile for row in REGISTRY.values() if row.profile))
 """The default profile, and each profile that adds a format (the registry's rows say which)."""
+NUMBERS: dict[str, tuple[type[int] | type[float], float, str]] = {
+    "jobs": (int, math.inf, "one worker per core"),
+    "time_budget": (float, 86_400, "no limit"),
+    "memory_budget": (int, 1_000_000, "no limit"),
+}
+"""Each numeric choice: its kind, its largest value and what 0 means (none is negative).
+Their flags take text, checked by :func:`number` (Invoke would give a traceback for ``x``)."""
+
+N = TypeVar("N", int, float)
 
 
 @dataclass(frozen=True)
@@ -113,3 +124,19 @@ def find_project(start: Path, *, exact: bool = False) -> Path:
         f"no briefexport project (styles/brand.yaml) {where} "
         "(run it inside a project, or name one with --project)"
     )
+
+
+def number(where: str, given: object, kind: type[N], most: float = math.inf, zero: str = "") -> N:
+    """``given`` as a finite number of ``kind`` from 0 (when ``zero`` says what 0 means; else
+    from 1) to ``most``; else a :class:`ConfigError` (a usage error) naming ``where``."""
+    least = 0 if zero else 1
+    try:
+        value = kind(str(given).strip())
+    except ValueError:
+        value = kind(least - 1)
+    if not least <= value <= most or not math.isfinite(value):
+        whole = "a whole number" if kind is int else "a number"
+        bounds = f" from {least} to {most:,.0f}" if most < math.inf else f", {least} or more"
+        meaning = f" (0 = {zero})" if zero else ""
+        raise ConfigError(f"{where}: {given} is not {whole}{bounds}{meaning}")
+    return value

@@ -12,49 +12,48 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from invoke.collection import Collection
 from invoke.context import Context
 from invoke.exceptions import Exit
-from invoke.tasks import task
+from invoke.tasks import Task, task
 
 from briefexport.errors import BriefExportError, ConfigError, one_line, shown
+from briefexport.settings import NUMBERS, Settings, find_project, number
 from briefexport.writers import DEFAULT_FORMATS, REGISTRY, Format, with_profile
-
-if TYPE_CHECKING:
-    from briefexport.settings import Settings
 
 DEFAULTS = {
     "source": "source",
     "out": "build",
-    "paper": "letter",
-    "profile": "default",
     "jobs": 0,
     "formats": list(DEFAULT_FORMATS),
-    "strict": False,
-    "allow_remote": False,
-    "no_embed_fonts": False,
     "project": "",
-    "time_budget": 60,
-    "memory_budget": 1500,
+    "no_embed_fonts": not Settings.embed_fonts,
+    **{
+        name: getattr(Settings, name)
+        for name in ("paper", "profile", "strict", "allow_remote", "time_budget", "memory_budget")
+    },
 }
+"""The configuration's defaults (``ns.configure``), the build settings' being those of
+:class:`Settings`; a project's ``invoke.yaml`` overrides them and flags override both."""
 
 FLAGS = {
     "source": "a source file or a folder of them (default: source/)",
     "out": "output folder; each article goes to OUT/<slug>/ (default: build/)",
     "paper": "letter (default) or a4",
     "profile": "default, or press to add <slug>-press.pdf (PDF/X-4, bleed, crop marks)",
-    "jobs": "parallel worker processes (default: one per core)",
+    "jobs": "parallel worker processes; 0 = one per core (the default)",
     "force": "rebuild even what is up to date",
     "strict": "treat warnings (refused or missing resources, raw HTML) as errors",
     "allow_remote": "allow http(s) images, with a short timeout (off by default)",
     "no_embed_fonts": "leave the brand fonts out of the Word memo (smaller; it then needs them "
     "installed to look right)",
-    "time_budget": "seconds one output of one article may take (default: 60)",
-    "memory_budget": "megabytes of memory one output of one article may take (default: 1500)",
+    "time_budget": "seconds one output of one article may take, up to 86,400; 0 = no limit "
+    "(default: 60)",
+    "memory_budget": "megabytes of memory one output of one article may take, up to 1,000,000; "
+    "0 = no limit (default: 1500)",
     "project": "the project folder (templates, styles, brand); default: the current folder "
     "or the nearest above it, never the source's folder",
     "json": "print one JSON object per output on stdout (JSON Lines), for machines",
@@ -65,15 +64,28 @@ USAGE = 2
 """Exit status for a usage or configuration error (an article that fails gives 1)."""
 
 
-def command(positional: Sequence[str] = (), **own: str) -> Callable[[Any], Any]:
-    """A task with help for every flag (shared flags keep their shared text) and no short
-    flags: Invoke would derive them from each task's own flags, so ``-p`` would mean
+class Grouped(Task[Any]):
+    """A task in a group (build, sources, project, develop). Invoke's ``--list`` sorts tasks by
+    name, without sections, so there the group leads the task's help line; ``briefexport
+    --help`` prints a heading per group and each task's :attr:`summary`."""
+
+    def __init__(self, body: Callable[..., Any], *, group: str, **options: Any) -> None:
+        super().__init__(body, **options)
+        self.group = group
+        self.summary = (body.__doc__ or "").strip()
+        self.__doc__ = f"{f'[{group}]':<10}{self.summary}"
+
+
+def command(group: str, positional: Sequence[str] = (), **own: str) -> Callable[[Any], Any]:
+    """A task of ``group`` with help for every flag (shared flags keep their shared text) and
+    no short flags: Invoke would derive them from each task's own flags, so ``-p`` would mean
     ``--paper`` in one task and ``--profile`` in another."""
 
     def wrap(body: Any) -> Any:
         names = [name for name in inspect.signature(body).parameters if name != "c"]
         helps = {name: own.get(name) or FLAGS[name] for name in names}
-        return task(help=helps, positional=list(positional), auto_shortflags=False)(body)
+        options = {"help": helps, "positional": list(positional), "auto_shortflags": False}
+        return task(klass=Grouped, group=group, **options)(body)
 
     return wrap
 
@@ -99,57 +111,33 @@ def clean_errors() -> Iterator[None]:
 
 
 def option(c: Context, name: str, value: Any) -> Any:
-    """A flag's value, or the configured default (``invoke.yaml`` / ``ns.configure``)."""
-    return value if value not in (None, "", 0, False) else c.config.briefexport[name]
+    """A flag's value, or the configured one (``invoke.yaml`` / ``ns.configure``); a numeric
+    one checked (:data:`NUMBERS`)."""
+    given = value not in (None, "", 0, False)
+    chosen = value if given else c.config.briefexport[name]
+    if name not in NUMBERS:
+        return chosen
+    return number(
+        f"--{name.replace('_', '-')}" if given else f"invoke.yaml: {name}", chosen, *NUMBERS[name]
+    )
 
 
 def run_build(c: Context, formats: Sequence[str], flags: dict[str, Any]) -> None:
     """Shared by build, pdf, memo and summary."""
-    from briefexport.build.pipeline import build, discover
-    from briefexport.commands.console import progress, report, skipped_notice
-    from briefexport.commands.handover import handed_over
+    from briefexport.commands.build import build_and_report
 
     with clean_errors():
-        settings = replace(
-            settings_from(
-                c,
-                flags["paper"],
-                flags["profile"],
-                flags["strict"],
-                flags["allow_remote"],
-                flags["project"],
-                flags["no_embed_fonts"],
-            ),
-            time_budget=float(option(c, "time_budget", flags["time_budget"])),
-            memory_budget=int(option(c, "memory_budget", flags["memory_budget"])),
-        )
-        sources = discover(Path(option(c, "source", flags["source"])))
-        skipped_notice(Path(option(c, "source", flags["source"])))
-        target, workers = (
+        ok = build_and_report(
+            Path(option(c, "source", flags["source"])),
             Path(option(c, "out", flags["out"])),
-            int(option(c, "jobs", flags["jobs"])),
+            settings_from(c, **flags),
+            formats,
+            force=flags["force"],
+            jobs=option(c, "jobs", flags["jobs"]),
+            as_json=flags["json"],
         )
-        with progress(len(sources), flags["json"]) as on_result:
-            result = handed_over(
-                Path(option(c, "source", flags["source"])),
-                target,
-                settings,
-                list(formats),
-                force=flags["force"],
-                jobs=workers,
-                on_result=on_result,
-            ) or build(
-                sources,
-                target,
-                settings,
-                formats,
-                force=flags["force"],
-                jobs=workers,
-                on_result=on_result,
-            )
-        report(result)
     gc.freeze()  # the command ends here: spare the interpreter's final collection (0.1-0.4 s)
-    if not result.ok:
+    if not ok:
         raise Exit(code=1)
 
 
@@ -165,13 +153,13 @@ def format_task(
         out: str | None = None,
         paper: str | None = None,
         profile: str | None = None,
-        jobs: int = 0,
+        jobs: str | None = None,
         force: bool = False,
         strict: bool = False,
         allow_remote: bool = False,
         project: str | None = None,
-        time_budget: float = 0,
-        memory_budget: int = 0,
+        time_budget: str | None = None,
+        memory_budget: str | None = None,
         no_embed_fonts: bool = False,
         json: bool = False,
     ) -> None:
@@ -184,7 +172,7 @@ def format_task(
     )
     run.__name__ = run.__qualname__ = name
     run.__doc__ = doc
-    return command()(run)
+    return command("build")(run)
 
 
 def unused_flags(name: str, row: Format) -> tuple[str, ...]:
@@ -204,32 +192,28 @@ FORMAT_TASKS = [
 ]
 
 
-def settings_from(
-    c: Context,
-    paper: str | None = None,
-    profile: str | None = None,
-    strict: bool = False,
-    allow_remote: bool = False,
-    project: str | None = None,
-    no_embed_fonts: bool = False,
-) -> Settings:
-    """Settings from flags, falling back to the configuration; the project is ``--project``
-    or found from the current folder, never from a source's location (an article is not
-    trusted to bring templates)."""
-    from briefexport.settings import Settings, find_project
+def settings_from(c: Context, **flags: Any) -> Settings:
+    """Settings from the flags given, each falling back to the configuration; the project is
+    ``--project`` or found from the current folder, never from a source's location (an
+    article is not trusted to bring templates)."""
 
-    chosen = option(c, "project", project)
+    def chosen(name: str) -> Any:
+        return option(c, name, flags.get(name))
+
+    project = chosen("project")
     return Settings(
-        project=find_project(Path(chosen), exact=True) if chosen else find_project(Path.cwd()),
-        paper=option(c, "paper", paper),
-        profile=option(c, "profile", profile),
-        strict=bool(option(c, "strict", strict)),
-        allow_remote=bool(option(c, "allow_remote", allow_remote)),
-        embed_fonts=not option(c, "no_embed_fonts", no_embed_fonts),
+        project=find_project(Path(project), exact=True) if project else find_project(Path.cwd()),
+        paper=chosen("paper"),
+        profile=chosen("profile"),
+        strict=bool(chosen("strict")),
+        allow_remote=bool(chosen("allow_remote")),
+        embed_fonts=not chosen("no_embed_fonts"),
+        time_budget=chosen("time_budget"),
+        memory_budget=chosen("memory_budget"),
     )
 
 
-@command(strict="fail on warnings too")
+@command("sources", strict="fail on warnings too")
 def check(
     c: Context,
     source: str | None = None,
@@ -238,28 +222,17 @@ def check(
     project: str | None = None,
 ) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
-    from briefexport.build.pipeline import discover
-    from briefexport.commands.check import check_source
-    from briefexport.commands.console import plural, skipped_notice
+    from briefexport.commands.check import check_sources
 
     with clean_errors():
         settings = settings_from(c, allow_remote=allow_remote, project=project)
-        skipped_notice(Path(option(c, "source", source)))
-        findings = [
-            f
-            for path in discover(Path(option(c, "source", source)))
-            for f in check_source(path, settings)
-        ]
-    for finding in findings:
-        print(finding)
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = sum(f.severity == "warning" for f in findings)  # notices do not count
-    print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
+        errors, warnings = check_sources(Path(option(c, "source", source)), settings)
     if errors or (strict and warnings):
         raise Exit(code=1)
 
 
 @command(
+    "sources",
     profile="also verify <slug>-press.pdf when press",
     formats="comma-separated formats to verify (default: the configured formats)",
 )
@@ -303,33 +276,37 @@ def verify(
         raise Exit(f"{failures} {lost} content or failed a check", code=1)
 
 
-@command()
+@command("build")
 def watch(
     c: Context,
     source: str | None = None,
     out: str | None = None,
     paper: str | None = None,
     profile: str | None = None,
-    jobs: int = 0,
+    jobs: str | None = None,
     strict: bool = False,
     allow_remote: bool = False,
     project: str | None = None,
+    time_budget: str | None = None,
+    memory_budget: str | None = None,
+    no_embed_fonts: bool = False,
 ) -> None:
     """Rebuild on every change to sources, templates or styles, in one warm process."""
+    flags = {name: value for name, value in locals().items() if name in FLAGS}
     from briefexport.commands.watch import watch as watch_forever
 
     with clean_errors():
-        settings = settings_from(c, paper, profile, strict, allow_remote, project)
         watch_forever(
             Path(option(c, "source", source)),
             Path(option(c, "out", out)),
-            settings,
+            settings_from(c, **flags),
             option(c, "formats", None),
-            int(option(c, "jobs", jobs)),
+            option(c, "jobs", jobs),
         )
 
 
 @command(
+    "sources",
     title="the article's title (the file is named by its slug)",
     author="the author's name (default: Author Name)",
     source="the folder of sources to add it to (default: source/)",
@@ -352,6 +329,7 @@ def new(
 
 
 @command(
+    "project",
     positional=["folder"],
     folder="the new project's folder, created if need be (default: the current folder)",
     name='the institute\'s name, for the brand and the README (default: "Your Institute")',
@@ -367,7 +345,7 @@ def init(c: Context, folder: str | None = None, name: str = "Your Institute") ->
     print(f"next: cd {folder or '.'} && briefexport build", file=sys.stderr)
 
 
-@command(force="regenerate it even if templates/memo-reference.docx exists")
+@command("project", force="regenerate it even if templates/memo-reference.docx exists")
 def reference_docx(c: Context, force: bool = False, project: str | None = None) -> None:
     """Write the brand's Word styles to templates/memo-reference.docx for a designer to restyle."""
     from briefexport.writers.memo.writer import write_reference_docx
@@ -376,15 +354,13 @@ def reference_docx(c: Context, force: bool = False, project: str | None = None) 
         settings = settings_from(c, project=project)
         target = settings.reference_docx
         if target.exists() and not force:
-            raise Exit(
-                f"error: {target} exists; its styles already win (--force to regenerate)", code=1
-            )
+            raise BriefExportError(f"{target} exists; its styles already win (--force replaces it)")
         target.parent.mkdir(parents=True, exist_ok=True)
         write_reference_docx(settings, target)
     print(target)
 
 
-@command(out="output folder to remove (default: build/)")
+@command("build", out="output folder to remove (default: build/)")
 def clean(c: Context, out: str | None = None) -> None:
     """Remove the output folder."""
     target = Path(option(c, "out", out))
@@ -394,7 +370,9 @@ def clean(c: Context, out: str | None = None) -> None:
     print(f"removed {target}")
 
 
-@command(project="the project to check (default: the current folder or the nearest above it)")
+@command(
+    "project", project="the project to check (default: the current folder or the nearest above it)"
+)
 def doctor(c: Context, project: str | None = None) -> None:
     """Check what the build and the tests need; print the exact command that fixes each gap."""
     from briefexport.commands.doctor import diagnose
@@ -407,7 +385,7 @@ def doctor(c: Context, project: str | None = None) -> None:
         raise Exit(code=1)
 
 
-@command()
+@command("build")
 def serve(c: Context, out: str | None = None, project: str | None = None) -> None:
     """Keep a warm build process for OUT: `invoke build` hands its work to it (Unix socket)."""
     from briefexport.commands.serve import serve as serve_forever
@@ -418,6 +396,6 @@ def serve(c: Context, out: str | None = None, project: str | None = None) -> Non
 
 
 ns = Collection(
-    build, *FORMAT_TASKS, watch, serve, check, verify, new, init, reference_docx, clean, doctor
+    build, *FORMAT_TASKS, watch, serve, clean, new, check, verify, init, reference_docx, doctor
 )
 ns.configure({"briefexport": DEFAULTS})

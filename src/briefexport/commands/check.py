@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,6 +26,22 @@ from briefexport.writers.summary.size import (
 MAX_KEY_POINT_WORDS = 40
 MAX_RECOMMENDATION_WORDS = 60
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+
+
+def check_sources(source: Path, settings: Settings) -> tuple[int, int]:
+    """Print every problem of the sources at ``source``, then the tally on stderr; the counts
+    of errors and of warnings (notices do not count)."""
+    from briefexport.build.pipeline import discover
+    from briefexport.commands.console import plural, skipped_notice
+
+    skipped_notice(source)
+    findings = [f for path in discover(source) for f in check_source(path, settings)]
+    for finding in findings:
+        print(finding)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
+    return errors, warnings
 
 
 def check_source(path: Path, settings: Settings) -> list[Message]:
