@@ -69,7 +69,11 @@ def hand_written(cited: Path, styles: Path) -> str:
     page = str(HtmlRenderer(article, ResourcePolicy(roots=(article.folder,))).render())
     notes = [
         html.unescape(re.sub(r"<[^>]+>", "", note)).replace("\u200b", "")
-        for note in re.findall(r'<span class="footnote" id="fn\d+"[^>]*>(.*?)</span></span>', page)
+        for note in re.findall(
+            r'<aside class="footnote" id="fn\d+"[^>]*>\s*<p><a class="note-number"[^>]*>\d+</a>\.'
+            r" (.*?)</p>\s*</aside>",
+            page,
+        )
     ]
     numbers = iter(range(1, len(notes) + 1))
     text = re.sub(r" \[@[^\]]+\]", lambda _: f"[^c{next(numbers)}]", cited.read_text())

@@ -11,7 +11,10 @@ import statistics
 import time
 from pathlib import Path
 
-from bench import ARTICLE, REPORT_PAGES, ROOT, WORK, Writer, interleaved, pdf_probe
+from bench import REPORT_PAGES, in_turn
+from probes import ROOT, WORK, pdf_probe
+
+from corpus import ARTICLE, Writer
 
 FIGURE = ROOT / "tests" / "corpus" / "figures" / "nist-sp-800-63-3" / "model.png"
 COUNT = 10
@@ -66,16 +69,14 @@ def main() -> None:
     article = read_article(source)
     pages = writer("pdf").render(article, Settings(project=ROOT)).pages
     print(f"report: {pages} pages, {len(article.crossrefs.references)} references")
-    scale = interleaved(
-        runs, {"article": pdf_probe(ARTICLE, pages), "report": pdf_probe(source, 1)}
-    )
-    plain, report = scale["article"], scale["report"]
-    for name, sample in scale.items():
+    scale = in_turn(runs, {"article": pdf_probe(ARTICLE, pages), "report": pdf_probe(source, 1)})
+    for name, sample in scale.samples.items():
         print(
             f"{name}: {sample.median:.3f} s/page (min {min(sample.values):.3f}, max "
             f"{max(sample.values):.3f})"
         )
-    print(f"ratio: {report.median / plain.median:.2f}x (target <= 1.2x)")
+    ratio = scale.ratio("report", "article").spread(digits=2)
+    print(f"ratio: {ratio}x (target <= 1.2x), {scale.load}")
     memo = memo_seconds(source, runs)
     print(f"memo, warm: {statistics.median(memo):.2f} s (min {min(memo):.2f}, max {max(memo):.2f})")
 

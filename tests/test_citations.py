@@ -24,6 +24,7 @@ from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import ResourcePolicy
 from briefexport.settings import PACKAGED, Settings
 from briefexport.source import bibliography
+from briefexport.source.citations import markdown_inlines
 from briefexport.source.citesyntax import Citation, bracketed, named_keys
 from briefexport.source.reader import read_article
 from briefexport.writers import writer
@@ -139,6 +140,50 @@ def test_citation_notes_share_one_numbering_with_the_authors_notes(article):
     assert 'fuel prices<a class="note-call" href="#fn1" id="fnref1">1</a>' in html_of(article)
 
 
+def test_markdown_around_a_key_is_markdown_in_the_note(article):
+    page = html_of(article)
+    assert "See <em>especially</em> Alexander Cooley" in page
+    assert "125, <strong>emphasis added</strong>.</p>" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "inlines"),
+    [
+        (", p. 12", [("Str", ","), ("Space",), ("Str", "p."), ("Space",), ("Str", "12")]),
+        ("see *a* **b**", [("Str", "see"), ("Space",), ("Emph", "a"), ("Space",), ("Strong", "b")]),
+        (
+            r"see \*a\* `x*`",
+            [("Str", "see"), ("Space",), ("Str", "*a*"), ("Space",), ("Code", "x*")],
+        ),
+        ("[a](https://x.org)", [("Link", "a")]),
+        (
+            '"so" -- [not a link]',
+            [
+                ("Str", "“so”"),
+                ("Space",),
+                ("Str", "–"),
+                ("Space",),
+                ("Str", "[not"),
+                ("Space",),
+                ("Str", "a"),
+                ("Space",),
+                ("Str", "link]"),
+            ],
+        ),
+    ],
+)
+def test_a_prefix_or_suffix_reaches_pandoc_as_inlines(text, inlines):
+    def brief(inline: dict[str, Any]) -> tuple[str, ...]:
+        kind, content = inline["t"], inline.get("c")
+        if kind in ("Emph", "Strong"):
+            return (kind, stringify(content))
+        if kind in ("Code", "Link"):
+            return (kind, content[1] if kind == "Code" else stringify(content[1]))
+        return (kind, content) if content is not None else (kind,)
+
+    assert [brief(i) for i in markdown_inlines(text, "en")] == inlines
+
+
 def test_ibid_and_short_forms():
     notes, _ = ours(read_article(HERE / "ibid.md", STYLES))
     assert notes[1:3] == ["Ibid., 10.", "Ibid."]
@@ -200,6 +245,9 @@ def test_memo_has_pandocs_notes_and_entries_as_word_footnotes_and_styled_entries
     notes, entries = pandoc_reference(HERE / "article.md", CHICAGO)
     doc = json.loads(pypandoc.convert_file(str(outputs["memo"]), "json", format="docx"))
     assert notes_in(doc["blocks"]) == notes
+    marked = json.dumps(doc["blocks"])  # a prefix's and a suffix's Markdown, as Word runs
+    assert '{"t": "Emph", "c": [{"t": "Str", "c": "especially"}]}' in marked
+    assert '{"t": "Strong", "c": [{"t": "Str", "c": "emphasis"}, {"t": "Space"}' in marked
     styled = [
         p.text for p in Document(str(outputs["memo"])).paragraphs if p.style.name == "Bibliography"
     ]

@@ -121,6 +121,57 @@ def test_every_note_on_its_call_page_in_call_order(articles, name, paper, varian
     assert not [n for n in notices if "footnote" in n.message]
 
 
+@pytest.mark.slow
+def test_notes_laid_out_once_each_change_no_byte(articles, monkeypatch):
+    """The footnote area laid out note by note (overrides.laid_out_notes) gives the PDF that
+    laying the whole area out again at each note, as upstream does, gives; in linear work."""
+    article, settings = articles["everywhere"], Settings(project=ROOT)
+    laid: list[int] = []
+    lay_out = overrides.lay_out
+
+    def counted(context: object, area: object, notes: list[object], top: object = None) -> object:
+        laid.append(len(notes))
+        return lay_out(context, area, notes, top)
+
+    monkeypatch.setattr(overrides, "lay_out", counted)
+    once, each_once = writer("pdf").render(article, settings).data, sum(laid)
+    laid.clear()
+    monkeypatch.setattr(overrides, "unobstructed", lambda context: False)
+    assert writer("pdf").render(article, settings).data == once
+    assert 3 * each_once < sum(laid)
+
+
+MARGINS = """<style>@page {{ size: 300px 400px; margin: 20px; @footnote {{ margin-top: 6px }} }}
+html {{ font-size: 10px; line-height: 1.2 }} p {{ margin: 0 }}
+.n {{ float: footnote; {note} }}</style>
+{paragraphs}"""
+
+
+@pytest.mark.parametrize(
+    "note", ["", "margin-top: 3px", "margin-bottom: 2px", "max-height: 20px", "padding: 1px"]
+)
+def test_notes_laid_out_once_each_place_everything_as_upstream(note, monkeypatch):
+    """Where a note has margins (or the area a maximum height), the whole area is laid out
+    again, as upstream does; everywhere the pages are the same."""
+    words = "a note that runs over a line or two of the foot of the page " * 2
+    paragraphs = "".join(
+        f'<p>Paragraph {n}<span class="n" id="fn{n}">{n}: {words[: 20 + 9 * n]}</span> and '
+        f"{'text ' * (10 + n % 7)}</p>"
+        for n in range(40)
+    )
+    html = MARGINS.format(note=note, paragraphs=paragraphs)
+
+    def pages() -> list[tuple[float, ...]]:
+        return [
+            tuple(box.position_y for box in page._page_box.descendants())
+            for page in HTML(string=html).render().pages
+        ]
+
+    fast = pages()
+    monkeypatch.setattr(overrides, "unobstructed", lambda context: False)
+    assert pages() == fast
+
+
 ROUNDING = """<style>@page { size: A4; margin: 22mm 22mm 24mm;
   @footnote { margin-top: 4mm; padding-top: 2mm; border-top: 0.5pt solid } }
 .n { float: footnote; font-size: 8.5pt; line-height: 1.3 }</style>

@@ -45,7 +45,7 @@ from briefexport.source.citetokens import (
     split_inlines,
     with_bibliography,
 )
-from briefexport.source.markdown import parser, rewrite, smarten
+from briefexport.source.markdown import parser, rewrite
 
 DEFAULT_STYLE = "chicago-notes-bibliography.csl"
 STYLE_CLASS = re.compile(rb"<style\b[^>]*?\bclass=\"(note|in-text)\"")
@@ -266,14 +266,49 @@ def words(text: str) -> list[Json]:
     return out
 
 
+PANDOC_SPANS = {"em_open": "Emph", "strong_open": "Strong", "link_open": "Link"}
+
+
+def markdown_inlines(text: str, lang: str) -> list[Json]:
+    """A citation's prefix or suffix, inline Markdown, as Pandoc inlines: emphasis, strong
+    emphasis, code and links kept, as Pandoc keeps them in the note it formats; any other
+    markup is left to its text."""
+    nested: list[list[Json]] = [[]]
+    opened: list[Token] = []
+    run = ""
+    for token in (parser(lang).parseInline(text)[0].children or []) if text else []:
+        if token.type in ("text", "softbreak", "hardbreak"):
+            run += token.content if token.type == "text" else " "
+            continue
+        nested[-1] += words(run)
+        run = ""
+        if token.nesting == 1:
+            opened.append(token)
+            nested.append([])
+        elif token.nesting == -1:
+            start, inlines = opened.pop(), nested.pop()
+            if start.type not in PANDOC_SPANS:
+                nested[-1] += inlines
+            elif start.type == "link_open":
+                target = [str(start.attrGet("href") or ""), ""]
+                nested[-1].append({"t": "Link", "c": [["", [], []], inlines, target]})
+            else:
+                nested[-1].append({"t": PANDOC_SPANS[start.type], "c": inlines})
+        elif token.type == "code_inline":
+            nested[-1].append({"t": "Code", "c": [["", [], []], token.content]})
+        else:
+            nested[-1] += words(token.content)
+    return nested[0] + words(run)
+
+
 def cite(token: Token, lang: str) -> Json:
     """A citation token as a Pandoc ``Cite``."""
     cluster: Cluster = token.meta["cluster"]
     items = [
         {
             "citationId": item.key,
-            "citationPrefix": words(smarten(item.prefix, lang)) if item.prefix else [],
-            "citationSuffix": words(smarten(item.suffix, lang)) if item.suffix else [],
+            "citationPrefix": markdown_inlines(item.prefix, lang),
+            "citationSuffix": markdown_inlines(item.suffix, lang),
             "citationMode": {"t": item.mode},
             "citationNoteNum": 0,
             "citationHash": 0,

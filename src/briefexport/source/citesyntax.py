@@ -18,12 +18,12 @@ ITEM = re.compile(rf"(?P<prefix>(?:.*\s)?)(?P<dash>-?){KEY}(?P<suffix>.*)", re.S
 IN_TEXT = re.compile(KEY)
 IN_TEXT_SUFFIX = re.compile(r" ?\[(?P<suffix>[^\[\]@]*)\](?![(\[])")
 NAMED = re.compile(rf"@\*|{KEY}")
-ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 @dataclass(frozen=True)
 class Citation:
-    """One work cited: its key, the text around it, and whether the author is printed.
+    """One work cited: its key, the text around it (inline Markdown, as written), and whether
+    the author is printed.
 
     ``mode`` is Pandoc's: ``NormalCitation``, ``SuppressAuthor`` (``-@key``) or
     ``AuthorInText`` (``@key`` in running text)."""
@@ -45,10 +45,6 @@ def _key(match: re.Match[str]) -> str:
     return match["braced"] or match["plain"]
 
 
-def _unescape(text: str) -> str:
-    return ESCAPE.sub(r"\1", text)
-
-
 def named_keys(text: str) -> tuple[str, ...]:
     """The keys a ``nocite`` value names, such as ``@a, @b``; ``*`` stands for ``@*`` (all)."""
     return tuple("*" if match[0] == "@*" else _key(match) for match in NAMED.finditer(text))
@@ -63,8 +59,7 @@ def bracketed(content: str) -> Cluster | None:
         if match is None or "@" in match["prefix"]:
             return None
         mode = "SuppressAuthor" if match["dash"] else "NormalCitation"
-        prefix, suffix = _unescape(match["prefix"].strip()), _unescape(match["suffix"].rstrip())
-        items.append(Citation(_key(match), prefix, suffix, mode))
+        items.append(Citation(_key(match), match["prefix"].strip(), match["suffix"].rstrip(), mode))
     return Cluster(tuple(items))
 
 
@@ -85,7 +80,7 @@ def citation_rule(state: StateInline, silent: bool) -> bool:
             return False
         stop, suffix = match.end(), ""
         if after := IN_TEXT_SUFFIX.match(src, stop):
-            stop, suffix = after.end(), _unescape(after["suffix"].strip())
+            stop, suffix = after.end(), after["suffix"].strip()
         cluster = Cluster((Citation(_key(match), "", suffix, "AuthorInText"),))
     else:
         return False
