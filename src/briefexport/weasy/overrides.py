@@ -1,4 +1,5 @@
-"""One-line patches to WeasyPrint 70.0's footnote layout, each the change proposed upstream.
+"""Small patches to WeasyPrint 70.0: its footnote layout (one-line changes, each the change
+proposed upstream), hyphenation, list markers and tags.
 
 GCPM says a note's body is never placed on a page before its call, and a book never prints it
 after. WeasyPrint moved notes to a later page for two reasons, both fixed here by recompiling the
@@ -24,15 +25,15 @@ Automatic hyphenation splits names ("Ka-bul", "Wash-ing-ton"): :class:`NamesWhol
 pyphen dictionary WeasyPrint's line breaking uses, except that a capitalised word is never
 split (a CSS hyphenation dictionary cannot say that). WeasyPrint has no
 ``hyphenate-limit-lines``: it breaks each line alone (``text.line_break.split_first_line``,
-from ``layout.inline.iter_line_boxes``, one line of a block at a time), so
-:func:`iter_line_boxes` counts the hyphenated lines in a row and suspends the dictionary while
-the next line is broken after :data:`HYPHENATED_LINES` of them (the word then goes whole to
-the next line, as with ``hyphens: manual``).
+from ``layout.inline.iter_line_boxes``, one line of a block at a time, with the layout's
+pyphen dictionaries), so :func:`iter_line_boxes` counts the hyphenated lines in a row and,
+after :data:`HYPHENATED_LINES` of them, breaks the next line with dictionaries that split no
+word (the word goes whole to the next line, as with ``hyphens: manual``).
 
 A marker inside its item (article.css) is an inline box at the start of the item: when the
-item's first block is a paragraph (a loose list), a quote, code or a nested list, CSS puts the
+item's first block is a paragraph (a loose list), a quote, code or a heading, CSS puts the
 marker on a line of its own above it. :func:`build_formatting_structure` moves it into the first
-line of that block, where Pandoc and LaTeX set it (but for a nested list, see
+line of that block, where Pandoc and LaTeX set it (not into a nested list: see
 :func:`first_blocks`).
 
 WeasyPrint's tagging maps every unknown HTML element to NonStruct; :func:`pdf_tag` maps an
@@ -200,14 +201,25 @@ def _shift(item: Box, blocks: list[Box]) -> float:
 
 
 class NamesWhole(pyphen.Pyphen):  # type: ignore[misc]
-    """A pyphen dictionary that leaves capitalised words (names, mostly) whole, and every
-    word while hyphenation is ``suspended`` (see :func:`iter_line_boxes`)."""
-
-    suspended = False
+    """A pyphen dictionary that leaves capitalised words (names, mostly) whole."""
 
     def iterate(self, word: str) -> Any:
-        whole = NamesWhole.suspended or word[:1].isupper()
-        return iter(()) if whole else super().iterate(word)
+        return iter(()) if word[:1].isupper() else super().iterate(word)
+
+
+class Whole:
+    """A dictionary that splits no word."""
+
+    def iterate(self, word: str) -> Any:
+        return iter(())
+
+
+class Withheld(dict[Any, Any]):
+    """``LayoutContext.dictionaries`` (pyphen's, by language and limits) while a line may not
+    end with a hyphen: :class:`Whole` for every key."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return Whole()
 
 
 HYPHENATED_LINES = 2  # at most, in a row
@@ -220,11 +232,13 @@ def iter_line_boxes(context: Any, box: Any, *args: Any) -> Iterator[tuple[Any, A
     lines = UPSTREAM_LINES(context, box, *args)
     hyphenated = 0
     while True:
-        outer, NamesWhole.suspended = NamesWhole.suspended, hyphenated >= HYPHENATED_LINES
+        dictionaries = context.dictionaries
+        if hyphenated >= HYPHENATED_LINES:
+            context.dictionaries = Withheld()
         try:
             line, resume_at = next(lines, (None, None))
         finally:
-            NamesWhole.suspended = outer
+            context.dictionaries = dictionaries
         if line is None:
             return
         hyphenated = hyphenated + 1 if ends_hyphenated(line) else 0
