@@ -1,7 +1,8 @@
 """List markers in the PDF sit on the first line of their item's text (issue 13), whatever the
 item opens with: a paragraph (a loose list), a quote, code or a heading; each item is tagged LI
 with its Lbl first, then its LBody. (An item that opens with a nested list or a table still has
-its marker above it, as in a browser.)"""
+its marker above it, as in a browser.) Nor does a marker break from its text when the text's
+first line overflows by a hair ("–" allowed a break after it: the OMB M-16-21 memo's "v.")."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ Before the list.
 
 - A bullet of a loose list.
 
+    - iv. License details; and
+
+    - v. Any other relevant technical details on how to build, make, install, or use the
+      software, including dependencies (if applicable).
+
 - Another bullet of it.
 """
 
@@ -60,7 +66,7 @@ def test_every_marker_is_on_its_items_first_line(loose):
     pages = read_pages(pdf)
     classify(pages, [[] for _ in pages])
     markers = [marker for page in pages for marker in page.markers()]
-    assert [text for text, _, _ in markers] == ["1.", "2.", "3.", "4.", "•", "•"]
+    assert [text for text, _, _ in markers] == ["1.", "2.", "3.", "4.", "•", "–", "–", "•"]
     assert [text for text, _, alone in markers if alone] == []  # each marker was alone
     [finding] = verify_article(read_article(source), pdf.parent.parent, ["pdf"], "Test")
     assert finding.ok, finding.problems
@@ -76,7 +82,7 @@ def test_every_item_is_tagged_lbl_then_lbody(loose):
             for element in _elements(pdf.Root.StructTreeRoot)
             if element.get("/S") == "/LI"
         ]
-    assert items == [["/Lbl", "/LBody"]] * 6
+    assert items == [["/Lbl", "/LBody"]] * 8
 
 
 def _elements(element: pikepdf.Dictionary):

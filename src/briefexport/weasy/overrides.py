@@ -124,13 +124,23 @@ def pdf_tag(tag: str | None) -> str:
 
 
 UPSTREAM_BUILD = weasy_document.build_formatting_structure
+NBSP = "\u00a0"
 
 
 def build_formatting_structure(*args: Any, **kwargs: Any) -> Any:
     """WeasyPrint's box tree, with each lone marker moved into its item's first line, hung
-    where the item's own first line would start."""
+    where the item's own first line would start; a marker never breaks from its text (a line
+    whose text overflows by a hair breaks at the last opportunity before, which was in or
+    after the marker)."""
     root = UPSTREAM_BUILD(*args, **kwargs)
-    for item in [box for box in root.descendants() if _lone_marker(box)]:
+    boxes = list(root.descendants())
+    for marker in boxes:
+        if isinstance(marker, TextBox) and marker.element_tag.endswith("::marker"):
+            spaces = len(marker.text) - len(marker.text.rstrip(" "))
+            marker.text = marker.text.rstrip(" ") + NBSP * spaces  # no break after it
+            marker.style = marker.style.copy()
+            marker.style["white_space"] = "pre"  # nor inside ("–" allows one after it)
+    for item in [box for box in boxes if _lone_marker(box)]:
         blocks = first_blocks(item.children[1])
         if not blocks:
             continue
