@@ -21,11 +21,18 @@ from conftest import ROOT
 CORPUS = sorted(p for p in (ROOT / "tests" / "corpus").glob("*.md") if p.name != "README.md")
 PAPERS = ["letter", "a4"]
 # Long notes take their call's line (and, for widows, the line before) to the next page, since
-# WeasyPrint cannot split a note across two pages: these pages end with 15-21% blank.
+# WeasyPrint cannot split a note across two pages: these pages end with 15-21% blank, the room
+# the note lacked (Letter p. 16: note 48, 162 px with the area's rule, margin and padding, plus
+# its call's line, against a 167 px hole; p. 17: note 53, 192 px against 185 px; A4 p. 19:
+# note 61 and two lines against 161 px). Only splitting a note across two pages fills them.
 HOLES = {
     ("lessig-code-v2-ch7-what-things-regulate", "letter"),
     ("lessig-code-v2-ch7-what-things-regulate", "a4"),
-    # since the contents block and landscape tables (issue 18), one page ends 24% blank (issue 13)
+    # p. 29 ends 24% blank below Figure 6-2: the next block, the 4-row table of pictures and
+    # text that explains the figure, is not "short" (its pictures), cannot split (3 rows kept
+    # on each side of a break) and, the last block of section 6.2, may not float past 6.3's
+    # heading. Letting it float there only moves the hole to p. 30, which the 6-row table of
+    # 6.3 (935 px, breakable only after its 3rd row) then ends 25% blank.
     ("nist-sp-800-63-3-digital-identity-guidelines", "letter"),
 }
 

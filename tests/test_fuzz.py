@@ -183,11 +183,6 @@ def test_html_never_crashes_and_loses_no_words(work, generated):
     assert "javascript:" not in page and "file:///" not in page
 
 
-LONE_MARKER = "list item's marker stands alone above its text"
-"""A true finding still open (issue 13: markers inside the first line can stand alone above a
-loose item's text); the corpus's strict expected failures track it, so the fuzz looks past it."""
-
-
 def verified(work: Path, title: str, document: Document, name: str) -> None:
     article = read_article(write(work, title, document))
     path = output_path(work / "out", article, name)
@@ -195,8 +190,7 @@ def verified(work: Path, title: str, document: Document, name: str) -> None:
     path.write_bytes(writer(name).render(article, SETTINGS).data)
     publisher = article.publisher or load_brand(SETTINGS.brand_file).organisation
     [finding] = verify_article(article, work / "out", [name], publisher)
-    problems = [p for p in finding.problems if LONE_MARKER not in p]
-    assert not finding.missing and not problems, (finding.missing, problems)
+    assert not finding.missing and not finding.problems, (finding.missing, finding.problems)
 
 
 @settings(FUZZ, max_examples=25 * EXPLORE)

@@ -8,13 +8,15 @@ import statistics
 from collections import defaultdict
 
 import pytest
+from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import LineBox, TableBox, TableRowBox, TextBox
 
 from briefexport.commands.verify import verify_article
 from briefexport.render.text import NBSP, tie, unbroken_amounts
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
-from briefexport.weasy.overrides import NamesWhole
+from briefexport.weasy import overrides
+from briefexport.weasy.overrides import NamesWhole, ends_hyphenated
 from briefexport.weasy.pages import blank_fractions
 from briefexport.writers import output_path, writer
 from briefexport.writers.pdf import PdfWriter
@@ -47,13 +49,15 @@ def test_the_measure_is_60_to_80_characters(sanctions):
 
 
 @pytest.mark.slow
-def test_hyphenation_leaves_three_letters_and_names_whole(sanctions):
+def test_hyphenation_leaves_three_letters_no_ladders_and_names_whole(sanctions):
     source = SANCTIONS.read_text(encoding="utf-8")
     lines = body_lines(sanctions)
-    broken = 0
+    broken = in_a_row = 0
     for line, following in itertools.pairwise(lines):
         before = re.search(r"(\w+)-$", line.rstrip())
         after = re.match(r"\W*(\w+)", following)
+        in_a_row = in_a_row + 1 if before else 0
+        assert in_a_row <= 2, line  # hyphenate-limit-lines: 2 (weasy.overrides)
         if not before or not after or f"{before[1]}-{after[1]}" in source:
             continue  # not a hyphenated line, or a hyphen the source has
         broken += 1
@@ -66,6 +70,34 @@ def test_names_are_never_split():
     dictionary = NamesWhole(lang="en_US")
     assert list(dictionary.iterate("Washington")) == []
     assert list(dictionary.iterate("international"))
+
+
+LADDER = (
+    '<html lang="en"><p style="width: 38mm; hyphens: auto; text-align: justify">'
+    + "characteristically incomprehensibility institutionalised " * 8
+    + "</p></html>"
+)
+
+
+def hyphenated_in_a_row(html: str) -> int:
+    """The longest run of lines ending with a hyphen in ``html``, laid out."""
+    document = HTML(string=html).render()
+    lines = [b for b in document.pages[0]._page_box.descendants() if isinstance(b, LineBox)]
+    longest = run = 0
+    for line in lines:
+        run = run + 1 if ends_hyphenated(line) else 0
+        longest = max(longest, run)
+    return longest
+
+
+def test_at_most_two_hyphenated_lines_in_a_row():
+    overrides.install(patched=False)
+    try:
+        upstream = hyphenated_in_a_row(LADDER)
+    finally:
+        overrides.install()
+    assert upstream > 2  # WeasyPrint alone has no hyphenate-limit-lines
+    assert hyphenated_in_a_row(LADDER) == 2
 
 
 def test_headlines_end_on_two_words_and_amounts_hold_together(write_source, settings):

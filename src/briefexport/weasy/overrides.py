@@ -1,4 +1,5 @@
-"""Patches to WeasyPrint 70.0's footnote layout, each a line or a statement replaced.
+"""Small patches to WeasyPrint 70.0: its footnote layout (each a line or a statement
+replaced), hyphenation, list markers and tags.
 
 GCPM says a note's body is never placed on a page before its call, and a book never prints it
 after. WeasyPrint moved notes to a later page for two reasons, both fixed here by recompiling the
@@ -31,7 +32,18 @@ whole area out as upstream does.
 
 Automatic hyphenation splits names ("Ka-bul", "Wash-ing-ton"): :class:`NamesWhole` is the
 pyphen dictionary WeasyPrint's line breaking uses, except that a capitalised word is never
-split (a CSS hyphenation dictionary cannot say that).
+split (a CSS hyphenation dictionary cannot say that). WeasyPrint has no
+``hyphenate-limit-lines``: it breaks each line alone (``text.line_break.split_first_line``,
+from ``layout.inline.iter_line_boxes``, one line of a block at a time, with the layout's
+pyphen dictionaries), so :func:`iter_line_boxes` counts the hyphenated lines in a row and,
+after :data:`HYPHENATED_LINES` of them, breaks the next line with dictionaries that split no
+word (the word goes whole to the next line, as with ``hyphens: manual``).
+
+A marker inside its item (article.css) is an inline box at the start of the item: when the
+item's first block is a paragraph (a loose list), a quote, code or a heading, CSS puts the
+marker on a line of its own above it. :func:`build_formatting_structure` moves it into the first
+line of that block, where Pandoc and LaTeX set it (not into a nested list: see
+:func:`first_blocks`).
 
 WeasyPrint's tagging maps every unknown HTML element to NonStruct; :func:`pdf_tag` maps an
 ``aside`` to Note (weasy.structure makes those that are not footnotes Aside), and lists to
@@ -42,16 +54,27 @@ from __future__ import annotations
 
 import inspect
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import inf
 from typing import Any
 
 import pyphen
+import weasyprint.document as weasy_document
 import weasyprint.layout.block as block
+import weasyprint.layout.inline as inline
 import weasyprint.pdf.tags as tags
 import weasyprint.text.line_break as line_break
+from weasyprint.css.properties import Dimension
 from weasyprint.formatting_structure import boxes, build
+from weasyprint.formatting_structure.boxes import (
+    BlockBox,
+    BlockContainerBox,
+    Box,
+    InlineBox,
+    LineBox,
+    TextBox,
+)
 from weasyprint.layout import LayoutContext
 
 
@@ -128,11 +151,142 @@ def pdf_tag(tag: str | None) -> str:
     return mapped
 
 
+UPSTREAM_BUILD = weasy_document.build_formatting_structure
+NBSP = "\u00a0"
+
+
+def build_formatting_structure(*args: Any, **kwargs: Any) -> Any:
+    """WeasyPrint's box tree, with each lone marker moved into its item's first line, hung
+    where the item's own first line would start; a marker never breaks from its text (a line
+    whose text overflows by a hair breaks at the last opportunity before, which was in or
+    after the marker)."""
+    root = UPSTREAM_BUILD(*args, **kwargs)
+    boxes = list(root.descendants())
+    for marker in boxes:
+        if isinstance(marker, TextBox) and marker.element_tag.endswith("::marker"):
+            spaces = len(marker.text) - len(marker.text.rstrip(" "))
+            marker.text = marker.text.rstrip(" ") + NBSP * spaces  # no break after it
+            marker.style = marker.style.copy()
+            marker.style["white_space"] = "pre"  # nor inside ("–" allows one after it)
+    for item in [box for box in boxes if _lone_marker(box)]:
+        blocks = first_blocks(item.children[1])
+        if not blocks:
+            continue
+        markers = _markers(item.children[0])
+        shift = _shift(item, blocks)
+        if shift:
+            markers[0].style = markers[0].style.copy()
+            markers[0].style["margin_left"] = Dimension(-shift, "px")
+        line = blocks[-1].children[0]
+        line.children = [*markers, *line.children]
+        item.children = item.children[1:]
+    return root
+
+
+def _lone_marker(box: Box) -> bool:
+    """Whether a box is a list item whose first child is the line of its marker alone, a
+    block after it."""
+    children: list[Box] = getattr(box, "children", [])
+    return (
+        isinstance(box, BlockBox)
+        and len(children) > 1
+        and isinstance(children[0], BlockBox)
+        and bool(_markers(children[0]))
+    )
+
+
+def _markers(anonymous: BlockBox) -> list[InlineBox]:
+    """The marker boxes of an anonymous block that holds one line of markers (and spaces)
+    only; empty for any other block."""
+    if len(anonymous.children) != 1 or not isinstance(anonymous.children[0], LineBox):
+        return []
+    children = anonymous.children[0].children
+    markers = [c for c in children if c.element_tag.endswith("::marker")]
+    spaces = [c for c in children if isinstance(c, TextBox) and not c.text.strip()]
+    return markers if markers and len(markers) + len(spaces) == len(children) else []
+
+
+def first_blocks(box: Box) -> list[Box]:
+    """A block and the first block of each block it starts with, down to the one that starts
+    with a line; empty when it starts with something else: a table, a picture, or a nested
+    list (its own marker would follow the item's, not hang where its next items' do)."""
+    blocks = []
+    while (
+        isinstance(box, BlockContainerBox)
+        and not box.is_table_wrapper
+        and box.element_tag not in ("ul", "ol")
+        and box.children
+    ):
+        blocks.append(box)
+        box = box.children[0]
+        if isinstance(box, LineBox):
+            return blocks
+    return []
+
+
+def _shift(item: Box, blocks: list[Box]) -> float:
+    """How far right of the item's first line the first line of the innermost of ``blocks``
+    starts (their left margins, borders and paddings, and its own text indent), in CSS px;
+    0 when a percentage makes it unknown before layout."""
+    lengths = [item.style["text_indent"], blocks[-1].style["text_indent"]]
+    for box in blocks:
+        lengths += [box.style["margin_left"], box.style["padding_left"]]
+    if any(getattr(length, "unit", None) != "px" for length in lengths):
+        return 0.0
+    edges = sum(box.style["border_left_width"] for box in blocks)
+    indents = lengths[1].value - lengths[0].value
+    return float(edges + indents + sum(length.value for length in lengths[2:]))
+
+
 class NamesWhole(pyphen.Pyphen):  # type: ignore[misc]
     """A pyphen dictionary that leaves capitalised words (names, mostly) whole."""
 
     def iterate(self, word: str) -> Any:
         return iter(()) if word[:1].isupper() else super().iterate(word)
+
+
+class Whole:
+    """A dictionary that splits no word."""
+
+    def iterate(self, word: str) -> Any:
+        return iter(())
+
+
+class Withheld(dict[Any, Any]):
+    """``LayoutContext.dictionaries`` (pyphen's, by language and limits) while a line may not
+    end with a hyphen: :class:`Whole` for every key."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return Whole()
+
+
+HYPHENATED_LINES = 2  # at most, in a row
+UPSTREAM_LINES = inline.iter_line_boxes
+
+
+def iter_line_boxes(context: Any, box: Any, *args: Any) -> Iterator[tuple[Any, Any]]:
+    """WeasyPrint's lines of a block, where a line after :data:`HYPHENATED_LINES`
+    hyphenated lines in a row does not end with a hyphen of the dictionary."""
+    lines = UPSTREAM_LINES(context, box, *args)
+    hyphenated = 0
+    while True:
+        dictionaries = context.dictionaries
+        if hyphenated >= HYPHENATED_LINES:
+            context.dictionaries = Withheld()
+        try:
+            line, resume_at = next(lines, (None, None))
+        finally:
+            context.dictionaries = dictionaries
+        if line is None:
+            return
+        hyphenated = hyphenated + 1 if ends_hyphenated(line) else 0
+        yield line, resume_at
+
+
+def ends_hyphenated(line: LineBox) -> bool:
+    """Whether a line ends with its hyphenation character (a word broken at its end)."""
+    texts = [box for box in line.descendants() if isinstance(box, TextBox)]
+    return bool(texts) and texts[-1].text.endswith(texts[-1].style["hyphenate_character"])
 
 
 class Hyphenation:
@@ -234,4 +388,8 @@ def install(patched: bool = True) -> None:
     for patch in PATCHES:
         setattr(patch.owner, patch.name, (PATCHED if patched else UPSTREAM)[patch.name])
     tags._get_pdf_tag = pdf_tag if patched else UPSTREAM_PDF_TAG
+    weasy_document.build_formatting_structure = (
+        build_formatting_structure if patched else UPSTREAM_BUILD
+    )
     line_break.pyphen = Hyphenation if patched else pyphen
+    block.iter_line_boxes = iter_line_boxes if patched else UPSTREAM_LINES

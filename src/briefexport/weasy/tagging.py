@@ -22,6 +22,7 @@ from typing import Any
 import pydyf
 
 LIST_NUMBERING = {"/UL": "/Disc", "/OL": "/Decimal"}
+LISTS = ("/L", *LIST_NUMBERING)  # a list, before or after it is named L
 
 
 def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
@@ -59,6 +60,7 @@ def _label_and_body(pdf: pydyf.PDF, item: pydyf.Dictionary) -> None:
     """Put what a list item holds besides its label (Lbl) into one LBody, as PDF/UA wants:
     with the marker inside the first line (article.css), WeasyPrint tags the item's text as
     its direct children."""
+    _hoist_label(pdf, item)
     kids = list(item["K"])
     body = [kid for kid in kids if _kind(pdf, kid) != "/Lbl"]
     if not body or [_kind(pdf, kid) for kid in body] == ["/LBody"]:
@@ -75,6 +77,27 @@ def _label_and_body(pdf: pydyf.PDF, item: pydyf.Dictionary) -> None:
     item["K"] = pydyf.Array(
         [*(kid for kid in kids if _kind(pdf, kid) == "/Lbl"), wrapper.reference]
     )
+
+
+def _hoist_label(pdf: pydyf.PDF, item: pydyf.Dictionary) -> None:
+    """Make an item's Lbl its first kid when WeasyPrint tagged it inside the item's first
+    block (weasy.overrides moves a marker into the first line of a paragraph, quote or code
+    that opens the item)."""
+    kids = list(item["K"])
+    if not kids or "/Lbl" in (_kind(pdf, kid) for kid in kids):
+        return
+    holder = kids[0]
+    while _kind(pdf, holder) not in ("", "/Lbl", *LISTS):
+        element = _get(pdf.objects, holder)
+        if not element["K"]:
+            return
+        first = element["K"][0]
+        if _kind(pdf, first) == "/Lbl":
+            element["K"] = pydyf.Array(list(element["K"])[1:])
+            _get(pdf.objects, first)["P"] = item.reference
+            item["K"] = pydyf.Array([first, *kids])
+            return
+        holder = first
 
 
 def _holds_link(pdf: pydyf.PDF, element: pydyf.Dictionary) -> bool:
