@@ -15,19 +15,18 @@ from pypdf import PdfReader, PdfWriter
 
 from briefexport.build.pipeline import build
 from briefexport.commands.memoread import verify_memo
+from briefexport.commands.pdfchecks import note_problems, pdf_list_problems
 from briefexport.commands.pdfpage import Page, Run, classify, group_lines
 from briefexport.commands.verify import (
     Block,
     Finding,
-    ListItem,
     image_problems,
-    note_problems,
-    pdf_list_problems,
     verify_article,
     verify_pdf,
     verify_press,
     verify_summary,
 )
+from briefexport.commands.verify_source import ListItem
 from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from briefexport.commands.pdfpage import letters
-from briefexport.commands.verify import (
+from briefexport.commands.verify import Finding, image_problems
+from briefexport.commands.verify_source import (
     Block,
-    Finding,
     ListItem,
     end_blocks,
-    image_problems,
     key_line,
     list_items,
     missing_in_order,
