@@ -277,6 +277,29 @@ def test_notes_out_of_call_order_fail(tmp_path: Path):
     ]
 
 
+@pytest.mark.parametrize("labels", [(1, 2, 3), (1, 3, 2)], ids=["renumbered", "swapped"])
+def test_a_note_printed_out_of_call_order_is_out_of_order_not_missing(labels):
+    """Notes 2 and 3 swapped at the page's foot, under the numbers of their places or with
+    their own: the note is there, so verify says it is out of order, at the note's line."""
+    calls = [("One", 50, 100, 10), ("1", 80, 97, 6), ("two", 90, 100, 10), ("2", 120, 97, 6)]
+    calls += [("three", 130, 100, 10), ("3", 170, 97, 6)]
+    texts = ["The first note.", "The third note.", "The second note."]
+    notes = [
+        [(f"{label}. ", 50, 680 + 10 * index, 8), (text, 62, 680 + 10 * index, 8)]
+        for index, (label, text) in enumerate(zip(labels, texts, strict=True))
+    ]
+    pages = [page(1, [calls, *notes])]
+    classify(pages, [[]])
+    sources = [
+        Block("footnote", f"The {n} note.", 20 + i)
+        for i, n in enumerate(["first", "second", "third"])
+    ]
+    assert note_problems(sources, pages) == (
+        [],
+        ["line 21: footnote 2 is printed out of order (after footnote 3)"],
+    )
+
+
 def test_table_digits_before_the_notes_are_body_text(tmp_path: Path):
     """The false alarm of issue 15: digits ending a table before the note area."""
     cells = [("24.5", 50, 600, 10), ("1,225", 150, 600, 10), ("66", 250, 600, 10)]

@@ -5,6 +5,7 @@ call order, list markers and depths, figures in the structure tree, tagging and 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,9 @@ from briefexport.commands.verify_source import Block, ListItem, find_block
 
 def note_problems(notes: list[Block], pages: list[Page]) -> tuple[list[Block], list[str]]:
     """The notes lost and the problems with the rest: each note must be found at the foot of
-    a page, word for word, numbered in call order, on the page of its first call (or, when it
-    cannot fit, leading the next page's notes, as typesetters carry notes over; never
-    further)."""
-    missing: list[Block] = []
+    a page, word for word, numbered and printed in call order, on the page of its first call
+    (or, when it cannot fit, leading the next page's notes, as typesetters carry notes over;
+    never further). A note printed under another number is out of order, not lost."""
     problems: list[str] = []
     printed = [(page.number, n, text) for page in pages for n, text in page.notes()]
     first_call: dict[int, int] = {}
@@ -36,29 +36,60 @@ def note_problems(notes: list[Block], pages: list[Page]) -> tuple[list[Block], l
             if first_call.get(number) != page.number - 1:
                 break
             carried.add(number)
+    shown = printed_at(notes, printed)
+    order = sorted(shown, key=shown.__getitem__)
+    for before, number in pairwise(order):
+        if before > number:
+            problems.append(
+                f"line {notes[number - 1].line}: footnote {number} is printed out of order "
+                f"(after footnote {before})"
+            )
     numbers = [n for _, n, _ in printed]
-    if numbers != sorted(numbers) or body_calls != sorted(body_calls):
+    if body_calls != sorted(body_calls) or (numbers != sorted(numbers) and not problems):
         problems.append(
             f"notes are not numbered in the order of their calls (calls {_few(body_calls)}, "
             f"notes {_few(numbers)})"
         )
-    for number, note in enumerate(notes, start=1):
-        found = [(where, text) for where, n, text in printed if n == number]
-        if not found:
-            missing.append(note)
-            continue
-        where, text = found[0]
-        if find_block(note, text, 0) < 0:
-            missing.append(note)
-        call = first_call.get(number)
+    for number, at in sorted(shown.items()):
+        where, call = printed[at[0]][0], first_call.get(number)
+        line = notes[number - 1].line
         if call is None:
-            problems.append(f"line {note.line}: note {number} has no call in the text")
+            problems.append(f"line {line}: note {number} has no call in the text")
         elif call != where and not (number in carried and where == call + 1):
             problems.append(
-                f"line {note.line}: note {number} is printed on page {where}, "
-                f"its call on page {call}"
+                f"line {line}: note {number} is printed on page {where}, its call on page {call}"
             )
-    return missing, problems
+    return [note for number, note in enumerate(notes, start=1) if number not in shown], problems
+
+
+def printed_at(
+    notes: list[Block], printed: list[tuple[int, int, str]]
+) -> dict[int, tuple[int, int]]:
+    """Where each note (by its number in call order) is printed: the index into ``printed``
+    (page, number, letters) and where its words end there. Under its own number when its
+    words are there, else in the first other note holding them (one the reader took for the
+    text of the note above it, when a number breaks the sequence, included); a note found
+    nowhere word for word is left out."""
+    holds = [
+        {
+            at: end
+            for at, (_, _, text) in enumerate(printed)
+            if (end := find_block(note, text, 0)) >= 0
+        }
+        for note in notes
+    ]
+    shown = {
+        number: (at, end)
+        for number, places in enumerate(holds, start=1)
+        for at, end in places.items()
+        if printed[at][1] == number
+    }
+    for number, places in enumerate(holds, start=1):
+        taken = {at for at, _ in shown.values()}
+        ranked = sorted(places.items(), key=lambda place: place[0] in taken)
+        if number not in shown and ranked:
+            shown[number] = ranked[0]
+    return shown
 
 
 def _few(numbers: list[int]) -> str:
