@@ -364,3 +364,30 @@ def test_a_list_marker_alone_above_its_text_fails():
     assert pdf_list_problems([item], pages) == [
         "line 9: list item's marker stands alone above its text"
     ]
+
+
+def test_an_image_the_build_left_out_is_its_warning_not_a_miss(write_source, tmp_path: Path):
+    """An SVG too large for the memo's size is left out with a warning (the PDF draws it):
+    verify says the build's warning, not a miss, and fails the memo once that record is gone."""
+    (tmp_path / "huge.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="1e305" height="10"><rect/></svg>'
+    )
+    (tmp_path / "fine.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect/></svg>'
+    )
+    source = write_source(
+        "---\ntitle: Left Out\ndate: 2025-03-14\nauthor: Ada Byron\n---\n\nText.\n\n"
+        "![A huge drawing](huge.svg)\n\n![A fine drawing](fine.svg)\n\nMore text.\n"
+    )
+    out = tmp_path / "out"
+    assert build([source], out, Settings(project=ROOT), ["pdf", "memo"], jobs=1).ok
+    article = read_article(source)
+    pdf, memo = verify_article(article, out, ["pdf", "memo"], PUBLISHER)
+    assert pdf.ok and pdf.warnings == [], pdf
+    assert memo.ok, memo
+    [warning] = memo.messages(source)
+    assert (warning.line, warning.severity) == (9, "warning")
+    assert warning.text.startswith("image 'huge.svg' could not be drawn")
+    (out / ".briefexport-manifest.json").unlink()
+    [memo] = verify_article(article, out, ["memo"], PUBLISHER)
+    assert memo.problems == ["line 9: image 'A huge drawing' not where the memo has it"]

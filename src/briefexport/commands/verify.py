@@ -13,9 +13,10 @@ Every finding names the source line it is about.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from briefexport.commands.pdfchecks import (
@@ -37,7 +38,7 @@ from briefexport.commands.verify_source import (
     summary_blocks,
 )
 from briefexport.errors import one_line
-from briefexport.messages import Message
+from briefexport.messages import Message, Severity
 from briefexport.model import Article
 
 __all__ = ["Block", "Finding", "letters", "missing_in_order", "source_blocks", "verify_article"]
@@ -45,16 +46,21 @@ __all__ = ["Block", "Finding", "letters", "missing_in_order", "source_blocks", "
 
 LINE_PREFIX = re.compile(r"^line (\d+): ")
 """How a problem names the line of the source it is about."""
+LeftOut = Mapping[int, str]
+"""The build's warnings about images it left out (alt text printed instead), by source line."""
+NONE_LEFT_OUT: LeftOut = MappingProxyType({})
 
 
 @dataclass(frozen=True)
 class Finding:
-    """The verdict on one output: the source blocks it lost, and the checks it failed (each a
-    sentence, ``line N: ...`` when it is about a line of the source)."""
+    """The verdict on one output: the source blocks it lost, the checks it failed (each a
+    sentence, ``line N: ...`` when it is about a line of the source), and the build's warnings
+    that explain what is rightly absent (they fail nothing)."""
 
     path: Path
     missing: list[Block] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -62,18 +68,20 @@ class Finding:
         return not self.missing and not self.problems
 
     def messages(self, source: Path) -> list[Message]:
-        """The verdict as located errors: a lost block, or a problem about a line, at that line
-        of ``source``; a problem with the output as a whole at the output."""
+        """The verdict as located messages: a lost block, or a problem about a line, an error
+        at that line of ``source``; a problem with the output as a whole at the output; the
+        build's warnings at their lines."""
         found = [
             Message(source, block.line, f"missing {block.kind}: {block.text[:70]}", "error")
             for block in self.missing
         ]
-        for problem in self.problems:
+        said: list[tuple[str, Severity]] = [(p, "error") for p in self.problems]
+        for problem, severity in said + [(w, "warning") for w in self.warnings]:
             match = LINE_PREFIX.match(problem)
             if match:
-                found.append(Message(source, int(match[1]), problem[match.end() :], "error"))
+                found.append(Message(source, int(match[1]), problem[match.end() :], severity))
             else:
-                found.append(Message(self.path, 1, problem, "error"))
+                found.append(Message(self.path, 1, problem, severity))
         return found
 
 
@@ -95,25 +103,35 @@ def verify_article(
     article: Article, out: Path, formats: Iterable[str], publisher: str
 ) -> list[Finding]:
     """Check each built output of one article with its format's verifier (the registry's
-    row says which); ``publisher`` is the running head's right side."""
+    row says which); ``publisher`` is the running head's right side. An image the build
+    recorded leaving out of an output (its warning is in the manifest) need not be there."""
+    from briefexport.build.pipeline import read_manifest
+    from briefexport.sandbox.images import ALT_PRINTED
     from briefexport.writers import lookup, output_path, verifier
 
+    manifest = read_manifest(out)
     findings = []
     for name in formats:
         lookup(name)
         path = output_path(out, article, name)
+        record = manifest.get(path.relative_to(out).as_posix())
+        ours = record is not None and record.source == str(article.path.resolve())
+        said = record.notices if record is not None and ours else ()
+        left_out = {line: text for line, text in said if text.endswith(ALT_PRINTED)}
         if not path.exists():
             findings.append(Finding(path, problems=["not built (run invoke build)"]))
         else:
             try:
-                findings.append(verifier(name)(article, path, publisher))
+                findings.append(verifier(name)(article, path, publisher, left_out))
             except Exception as exc:  # pypdf's and python-docx's many errors: the file's fault
                 problem = f"cannot be read back ({type(exc).__name__}: {one_line(str(exc))})"
                 findings.append(Finding(path, problems=[problem]))
     return findings
 
 
-def verify_pdf(article: Article, path: Path, publisher: str) -> Finding:
+def verify_pdf(
+    article: Article, path: Path, publisher: str, left_out: LeftOut = NONE_LEFT_OUT
+) -> Finding:
     """Every block in order; every note at the foot of its call's page, in call order; list
     markers and depths; images; end matter; tagged; every font embedded; contents, captions
     and references (:mod:`briefexport.commands.verify_report`)."""
@@ -134,20 +152,36 @@ def verify_pdf(article: Article, path: Path, publisher: str) -> Finding:
     tail = end_blocks(article)
     text = "".join(page.text("body") for page in pages)
     lost_notes, note_trouble = note_problems(notes, pages)
+    image_trouble, absent = images_checked(article, pdf_figures(path), "PDF", left_out)
     return Finding(
         path,
         missing_in_order([*head, *body, *tail], text) + lost_notes,
         note_trouble
         + pdf_list_problems(list_items(article), pages)
-        + image_problems(source_images(article), pdf_figures(path), "PDF")
+        + image_trouble
         + report_problems(article, page_texts(path))
         + pdf_checks(path),
+        absent,
     )
 
 
 def pdf_checks(path: Path) -> list[str]:
     """What every laid-out PDF must be (tagged, fonts embedded), and the registered checks."""
     return pdf_structure_problems(path) + [p for check in PDF_CHECKS for p in check(path)]
+
+
+def images_checked(
+    article: Article, alts: list[str], output: str, left_out: LeftOut
+) -> tuple[list[str], list[str]]:
+    """The problems with an output's images (:func:`image_problems`, given the alternative
+    texts it has), and the build's warning for each image the build left out of it and that
+    is indeed not there: those are absent by design, not lost."""
+    shown = {letters(alt) for alt in alts}
+    images = source_images(article)
+    absent = [i for i in images if i.line in left_out and letters(i.text) not in shown]
+    kept = [image for image in images if image not in absent]
+    warnings = [f"line {image.line}: {left_out[image.line]}" for image in absent]
+    return image_problems(kept, alts, output), warnings
 
 
 def image_problems(expected: list[Block], alts: list[str], output: str) -> list[str]:
@@ -171,24 +205,29 @@ def image_problems(expected: list[Block], alts: list[str], output: str) -> list[
     return []
 
 
-def verify_press(article: Article, path: Path, publisher: str) -> Finding:
+def verify_press(
+    article: Article, path: Path, publisher: str, left_out: LeftOut = NONE_LEFT_OUT
+) -> Finding:
     """The print PDF's checks, and an OutputIntent naming the press's colour condition."""
     from pypdf import PdfReader
 
     from briefexport.readback.pdfx import check_pdfx
 
-    finding = verify_pdf(article, path, publisher)
+    finding = verify_pdf(article, path, publisher, left_out)
     root: Any = PdfReader(path).trailer["/Root"]
     intents = [i.get_object() for i in root.get("/OutputIntents", [])]
     if any(intent.get("/S") == "/GTS_PDFX" for intent in intents):
         problems = [f"PDF/X: {problem}" for problem in check_pdfx(path.read_bytes())]
     else:
         problems = ["no PDF/X OutputIntent: a press cannot tell the colours it needs"]
-    return Finding(path, finding.missing, [*finding.problems, *problems])
+    return Finding(path, finding.missing, [*finding.problems, *problems], finding.warnings)
 
 
-def verify_summary(article: Article, path: Path, publisher: str) -> Finding:
-    """Exactly one page holding the bottom line, every key point and recommendation."""
+def verify_summary(
+    article: Article, path: Path, publisher: str, left_out: LeftOut = NONE_LEFT_OUT
+) -> Finding:
+    """Exactly one page holding the bottom line, every key point and recommendation (the
+    summary has no images: ``left_out`` is for the verifiers' common signature)."""
     pages = read_pages(path)
     text = "".join(page.text("body") for page in pages)
     pages_problem = [] if len(pages) == 1 else [f"{len(pages)} pages, not one"]
