@@ -391,3 +391,27 @@ def test_an_image_the_build_left_out_is_its_warning_not_a_miss(write_source, tmp
     (out / ".briefexport-manifest.json").unlink()
     [memo] = verify_article(article, out, ["memo"], PUBLISHER)
     assert memo.problems == ["line 9: image 'A huge drawing' not where the memo has it"]
+
+
+def test_an_image_without_alt_text_is_described_in_the_pdf_as_the_build_warns(
+    write_source, tmp_path: Path
+):
+    """The PDF describes it by its caption, else its file name (a build warning says so); the
+    memo keeps the empty alt text."""
+    from PIL import Image
+
+    from briefexport.commands.verify import images_checked
+    from briefexport.render.text import image_alt
+
+    Image.new("RGB", (4, 4)).save(tmp_path / "map.png")
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n![](map.png)\n\n"
+        '![](map.png "Ports by tonnage")\n'
+    )
+    article = read_article(source)
+    pdf_alts = ["map.png", "Ports by tonnage"]
+    assert images_checked(article, pdf_alts, "PDF", {}, image_alt) == ([], [])
+    assert images_checked(article, ["", ""], "memo", {}) == ([], [])
+    assert images_checked(article, ["", ""], "PDF", {}, image_alt)[0] == [
+        "line 7: image 'map.png' missing from the PDF"
+    ]

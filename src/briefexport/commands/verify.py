@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefexport.commands.pdfchecks import (
     note_problems,
@@ -40,6 +40,10 @@ from briefexport.commands.verify_source import (
 from briefexport.errors import one_line
 from briefexport.messages import Message, Severity
 from briefexport.model import Article
+from briefexport.render.text import image_alt, plain_text
+
+if TYPE_CHECKING:
+    from markdown_it.tree import SyntaxTreeNode
 
 __all__ = ["Block", "Finding", "letters", "missing_in_order", "source_blocks", "verify_article"]
 
@@ -152,7 +156,7 @@ def verify_pdf(
     tail = end_blocks(article)
     text = "".join(page.text("body") for page in pages)
     lost_notes, note_trouble = note_problems(notes, pages)
-    image_trouble, absent = images_checked(article, pdf_figures(path), "PDF", left_out)
+    image_trouble, absent = images_checked(article, pdf_figures(path), "PDF", left_out, image_alt)
     return Finding(
         path,
         missing_in_order([*head, *body, *tail], text) + lost_notes,
@@ -171,13 +175,18 @@ def pdf_checks(path: Path) -> list[str]:
 
 
 def images_checked(
-    article: Article, alts: list[str], output: str, left_out: LeftOut
+    article: Article,
+    alts: list[str],
+    output: str,
+    left_out: LeftOut,
+    alt: Callable[[SyntaxTreeNode], str] = plain_text,
 ) -> tuple[list[str], list[str]]:
     """The problems with an output's images (:func:`image_problems`, given the alternative
     texts it has), and the build's warning for each image the build left out of it and that
-    is indeed not there: those are absent by design, not lost."""
-    shown = {letters(alt) for alt in alts}
-    images = source_images(article)
+    is indeed not there: those are absent by design, not lost. ``alt`` is how the output
+    describes an image (:func:`source_images`)."""
+    shown = {letters(text) for text in alts}
+    images = source_images(article, alt)
     absent = [i for i in images if i.line in left_out and letters(i.text) not in shown]
     kept = [image for image in images if image not in absent]
     warnings = [f"line {image.line}: {left_out[image.line]}" for image in absent]

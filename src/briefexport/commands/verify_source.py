@@ -6,7 +6,7 @@ summary. Each block carries the file line a finding about it names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from markdown_it.tree import SyntaxTreeNode
@@ -157,10 +157,13 @@ def _ancestors(node: SyntaxTreeNode) -> Iterator[SyntaxTreeNode]:
         yield node
 
 
-def source_images(article: Article) -> list[Block]:
+def source_images(
+    article: Article, alt: Callable[[SyntaxTreeNode], str] = plain_text
+) -> list[Block]:
     """Every image of the body the sandbox lets the build embed (a refused one is a build
-    warning at its line), with its alternative text, in reading order: a "figure" when it is
-    its paragraph's only content (the PDF floats it), else an "image"."""
+    warning at its line), with its alternative text as ``alt`` gives it (the memo's is the
+    source's; the PDF's is :func:`briefexport.render.text.image_alt`), in reading order: a
+    "figure" when it is its paragraph's only content (the PDF floats it), else an "image"."""
     from briefexport.sandbox.images import locate
     from briefexport.sandbox.policy import ResourcePolicy
 
@@ -170,7 +173,7 @@ def source_images(article: Article) -> list[Block]:
             "figure"
             if paragraph and paragraph.type == "paragraph" and _is_figure(paragraph)
             else "image",
-            plain_text(node),
+            alt(node),
             _line(node, article.body_first_line),
         )
         for node in article.body.walk()

@@ -12,7 +12,7 @@ from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
 from briefexport.model import Article, Notice
-from briefexport.render.text import plain_text, slugify, tie, unbroken_amounts
+from briefexport.render.text import image_alt, plain_text, slugify, tie, unbroken_amounts
 from briefexport.sandbox.images import ImageRef, image_notice, locate
 from briefexport.sandbox.policy import LINK_SCHEMES, ResourcePolicy, scheme_of
 
@@ -224,7 +224,7 @@ class HtmlRenderer:
         if alt:
             return alt
         src = str(node.attrs.get("src", ""))
-        stand_in = str(node.attrs.get("title") or "") or src.rsplit("/", 1)[-1]
+        stand_in = image_alt(node)
         said = "its caption" if node.attrs.get("title") else "its file name"
         self.notices.append(
             Notice(
