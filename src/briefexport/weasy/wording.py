@@ -49,7 +49,8 @@ class Wording(logging.Handler):
         self.article = article
         self.notices = notices
         self.folder = unquote(article.folder.resolve().as_uri()) + "/"
-        self.images = image_places(article)
+        places = image_places(article)  # the longest address first: a.svg is in a.svg.png
+        self.images = dict(sorted(places.items(), key=lambda item: -len(item[0])))
 
     def emit(self, record: logging.LogRecord) -> None:
         self.notices.append(self.notice(record.getMessage()))
