@@ -255,6 +255,21 @@ def test_svg_images_must_be_images_within_the_pixel_cap(policy, folder):
         policy.read((folder / "d.svg").as_uri())
 
 
+@pytest.mark.parametrize("box", ["0 0 20 10", "0,0,20,10", "-.5-.5 21 11", "", " "])
+def test_an_svg_view_box_of_four_numbers_is_drawn(policy, folder, box):
+    (folder / "box.svg").write_text(svg("").replace("<svg ", f'<svg viewBox="{box}" '))
+    assert policy.read((folder / "box.svg").as_uri())
+
+
+@pytest.mark.parametrize("box", ["0 0 a b", "0 0 20", "1e999 0 20 10", "0 0 20 10 5"])
+def test_an_svg_view_box_that_would_stop_the_layout_is_refused(policy, folder, box):
+    """WeasyPrint reads the outermost viewBox as it lays the page out: "0 0 a b" stopped the
+    build with a ValueError."""
+    (folder / "box.svg").write_text(svg("").replace("<svg ", f'<svg viewBox="{box}" '))
+    with pytest.raises(ResourceError, match=r"^SVG's viewBox '.*' is not four numbers$"):
+        policy.read((folder / "box.svg").as_uri())
+
+
 def test_svg_fan_out_is_capped(policy, folder):
     names = [f"n{i}.png" for i in range(fetch.SVG_RESOURCES + 1)]
     for name in names:
@@ -387,7 +402,7 @@ def test_fetcher_refusals_are_warnings_at_the_image_line(article_in, settings):
     notices: list[Notice] = []
     render_raw('<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings, notices)
     lines = {(n.line, n.text.split(":")[0]) for n in notices}
-    assert (9, "Failed to load image at 'bomb.svg'") in lines
+    assert (9, "image 'bomb.svg' could not be read") in lines
     assert any("secret.txt" in n.text and "outside" in n.text for n in notices)
 
 
@@ -407,7 +422,9 @@ def test_an_svg_draws_its_allowed_images_through_the_sandbox(article_in, setting
 def test_strict_fetcher_refusal_is_a_located_error(article_in):
     article = article_in("Text.\n\n![bomb](bomb.svg)\n")
     strict = Settings(project=ROOT, strict=True)
-    with pytest.raises(SourceError, match=r"article\.md:9: refused .*bomb\.svg: SVG declares"):
+    with pytest.raises(
+        SourceError, match=r"article\.md:9: image 'bomb\.svg' could not be read: SVG declares"
+    ):
         render_raw('<img src="bomb.svg">', article, strict, [])
 
 

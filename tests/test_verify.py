@@ -15,19 +15,18 @@ from pypdf import PdfReader, PdfWriter
 
 from briefexport.build.pipeline import build
 from briefexport.commands.memoread import verify_memo
+from briefexport.commands.pdfchecks import note_problems, pdf_list_problems
 from briefexport.commands.pdfpage import Page, Run, classify, group_lines
 from briefexport.commands.verify import (
     Block,
     Finding,
-    ListItem,
     image_problems,
-    note_problems,
-    pdf_list_problems,
     verify_article,
     verify_pdf,
     verify_press,
     verify_summary,
 )
+from briefexport.commands.verify_source import ListItem
 from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
@@ -278,6 +277,29 @@ def test_notes_out_of_call_order_fail(tmp_path: Path):
     ]
 
 
+@pytest.mark.parametrize("labels", [(1, 2, 3), (1, 3, 2)], ids=["renumbered", "swapped"])
+def test_a_note_printed_out_of_call_order_is_out_of_order_not_missing(labels):
+    """Notes 2 and 3 swapped at the page's foot, under the numbers of their places or with
+    their own: the note is there, so verify says it is out of order, at the note's line."""
+    calls = [("One", 50, 100, 10), ("1", 80, 97, 6), ("two", 90, 100, 10), ("2", 120, 97, 6)]
+    calls += [("three", 130, 100, 10), ("3", 170, 97, 6)]
+    texts = ["The first note.", "The third note.", "The second note."]
+    notes = [
+        [(f"{label}. ", 50, 680 + 10 * index, 8), (text, 62, 680 + 10 * index, 8)]
+        for index, (label, text) in enumerate(zip(labels, texts, strict=True))
+    ]
+    pages = [page(1, [calls, *notes])]
+    classify(pages, [[]])
+    sources = [
+        Block("footnote", f"The {n} note.", 20 + i)
+        for i, n in enumerate(["first", "second", "third"])
+    ]
+    assert note_problems(sources, pages) == (
+        [],
+        ["line 21: footnote 2 is printed out of order (after footnote 3)"],
+    )
+
+
 def test_table_digits_before_the_notes_are_body_text(tmp_path: Path):
     """The false alarm of issue 15: digits ending a table before the note area."""
     cells = [("24.5", 50, 600, 10), ("1,225", 150, 600, 10), ("66", 250, 600, 10)]
@@ -341,4 +363,55 @@ def test_a_list_marker_alone_above_its_text_fails():
     item = ListItem(False, 1, 1, 1, 1, Block("list item", "Loose item.", 9))
     assert pdf_list_problems([item], pages) == [
         "line 9: list item's marker stands alone above its text"
+    ]
+
+
+def test_an_image_the_build_left_out_is_its_warning_not_a_miss(write_source, tmp_path: Path):
+    """An SVG too large for the memo's size is left out with a warning (the PDF draws it):
+    verify says the build's warning, not a miss, and fails the memo once that record is gone."""
+    (tmp_path / "huge.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="1e305" height="10"><rect/></svg>'
+    )
+    (tmp_path / "fine.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect/></svg>'
+    )
+    source = write_source(
+        "---\ntitle: Left Out\ndate: 2025-03-14\nauthor: Ada Byron\n---\n\nText.\n\n"
+        "![A huge drawing](huge.svg)\n\n![A fine drawing](fine.svg)\n\nMore text.\n"
+    )
+    out = tmp_path / "out"
+    assert build([source], out, Settings(project=ROOT), ["pdf", "memo"], jobs=1).ok
+    article = read_article(source)
+    pdf, memo = verify_article(article, out, ["pdf", "memo"], PUBLISHER)
+    assert pdf.ok and pdf.warnings == [], pdf
+    assert memo.ok, memo
+    [warning] = memo.messages(source)
+    assert (warning.line, warning.severity) == (9, "warning")
+    assert warning.text.startswith("image 'huge.svg' could not be drawn")
+    (out / ".briefexport-manifest.json").unlink()
+    [memo] = verify_article(article, out, ["memo"], PUBLISHER)
+    assert memo.problems == ["line 9: image 'A huge drawing' not where the memo has it"]
+
+
+def test_an_image_without_alt_text_is_described_in_the_pdf_as_the_build_warns(
+    write_source, tmp_path: Path
+):
+    """The PDF describes it by its caption, else its file name (a build warning says so); the
+    memo keeps the empty alt text."""
+    from PIL import Image
+
+    from briefexport.commands.verify import images_checked
+    from briefexport.render.text import image_alt
+
+    Image.new("RGB", (4, 4)).save(tmp_path / "map.png")
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n![](map.png)\n\n"
+        '![](map.png "Ports by tonnage")\n'
+    )
+    article = read_article(source)
+    pdf_alts = ["map.png", "Ports by tonnage"]
+    assert images_checked(article, pdf_alts, "PDF", {}, image_alt) == ([], [])
+    assert images_checked(article, ["", ""], "memo", {}) == ([], [])
+    assert images_checked(article, ["", ""], "PDF", {}, image_alt)[0] == [
+        "line 7: image 'map.png' missing from the PDF"
     ]

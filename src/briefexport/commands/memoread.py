@@ -9,17 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from briefexport.commands.pdfpage import letters
-from briefexport.commands.verify import (
+from briefexport.commands.verify import NONE_LEFT_OUT, Finding, LeftOut, images_checked
+from briefexport.commands.verify_source import (
     Block,
-    Finding,
     ListItem,
     end_blocks,
-    image_problems,
     key_line,
     list_items,
     missing_in_order,
     source_blocks,
-    source_images,
     summary_blocks,
 )
 from briefexport.model import Article
@@ -35,9 +33,11 @@ class Numbered:
     text: str
 
 
-def verify_memo(article: Article, path: Path, publisher: str) -> Finding:
+def verify_memo(
+    article: Article, path: Path, publisher: str, left_out: LeftOut = NONE_LEFT_OUT
+) -> Finding:
     """Header fields, bottom line, key points, body, recommendations, bios, copyright and notes
-    in order; list markers, numbers and levels; pictures."""
+    in order; list markers, numbers and levels; pictures (but those the build left out)."""
     import docx
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
@@ -53,11 +53,12 @@ def verify_memo(article: Article, path: Path, publisher: str) -> Finding:
     opening, closing = memo_summary(article)
     sequence = [*header_blocks(article), *opening, *body, *closing, *end_blocks(article)]
     alts = [str(e.get("descr", "")) for e in body_element.iter(qn("wp:docPr"))]
+    image_trouble, absent = images_checked(article, alts, "memo", left_out)
     return Finding(
         path,
         missing_in_order(sequence, _text(body_element)) + missing_in_order(notes, notes_text),
-        memo_list_problems(article, numbered_paragraphs(document))
-        + image_problems(source_images(article), alts, "memo"),
+        memo_list_problems(article, numbered_paragraphs(document)) + image_trouble,
+        absent,
     )
 
 

@@ -6,74 +6,65 @@ A PDF is read as positioned runs (:mod:`.pdfpage`): the running head, the footer
 the foot of each page, the note calls and the list markers are told apart by where they sit,
 so the body reads on unbroken across pages and each note is checked on the page of its call.
 The memo is read paragraph by paragraph with its list numbering (:mod:`.memoread`).
+What the source promises is :mod:`.verify_source`; the PDF's own checks are :mod:`.pdfchecks`.
 Every finding names the source line it is about.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
-from markdown_it.tree import SyntaxTreeNode
-
-from briefexport.commands.pdfpage import Page, classify, letters, read_pages
+from briefexport.commands.pdfchecks import (
+    note_problems,
+    pdf_figures,
+    pdf_list_problems,
+    pdf_structure_problems,
+)
+from briefexport.commands.pdfpage import classify, letters, read_pages
+from briefexport.commands.verify_source import (
+    Block,
+    end_blocks,
+    key_line,
+    list_items,
+    missing_in_order,
+    source_blocks,
+    source_images,
+    source_notes,
+    summary_blocks,
+)
 from briefexport.errors import one_line
-from briefexport.messages import Message
+from briefexport.messages import Message, Severity
 from briefexport.model import Article
-from briefexport.render.text import NOTE_MARK, plain_text
+from briefexport.render.text import image_alt, plain_text
 
-BLOCKS = {"heading", "paragraph", "th", "td"}
-FLOATS = {"table cell", "caption"}
-"""Blocks the PDF may move past the text after them (a figure or short table that does not fit)."""
-BULLETS = ("•", "–", "›")
-"""The PDF's bullet at each depth of nested bullet lists (``article.css``)."""
+if TYPE_CHECKING:
+    from markdown_it.tree import SyntaxTreeNode
 
 __all__ = ["Block", "Finding", "letters", "missing_in_order", "source_blocks", "verify_article"]
 
 
-@dataclass(frozen=True)
-class Block:
-    """One piece of source text that must reach the output, and the file line it is on."""
-
-    kind: str
-    text: str
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class ListItem:
-    """A list item as the source numbers it: its marker, depth, and the list it belongs to."""
-
-    ordered: bool
-    number: int
-    depth: int
-    bullet_depth: int
-    tree: int
-    block: Block
-
-    @property
-    def pdf_marker(self) -> str:
-        """The marker ``article.css`` draws: ``3.``, or the bullet of its bullet depth."""
-        if self.ordered:
-            return f"{self.number}."
-        return BULLETS[min(self.bullet_depth, len(BULLETS)) - 1]
-
-
 LINE_PREFIX = re.compile(r"^line (\d+): ")
 """How a problem names the line of the source it is about."""
+LeftOut = Mapping[int, str]
+"""The build's warnings about images it left out (alt text printed instead), by source line."""
+NONE_LEFT_OUT: LeftOut = MappingProxyType({})
 
 
 @dataclass(frozen=True)
 class Finding:
-    """The verdict on one output: the source blocks it lost, and the checks it failed (each a
-    sentence, ``line N: ...`` when it is about a line of the source)."""
+    """The verdict on one output: the source blocks it lost, the checks it failed (each a
+    sentence, ``line N: ...`` when it is about a line of the source), and the build's warnings
+    that explain what is rightly absent (they fail nothing)."""
 
     path: Path
     missing: list[Block] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,18 +72,20 @@ class Finding:
         return not self.missing and not self.problems
 
     def messages(self, source: Path) -> list[Message]:
-        """The verdict as located errors: a lost block, or a problem about a line, at that line
-        of ``source``; a problem with the output as a whole at the output."""
+        """The verdict as located messages: a lost block, or a problem about a line, an error
+        at that line of ``source``; a problem with the output as a whole at the output; the
+        build's warnings at their lines."""
         found = [
             Message(source, block.line, f"missing {block.kind}: {block.text[:70]}", "error")
             for block in self.missing
         ]
-        for problem in self.problems:
+        said: list[tuple[str, Severity]] = [(p, "error") for p in self.problems]
+        for problem, severity in said + [(w, "warning") for w in self.warnings]:
             match = LINE_PREFIX.match(problem)
             if match:
-                found.append(Message(source, int(match[1]), problem[match.end() :], "error"))
+                found.append(Message(source, int(match[1]), problem[match.end() :], severity))
             else:
-                found.append(Message(self.path, 1, problem, "error"))
+                found.append(Message(self.path, 1, problem, severity))
         return found
 
 
@@ -110,204 +103,39 @@ PDF_CHECKS: list[PdfCheck] = [pdfua_problems]
 """Further checks of every laid-out PDF: each returns its problems as sentences."""
 
 
-def source_blocks(article: Article) -> tuple[list[Block], list[Block]]:
-    """The body's blocks in reading order, and the footnotes in theirs."""
-    body: list[Block] = []
-    notes: list[Block] = []
-    for node in article.body.children:
-        target = notes if node.type == "footnote_block" else body
-        target.extend(_blocks(node, article.body_first_line))
-    return body, notes
-
-
-def source_notes(article: Article) -> list[Block]:
-    """Each note, its paragraphs joined, in the order the PDF numbers them: at its first call
-    in the body, the notes it cites right after it (breadth first)."""
-    notes = {
-        int(node.meta["id"]): node
-        for block in article.body.children
-        if block.type == "footnote_block"
-        for node in block.children
-    }
-
-    def first_calls(node: SyntaxTreeNode) -> list[int]:
-        return [
-            int(ref.meta["id"])
-            for ref in node.walk()
-            if ref.type == "footnote_ref"
-            and not ref.meta.get("subId", 0)
-            and int(ref.meta["id"]) in notes
-        ]
-
-    order: list[int] = []
-    for top in article.body.children:
-        if top.type == "footnote_block":
-            continue
-        for note_id in first_calls(top):
-            queue = [note_id]
-            order.append(note_id)
-            while queue:
-                paragraphs = [c for c in notes[queue.pop(0)].children if c.type == "paragraph"]
-                cited = [i for paragraph in paragraphs for i in first_calls(paragraph)]
-                order += cited
-                queue += cited
-    return [_note_block(notes[note_id], article.body_first_line) for note_id in order]
-
-
-def _note_block(note: SyntaxTreeNode, first: int) -> Block:
-    paragraphs = [plain_text(c, NOTE_MARK) for c in note.children if c.type == "paragraph"]
-    skip = ("paragraph", "footnote_anchor")
-    others = [plain_text(c) for c in note.children if c.type not in skip]
-    line = first + next((n.map[0] for n in note.walk() if n.map), 0)
-    return Block("footnote", NOTE_MARK.join(paragraphs + others), line)
-
-
-def _line(node: SyntaxTreeNode, first: int) -> int:
-    while node.map is None and node.parent is not None:
-        node = node.parent
-    return first + (node.map[0] if node.map else 0)
-
-
-def _blocks(node: SyntaxTreeNode, first: int) -> Iterator[Block]:
-    if node.type in BLOCKS:
-        line = _line(node, first)
-        text = plain_text(node, NOTE_MARK)
-        kind = "list item" if node.parent and node.parent.type == "list_item" else node.type
-        if node.type == "paragraph" and _is_figure(node):
-            caption = _figure_caption(node)
-            if caption:
-                yield Block("caption", caption, line)
-            return
-        if text:
-            yield Block({"th": "table cell", "td": "table cell"}.get(kind, kind), text, line)
-        return
-    if node.type in ("code_block", "fence"):
-        yield Block("code", node.content, _line(node, first))
-        return
-    for child in node.children:
-        yield from _blocks(child, first)
-
-
-def list_items(article: Article) -> list[ListItem]:
-    """Every list item of the body (not of the notes), in reading order."""
-    items: list[ListItem] = []
-    trees = 0
-    for top in article.body.children:
-        if top.type == "footnote_block":
-            continue
-        for node in top.walk():
-            if node.type != "list_item" or node.parent is None:
-                continue
-            lists = [a for a in _ancestors(node) if a.type in ("bullet_list", "ordered_list")]
-            if len(lists) == 1 and node is node.parent.children[0]:
-                trees += 1
-            ordered = node.parent.type == "ordered_list"
-            start = int(node.parent.attrs.get("start", 1)) if ordered else 1
-            number = start + node.parent.children.index(node)
-            text = next(iter(_blocks(node, article.body_first_line)), None)
-            block = text or Block("list item", "", _line(node, article.body_first_line))
-            bullets = sum(a.type == "bullet_list" for a in lists)
-            items.append(ListItem(ordered, number, len(lists), bullets, trees, block))
-    return items
-
-
-def _ancestors(node: SyntaxTreeNode) -> Iterator[SyntaxTreeNode]:
-    while node.parent is not None:
-        node = node.parent
-        yield node
-
-
-def source_images(article: Article) -> list[Block]:
-    """Every image of the body the sandbox lets the build embed (a refused one is a build
-    warning at its line), with its alternative text, in reading order: a "figure" when it is
-    its paragraph's only content (the PDF floats it), else an "image"."""
-    from briefexport.sandbox.images import locate
-    from briefexport.sandbox.policy import ResourcePolicy
-
-    policy = ResourcePolicy(roots=(article.folder,))
-    return [
-        Block(
-            "figure"
-            if paragraph and paragraph.type == "paragraph" and _is_figure(paragraph)
-            else "image",
-            plain_text(node),
-            _line(node, article.body_first_line),
-        )
-        for node in article.body.walk()
-        if node.type == "image" and locate(article, node, policy).usable
-        for paragraph in [node.parent.parent if node.parent else None]
-    ]
-
-
-def _is_figure(node: SyntaxTreeNode) -> bool:
-    inline = node.children[0] if node.children else None
-    return bool(inline and len(inline.children) == 1 and inline.children[0].type == "image")
-
-
-def _figure_caption(node: SyntaxTreeNode) -> str:
-    return str(node.children[0].children[0].attrs.get("title") or "")
-
-
-def missing_in_order(blocks: Iterable[Block], haystack: str) -> list[Block]:
-    """Blocks not found in ``haystack`` after the previous block's position.
-
-    The cells of one table count as a group: readers disagree on the order they extract
-    cells in, so each cell only has to follow the text before the table. Tables and figure
-    captions float (the PDF moves a figure or short table that does not fit past the text
-    after it), so that text only has to follow what came before the float.
-    """
-    missing = []
-    position = group_start = 0
-    previous_kind = ""
-    for block in blocks:
-        if block.kind in FLOATS:
-            if previous_kind not in FLOATS:
-                group_start = position
-            position = group_start
-        elif previous_kind in FLOATS:
-            position = group_start
-        previous_kind = block.kind
-        end = find_block(block, haystack, position)
-        if end < 0:
-            missing.append(block)
-        else:
-            position = end
-    return missing
-
-
-def find_block(block: Block, haystack: str, position: int) -> int:
-    """Where the block ends in ``haystack`` (its pieces between footnote calls in order), or -1."""
-    for needle in filter(None, map(letters, block.text.split(NOTE_MARK))):
-        found = haystack.find(needle, position)
-        if found < 0:
-            return -1
-        position = found + len(needle)
-    return position
-
-
 def verify_article(
     article: Article, out: Path, formats: Iterable[str], publisher: str
 ) -> list[Finding]:
     """Check each built output of one article with its format's verifier (the registry's
-    row says which); ``publisher`` is the running head's right side."""
+    row says which); ``publisher`` is the running head's right side. An image the build
+    recorded leaving out of an output (its warning is in the manifest) need not be there."""
+    from briefexport.build.pipeline import read_manifest
+    from briefexport.sandbox.images import ALT_PRINTED
     from briefexport.writers import lookup, output_path, verifier
 
+    manifest = read_manifest(out)
     findings = []
     for name in formats:
         lookup(name)
         path = output_path(out, article, name)
+        record = manifest.get(path.relative_to(out).as_posix())
+        ours = record is not None and record.source == str(article.path.resolve())
+        said = record.notices if record is not None and ours else ()
+        left_out = {line: text for line, text in said if text.endswith(ALT_PRINTED)}
         if not path.exists():
             findings.append(Finding(path, problems=["not built (run invoke build)"]))
         else:
             try:
-                findings.append(verifier(name)(article, path, publisher))
+                findings.append(verifier(name)(article, path, publisher, left_out))
             except Exception as exc:  # pypdf's and python-docx's many errors: the file's fault
                 problem = f"cannot be read back ({type(exc).__name__}: {one_line(str(exc))})"
                 findings.append(Finding(path, problems=[problem]))
     return findings
 
 
-def verify_pdf(article: Article, path: Path, publisher: str) -> Finding:
+def verify_pdf(
+    article: Article, path: Path, publisher: str, left_out: LeftOut = NONE_LEFT_OUT
+) -> Finding:
     """Every block in order; every note at the foot of its call's page, in call order; list
     markers and depths; images; end matter; tagged; every font embedded; contents, captions
     and references (:mod:`briefexport.commands.verify_report`)."""
@@ -328,14 +156,16 @@ def verify_pdf(article: Article, path: Path, publisher: str) -> Finding:
     tail = end_blocks(article)
     text = "".join(page.text("body") for page in pages)
     lost_notes, note_trouble = note_problems(notes, pages)
+    image_trouble, absent = images_checked(article, pdf_figures(path), "PDF", left_out, image_alt)
     return Finding(
         path,
         missing_in_order([*head, *body, *tail], text) + lost_notes,
         note_trouble
         + pdf_list_problems(list_items(article), pages)
-        + image_problems(source_images(article), pdf_figures(path), "PDF")
+        + image_trouble
         + report_problems(article, page_texts(path))
         + pdf_checks(path),
+        absent,
     )
 
 
@@ -344,102 +174,23 @@ def pdf_checks(path: Path) -> list[str]:
     return pdf_structure_problems(path) + [p for check in PDF_CHECKS for p in check(path)]
 
 
-def key_line(article: Article, *key: str) -> int:
-    """The file line of a front matter key path, or of its nearest parent that has one."""
-    lines = article.front_matter_lines
-    return next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
-
-
-def end_blocks(article: Article) -> list[Block]:
-    """The authors' bios and the copyright line."""
-    blocks = [
-        Block("bio", author.bio, key_line(article, "author", str(index), "bio"))
-        for index, author in enumerate(article.authors)
-        if author.bio
-    ]
-    if article.copyright:
-        blocks.append(Block("copyright", article.copyright, key_line(article, "copyright")))
-    return blocks
-
-
-def note_problems(notes: list[Block], pages: list[Page]) -> tuple[list[Block], list[str]]:
-    """The notes lost and the problems with the rest: each note must be found at the foot of
-    a page, word for word, numbered in call order, on the page of its first call (or, when it
-    cannot fit, leading the next page's notes, as typesetters carry notes over; never
-    further)."""
-    missing: list[Block] = []
-    problems: list[str] = []
-    printed = [(page.number, n, text) for page in pages for n, text in page.notes()]
-    first_call: dict[int, int] = {}
-    body_calls: list[int] = []
-    for page in pages:
-        for number in page.calls():
-            if number not in first_call:
-                body_calls.append(number)
-            first_call.setdefault(number, page.number)
-    for page in pages:
-        for number in page.calls("note-call"):
-            first_call.setdefault(number, page.number)
-    carried: set[int] = set()  # notes leading a page's notes, called on the page before
-    for page in pages:
-        for number in page.numbers():
-            if first_call.get(number) != page.number - 1:
-                break
-            carried.add(number)
-    numbers = [n for _, n, _ in printed]
-    if numbers != sorted(numbers) or body_calls != sorted(body_calls):
-        problems.append(
-            f"notes are not numbered in the order of their calls (calls {_few(body_calls)}, "
-            f"notes {_few(numbers)})"
-        )
-    for number, note in enumerate(notes, start=1):
-        found = [(where, text) for where, n, text in printed if n == number]
-        if not found:
-            missing.append(note)
-            continue
-        where, text = found[0]
-        if find_block(note, text, 0) < 0:
-            missing.append(note)
-        call = first_call.get(number)
-        if call is None:
-            problems.append(f"line {note.line}: note {number} has no call in the text")
-        elif call != where and not (number in carried and where == call + 1):
-            problems.append(
-                f"line {note.line}: note {number} is printed on page {where}, "
-                f"its call on page {call}"
-            )
-    return missing, problems
-
-
-def _few(numbers: list[int]) -> str:
-    shown = ", ".join(map(str, numbers[:12]))
-    return shown + (", …" if len(numbers) > 12 else "")
-
-
-def pdf_list_problems(items: list[ListItem], pages: list[Page]) -> list[str]:
-    """Each list item's marker (bullet of its depth, or its number) in order, on its item's
-    first line, and deeper items indented further than the item before them in the same list."""
-    printed = [marker for page in pages for marker in page.markers()]
-    for index, item in enumerate(items):
-        if index >= len(printed):
-            return [f"line {item.block.line}: list item has no marker in the PDF"]
-        marker, x, alone = printed[index]
-        if marker != item.pdf_marker:
-            return [
-                f"line {item.block.line}: list item marked '{marker}' in the PDF, "
-                f"'{item.pdf_marker}' in the source"
-            ]
-        if alone:
-            return [f"line {item.block.line}: list item's marker stands alone above its text"]
-        if index and items[index - 1].tree == item.tree:
-            before, previous_x = items[index - 1], printed[index - 1][1]
-            deeper = item.depth - before.depth
-            moved = 0 if abs(x - previous_x) < 1 else (1 if x > previous_x else -1)
-            if moved != (deeper > 0) - (deeper < 0):
-                return [f"line {item.block.line}: list item not nested {item.depth} deep"]
-    if len(printed) > len(items):
-        return [f"{len(printed) - len(items)} list markers in the PDF that the source lacks"]
-    return []
+def images_checked(
+    article: Article,
+    alts: list[str],
+    output: str,
+    left_out: LeftOut,
+    alt: Callable[[SyntaxTreeNode], str] = plain_text,
+) -> tuple[list[str], list[str]]:
+    """The problems with an output's images (:func:`image_problems`, given the alternative
+    texts it has), and the build's warning for each image the build left out of it and that
+    is indeed not there: those are absent by design, not lost. ``alt`` is how the output
+    describes an image (:func:`source_images`)."""
+    shown = {letters(text) for text in alts}
+    images = source_images(article, alt)
+    absent = [i for i in images if i.line in left_out and letters(i.text) not in shown]
+    kept = [image for image in images if image not in absent]
+    warnings = [f"line {image.line}: {left_out[image.line]}" for image in absent]
+    return image_problems(kept, alts, output), warnings
 
 
 def image_problems(expected: list[Block], alts: list[str], output: str) -> list[str]:
@@ -463,123 +214,32 @@ def image_problems(expected: list[Block], alts: list[str], output: str) -> list[
     return []
 
 
-def pdf_figures(path: Path) -> list[str]:
-    """The alternative text of every figure in the structure tree, in reading order."""
-    from pypdf import PdfReader
-
-    root: Any = PdfReader(path).trailer["/Root"]
-    alts: list[str] = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if isinstance(node, list):
-            for child in node:
-                walk(child)
-        elif isinstance(node, dict):
-            if node.get("/S") == "/Figure":
-                alts.append(str(node.get("/Alt", "")))
-            if "/K" in node:
-                walk(node["/K"])
-
-    if "/StructTreeRoot" in root:
-        walk(root["/StructTreeRoot"].get("/K", []))
-    return alts
-
-
-def verify_press(article: Article, path: Path, publisher: str) -> Finding:
+def verify_press(
+    article: Article, path: Path, publisher: str, left_out: LeftOut = NONE_LEFT_OUT
+) -> Finding:
     """The print PDF's checks, and an OutputIntent naming the press's colour condition."""
     from pypdf import PdfReader
 
     from briefexport.readback.pdfx import check_pdfx
 
-    finding = verify_pdf(article, path, publisher)
+    finding = verify_pdf(article, path, publisher, left_out)
     root: Any = PdfReader(path).trailer["/Root"]
     intents = [i.get_object() for i in root.get("/OutputIntents", [])]
     if any(intent.get("/S") == "/GTS_PDFX" for intent in intents):
         problems = [f"PDF/X: {problem}" for problem in check_pdfx(path.read_bytes())]
     else:
         problems = ["no PDF/X OutputIntent: a press cannot tell the colours it needs"]
-    return Finding(path, finding.missing, [*finding.problems, *problems])
+    return Finding(path, finding.missing, [*finding.problems, *problems], finding.warnings)
 
 
-def verify_summary(article: Article, path: Path, publisher: str) -> Finding:
-    """Exactly one page holding the bottom line, every key point and recommendation."""
+def verify_summary(
+    article: Article, path: Path, publisher: str, left_out: LeftOut = NONE_LEFT_OUT
+) -> Finding:
+    """Exactly one page holding the bottom line, every key point and recommendation (the
+    summary has no images: ``left_out`` is for the verifiers' common signature)."""
     pages = read_pages(path)
     text = "".join(page.text("body") for page in pages)
     pages_problem = [] if len(pages) == 1 else [f"{len(pages)} pages, not one"]
     return Finding(
         path, missing_in_order(summary_blocks(article), text), pages_problem + pdf_checks(path)
     )
-
-
-def summary_blocks(article: Article) -> list[Block]:
-    """The summary's items, each at its line in the front matter (line 1 when derived)."""
-    summary = article.effective_summary.plain(article.lang)
-    line = key_line(article, "summary", "bottom-line")
-    blocks = [Block("bottom line", summary.bottom_line, line)]
-    for key, kind, items in (
-        ("key-points", "key point", summary.key_points),
-        ("recommendations", "recommendation", summary.recommendations),
-    ):
-        blocks += [
-            Block(kind, item, key_line(article, "summary", key, str(index)))
-            for index, item in enumerate(items)
-        ]
-    return blocks
-
-
-def pdf_structure_problems(path: Path) -> list[str]:
-    """Untagged PDFs and fonts that are not embedded."""
-    from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject
-
-    reader = PdfReader(path)
-    root: Any = reader.trailer["/Root"]
-    problems: list[str] = []
-    boxes: set[str] = set()
-    if "/StructTreeRoot" not in root or not root.get("/MarkInfo", {}).get("/Marked"):
-        problems.append("not tagged (no structure tree): screen readers cannot read it")
-    for number, page in enumerate(reader.pages, start=1):
-        resources: Any = page.get("/Resources", DictionaryObject())
-        fonts: Any = resources.get("/Font", DictionaryObject())
-        for name, reference in fonts.items():
-            font = reference.get_object()
-            descendant = font.get("/DescendantFonts")
-            described = descendant[0].get_object() if descendant else font
-            descriptor = described.get("/FontDescriptor")
-            files = descriptor.get_object().keys() if descriptor is not None else ()
-            embedded = bool({"/FontFile", "/FontFile2", "/FontFile3"} & set(files))
-            if not embedded and font.get("/Subtype") != "/Type3":
-                problems.append(f"font {font.get('/BaseFont', name)} on page {number} not embedded")
-            boxes.update(empty_boxes(font))
-    if boxes:
-        shown = "".join(sorted(boxes)[:12]) + ("…" if len(boxes) > 12 else "")
-        problems.append(
-            f"{len(boxes)} characters print as empty boxes, no font having them ({shown}): "
-            "install a font that covers them (invoke doctor)"
-        )
-    return problems
-
-
-CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")
-UNICODE_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+<([0-9a-fA-F]+)>")
-
-
-def empty_boxes(font: Any) -> set[str]:
-    """The characters a font draws with its .notdef glyph (CID 0): WeasyPrint's encoding CMap
-    sends a character no font has there, and only its ToUnicode entry keeps the text."""
-    encoding, to_unicode = font.get("/Encoding"), font.get("/ToUnicode")
-    if not hasattr(encoding, "get_object") or to_unicode is None:
-        return set()
-    encoding = encoding.get_object()
-    if not hasattr(encoding, "get_data"):
-        return set()
-    codes = {c for c, cid in CID_CHAR.findall(encoding.get_data()) if cid == b"0" and int(c, 16)}
-    if not codes:
-        return set()
-    text = to_unicode.get_object().get_data()
-    return {
-        bytes.fromhex(u.decode()).decode("utf-16-be", "replace")
-        for c, u in UNICODE_CHAR.findall(text)
-        if c in codes
-    }

@@ -11,7 +11,7 @@ from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
 from briefexport.model import Notice
-from briefexport.render.text import plain_text, tie, unbroken_amounts
+from briefexport.render.text import image_alt, plain_text, tie, unbroken_amounts
 from briefexport.render.tree import (
     WIDE_TABLE_COLUMNS,
     TreeRenderer,
@@ -177,7 +177,7 @@ class HtmlRenderer(TreeRenderer[str]):
         if alt:
             return alt
         src = str(node.attrs.get("src", ""))
-        stand_in = str(node.attrs.get("title") or "") or src.rsplit("/", 1)[-1]
+        stand_in = image_alt(node)
         said = "its caption" if node.attrs.get("title") else "its file name"
         self.notices.append(
             Notice(

@@ -22,6 +22,13 @@ def plain_text(node: SyntaxTreeNode, note_mark: str = "") -> str:
     return " ".join("".join(t for part in parts for t in _inline_text(part, note_mark)).split())
 
 
+def image_alt(node: SyntaxTreeNode) -> str:
+    """What the PDF gives an image node as its alternative text: its own, else its caption,
+    else its file name (PDF/UA wants every figure described)."""
+    src = str(node.attrs.get("src", ""))
+    return plain_text(node) or str(node.attrs.get("title") or "") or src.rsplit("/", 1)[-1]
+
+
 def _inline_text(node: SyntaxTreeNode, note_mark: str) -> Iterator[str]:
     if node.type in ("text", "code_inline", "code_block", "fence", "crossref"):
         yield node.content

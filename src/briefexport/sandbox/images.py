@@ -11,7 +11,18 @@ from briefexport.errors import ResourceError
 from briefexport.model import Article, Notice
 from briefexport.sandbox.policy import ResourcePolicy, scheme_of, shorten, sniff
 
-__all__ = ["ImageRef", "image_lines", "image_notice", "locate", "sniff", "source_line"]
+__all__ = [
+    "ALT_PRINTED",
+    "ImageRef",
+    "image_notice",
+    "image_places",
+    "locate",
+    "sniff",
+    "source_line",
+]
+
+ALT_PRINTED = "its alt text is printed instead"
+"""How every warning about an image left out of an output ends (verify reads it back)."""
 
 
 @dataclass(frozen=True)
@@ -66,15 +77,17 @@ def locate(article: Article, node: SyntaxTreeNode, policy: ResourcePolicy) -> Im
 
 def image_notice(article: Article, image: ImageRef) -> Notice:
     """The warning for an image that is left out."""
-    return Notice(article.path, image.line, image.problem + "; its alt text is printed instead")
+    return Notice(article.path, image.line, f"{image.problem}; {ALT_PRINTED}")
 
 
-def image_lines(article: Article) -> dict[str, int]:
-    """The source line of every image, keyed by its resolved and unquoted URL."""
+def image_places(article: Article) -> dict[str, tuple[int, str]]:
+    """The source line of every image and its address as the source writes it, keyed by its
+    resolved and unquoted URL."""
     resolve = ResourcePolicy(roots=()).resolve
-    lines: dict[str, int] = {}
+    places: dict[str, tuple[int, str]] = {}
     for node in article.body.walk():
         if node.type == "image":
-            url = unquote(resolve(str(node.attrs.get("src", "")), article.folder))
-            lines.setdefault(url, source_line(article, node))
-    return lines
+            src = str(node.attrs.get("src", ""))
+            url = unquote(resolve(src, article.folder))
+            places.setdefault(url, (source_line(article, node), src))
+    return places

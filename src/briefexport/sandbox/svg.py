@@ -8,6 +8,7 @@ rasteriser to draw in reasonable time (a circle of radius 1e12) refuses the SVG.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from xml.parsers import expat
@@ -15,6 +16,7 @@ from xml.parsers import expat
 SVG_DEPTH = 100
 SVG_ELEMENTS = 20_000
 CSS_REFERENCE = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)|@import\s*(["'])(.*?)\3""", re.I | re.S)
+SVG_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.S)
 SVG_MAGNITUDE = 1e9  # cairo took minutes to draw a circle of radius 1e12 (and 1e308)
@@ -78,6 +80,8 @@ def svg_references(data: bytes) -> list[tuple[str, str]]:
             raise ValueError(f"SVG elements nested over {SVG_DEPTH} deep")
         tree = _Subtree()
         open_trees.append(tree)
+        if len(open_tags) == 1 and not view_box_ok(attributes.get("viewBox", "")):
+            raise ValueError(f"SVG's viewBox '{attributes['viewBox'][:40]}' is not four numbers")
         for key, value in attributes.items():
             local = key.rpartition(":")[2]
             if local == "href":
@@ -112,6 +116,18 @@ def svg_references(data: bytes) -> list[tuple[str, str]]:
         raise ValueError(f"not a well-formed SVG ({expat.ErrorString(exc.code)})") from None
     expanded_size(open_trees[0], by_id)
     return found
+
+
+def view_box_ok(value: str) -> bool:
+    """True for no viewBox or four finite numbers (signs and dots may part them, as SVG
+    allows): WeasyPrint reads the outermost one while laying the page out, where a failure
+    would stop the build."""
+    numbers = SVG_NUMBER.findall(value)
+    return not value.strip() or (
+        len(numbers) == 4
+        and not SVG_NUMBER.sub("", value).strip(" \t\r\n,")
+        and all(math.isfinite(float(n)) for n in numbers)
+    )
 
 
 def expanded_size(document: _Subtree, by_id: dict[str, _Subtree]) -> int:

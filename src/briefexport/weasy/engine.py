@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import uuid
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
 from typing import Any
-from urllib.parse import unquote
 
 from markupsafe import Markup
 from weasyprint import CSS, HTML, Document
@@ -27,7 +24,6 @@ from briefexport.brand import Brand, load_brand
 from briefexport.errors import ResourceError, SourceError
 from briefexport.labels import labels
 from briefexport.model import Article, Notice
-from briefexport.sandbox.images import image_lines
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import source_text
@@ -38,10 +34,10 @@ from briefexport.weasy.overflow import widen_overflowing_tables
 from briefexport.weasy.structure import tagged_structure
 from briefexport.weasy.tagging import finish_tags
 from briefexport.weasy.templating import environment
+from briefexport.weasy.wording import FETCHED, captured_warnings
 
 overrides.install()
 
-WEASYPRINT_LOG = logging.getLogger("weasyprint")
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
 
@@ -64,6 +60,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
         self.policy = policy
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        FETCHED.set(url)
         try:
             resource = self.policy.load(url)
         except ResourceError as exc:
@@ -115,8 +112,6 @@ def _stylesheets(
 
 
 KEEP_WHOLE = CSS(string="blockquote, li { break-inside: avoid }")
-MISSING_GLYPH = re.compile(r'unsupported by fonts: "(.+?)" \(U\+')
-MISSING_ANCHOR = re.compile(r"No anchor (#\S+) for internal URI reference")
 CSS_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f\u2028\u2029]')
 
 
@@ -159,56 +154,6 @@ def template_context(
 def render_html(template: str, context: dict[str, object], settings: Settings) -> str:
     """A template rendered to an HTML string."""
     return environment(settings.template_dirs).get_template(template).render(context)
-
-
-@contextmanager
-def captured_warnings(article: Article, notices: list[Notice]) -> Iterator[None]:
-    """Turn WeasyPrint's warnings (refused or broken resources) into notices on the article,
-    at the line of the image they concern; a fatal refusal (strict) becomes a SourceError."""
-    handler = _NoticeHandler(article, notices)
-    WEASYPRINT_LOG.addHandler(handler)
-    previous = WEASYPRINT_LOG.propagate
-    WEASYPRINT_LOG.propagate = False
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module="PIL")  # corrupt EXIF: the sandbox judged it
-            yield
-    except FatalURLFetchingError as exc:
-        notice = handler.notice(str(exc))
-        raise SourceError(
-            article.path, notice.line, notice.text, "--strict refuses what it would warn about"
-        ) from None
-    finally:
-        WEASYPRINT_LOG.removeHandler(handler)
-        WEASYPRINT_LOG.propagate = previous
-
-
-class _NoticeHandler(logging.Handler):
-    def __init__(self, article: Article, notices: list[Notice]) -> None:
-        super().__init__(logging.WARNING)
-        self.article = article
-        self.notices = notices
-        self.folder = unquote(article.folder.resolve().as_uri()) + "/"
-        self.lines = sorted(image_lines(article).items(), key=lambda item: -len(item[0]))
-
-    def notice(self, message: str) -> Notice:
-        """A WeasyPrint message at the line of the first image it names, of the first
-        character no font has or of the first link to a missing anchor (else line 1), with the
-        article's folder left out of addresses."""
-        text = " ".join(unquote(message).split())
-        line = next((line for url, line in self.lines if url in text), 0)
-        glyph, anchor = MISSING_GLYPH.search(message), MISSING_ANCHOR.search(message)
-        needle = glyph[1] if glyph else f"]({anchor[1]})" if anchor else ""
-        if not line and needle:
-            source = source_text(self.article.path)
-            found = source.find(needle)
-            line = source.count("\n", 0, found) + 1 if found >= 0 else 0
-        if anchor:  # in our words, as check says it
-            text = f"link to '{anchor[1]}': no such heading"
-        return Notice(self.article.path, line or 1, text.replace(self.folder, ""))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.notices.append(self.notice(record.getMessage()))
 
 
 def layout(

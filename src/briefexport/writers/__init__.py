@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from briefexport.errors import ConfigError
 
 if TYPE_CHECKING:
-    from briefexport.commands.verify import Finding
+    from briefexport.commands.verify import Finding, LeftOut
     from briefexport.model import Article, Notice
     from briefexport.settings import Settings
 
-    Verifier = Callable[[Article, Path, str], Finding]
-    """Reads one output back: the article, the output's path, the running head's publisher."""
+    Verifier = Callable[[Article, Path, str, LeftOut], Finding]
+    """Reads one output back: the article, the output's path, the running head's publisher,
+    and the build's warnings about images it left out, by source line."""
 
 Engine = Literal["weasyprint", "python-docx"]
 
