@@ -229,7 +229,7 @@ def test_an_svg_cairosvg_fails_on_is_a_value_error(tmp_path, name):
     path = tmp_path / f"{name}.svg"
     path.write_text(SVG.format('width="40" height="40"', ODD_SVGS[name]))
     policy = ResourcePolicy(roots=(tmp_path,))
-    data = policy.read(path.as_uri())
+    data = path.read_bytes()  # the sandbox refuses the huge numbers first; not relied on here
     picture = Picture(data, True, *svg_size(data), ImageRef(path.as_uri(), "svg", "", 1))
     with pytest.raises(ValueError, match="CairoSVG cannot draw it"):
         fallback_png(picture, Emu(381000), Emu(381000), policy)

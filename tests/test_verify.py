@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pikepdf
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from briefexport.build.pipeline import build
@@ -367,17 +368,19 @@ def test_a_list_marker_alone_above_its_text_fails():
 
 
 def test_an_image_the_build_left_out_is_its_warning_not_a_miss(write_source, tmp_path: Path):
-    """An SVG too large for the memo's size is left out with a warning (the PDF draws it):
-    verify says the build's warning, not a miss, and fails the memo once that record is gone."""
-    (tmp_path / "huge.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="1e305" height="10"><rect/></svg>'
+    """An SVG CairoSVG cannot draw (a negative dash) is left out of the memo with a warning,
+    while the PDF draws it: verify says the build's warning, not a miss, and fails the memo
+    once that record is gone."""
+    (tmp_path / "odd.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+        '<rect width="5" height="5" stroke="red" stroke-dasharray="-1 2"/></svg>'
     )
     (tmp_path / "fine.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect/></svg>'
     )
     source = write_source(
         "---\ntitle: Left Out\ndate: 2025-03-14\nauthor: Ada Byron\n---\n\nText.\n\n"
-        "![A huge drawing](huge.svg)\n\n![A fine drawing](fine.svg)\n\nMore text.\n"
+        "![An odd drawing](odd.svg)\n\n![A fine drawing](fine.svg)\n\nMore text.\n"
     )
     out = tmp_path / "out"
     assert build([source], out, Settings(project=ROOT), ["pdf", "memo"], jobs=1).ok
@@ -387,10 +390,10 @@ def test_an_image_the_build_left_out_is_its_warning_not_a_miss(write_source, tmp
     assert memo.ok, memo
     [warning] = memo.messages(source)
     assert (warning.line, warning.severity) == (9, "warning")
-    assert warning.text.startswith("image 'huge.svg' could not be drawn")
+    assert warning.text.startswith("image 'odd.svg' could not be drawn: CairoSVG cannot draw it")
     (out / ".briefexport-manifest.json").unlink()
     [memo] = verify_article(article, out, ["memo"], PUBLISHER)
-    assert memo.problems == ["line 9: image 'A huge drawing' not where the memo has it"]
+    assert memo.problems == ["line 9: image 'An odd drawing' not where the memo has it"]
 
 
 def test_an_image_without_alt_text_is_described_in_the_pdf_as_the_build_warns(
@@ -398,7 +401,6 @@ def test_an_image_without_alt_text_is_described_in_the_pdf_as_the_build_warns(
 ):
     """The PDF describes it by its caption, else its file name (a build warning says so); the
     memo keeps the empty alt text."""
-    from PIL import Image
 
     from briefexport.commands.verify import images_checked
     from briefexport.render.text import image_alt

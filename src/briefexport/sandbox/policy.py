@@ -273,4 +273,17 @@ def pixel_refusal(data: bytes) -> str | None:
             return "a damaged image"
     if width * height > PIXEL_CAP:
         return f"{width}×{height} pixels, over {PIXEL_CAP // 1_000_000} megapixels"
-    return None
+    return "a damaged image: its data ends early" if cut_short(data) else None
+
+
+def cut_short(data: bytes) -> bool:
+    """Whether a PNG, GIF or WebP file ends before its format's end: WeasyPrint would draw as
+    much as there is (it decodes truncated images), a decoder that does not would refuse it,
+    and which one runs must not decide what an output shows."""
+    if data.startswith(b"\x89PNG"):
+        return b"IEND" not in data[-12:]
+    if data.startswith(b"GIF8"):
+        return not data.rstrip(b"\0").endswith(b";")
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return int.from_bytes(data[4:8], "little") + 8 > len(data)
+    return False
