@@ -135,7 +135,7 @@ def timer(into: list[float]) -> Iterator[None]:
 
 COLD_BRIEF = """
 import sys
-from briefexport.build.pipeline import sonames_only
+from briefexport.build.preload import sonames_only
 with sonames_only():
     from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -216,7 +216,7 @@ def floor_probe(source: Path) -> Probe:
 
 def warm_probe(folder: Path, out: Path) -> Probe:
     """The watch path: a one-word edit and the rebuild of all three outputs, in this process."""
-    from briefexport.build.pipeline import BuildReport
+    from briefexport.build.results import BuildReport
     from briefexport.commands.watch import Rebuilds
     from briefexport.settings import Settings
 
@@ -274,7 +274,7 @@ def stages() -> dict[str, float]:
     """The cold build's stages one after another in this fresh process (``--stages``)."""
     spent: dict[str, list[float]] = {name: [] for name in STAGES}
     with timer(spent["imports"]):
-        from briefexport.build.pipeline import sonames_only
+        from briefexport.build.preload import sonames_only
 
         with sonames_only():
             import briefexport.weasy.engine  # noqa: F401  (WeasyPrint, as the build imports it)

@@ -25,16 +25,15 @@ from probes import ROOT, WORK, user_env
 from corpus import ARTICLE
 
 STEPS = {
-    "briefexport.build.pipeline": (
-        "plan_article",
-        "prepare",
-        "warm_up",
-        "render_job",
-        "finish",
-        "record",
-    ),
+    "briefexport.build.plan": ("plan_article",),
+    "briefexport.build.preload": ("prepare", "warm_up"),
+    "briefexport.build.jobs": ("render_job",),
+    "briefexport.build.pipeline": ("finish",),
+    "briefexport.build.manifest": ("record",),
     "briefexport.weasy.hyphenation": ("parse", "install"),
 }
+"""The steps traced, by the module that defines them (every module importing one sees the
+wrapper too)."""
 LOG = WORK / "timeline.log"
 
 
@@ -65,10 +64,16 @@ def child(started: float) -> None:
 
     note(started, "interpreter up")
     os.register_at_fork(after_in_child=lambda: note(started, "forked"))
+    import briefexport.build.pipeline  # noqa: F401  (every module of the build)
+
     for module, names in STEPS.items():
         loaded = importlib.import_module(module)
         for name in names:
-            setattr(loaded, name, wrapped(started, name, getattr(loaded, name)))
+            original = getattr(loaded, name)
+            step = wrapped(started, name, original)
+            for holder in list(sys.modules.values()):
+                if getattr(holder, name, None) is original:
+                    setattr(holder, name, step)
     from invoke.program import Program
 
     sys.path.insert(0, str(ROOT))

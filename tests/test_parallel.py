@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 import briefexport.commands.watch as watch_module
-from briefexport.build.pipeline import ArticleResult, Plan, build, discover, jobs_of, read_manifest
+from briefexport.build.manifest import read_manifest
+from briefexport.build.pipeline import build
+from briefexport.build.plan import Plan, discover, jobs_of
+from briefexport.build.results import ArticleResult
 from briefexport.commands.watch import Rebuilds
 from briefexport.errors import LayoutError
 from briefexport.model import Article
@@ -114,7 +117,7 @@ def test_weasyprint_is_imported_without_the_library_search():
         "counting = lambda name: searched.append(name)\n"
         "ctypes.util.find_library = counting\n"
         "from pathlib import Path\n"
-        "from briefexport.build.pipeline import warm_up\n"
+        "from briefexport.build.preload import warm_up\n"
         "from briefexport.settings import Settings\n"
         "warm_up(['pdf'], Settings(project=Path.cwd()))\n"
         "from weasyprint.text import ffi\n"

@@ -105,7 +105,8 @@ def option(c: Context, name: str, value: Any) -> Any:
 
 def run_build(c: Context, formats: Sequence[str], flags: dict[str, Any]) -> None:
     """Shared by build, pdf, memo and summary."""
-    from briefexport.build.pipeline import build, discover
+    from briefexport.build.pipeline import build
+    from briefexport.build.plan import discover
     from briefexport.commands.console import progress, report, skipped_notice
     from briefexport.commands.handover import handed_over
 
@@ -238,7 +239,7 @@ def check(
     project: str | None = None,
 ) -> None:
     """Lint sources without rendering: validation, summary, images, links, footnotes."""
-    from briefexport.build.pipeline import discover
+    from briefexport.build.plan import discover
     from briefexport.commands.check import check_source
     from briefexport.commands.console import plural, skipped_notice
 
@@ -273,7 +274,7 @@ def verify(
 ) -> None:
     """Read every output back and prove nothing of the source was lost."""
     from briefexport.brand import load_brand
-    from briefexport.build.pipeline import discover
+    from briefexport.build.plan import discover
     from briefexport.commands.verify import verify_article
     from briefexport.source.reader import read_article
 

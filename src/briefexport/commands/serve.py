@@ -219,7 +219,8 @@ def reply(stream: Any, answer: dict[str, Any]) -> str:
 
 def run(request: Request, send: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
     """Build ``request`` here, sending each finished article; the summary of the report."""
-    from briefexport.build.pipeline import build, discover
+    from briefexport.build.pipeline import build
+    from briefexport.build.plan import discover
     from briefexport.errors import BriefExportError
     from briefexport.settings import Settings
 
