@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import briefexport.commands.watch as watch_module
 from briefexport.build.manifest import read_manifest
 from briefexport.build.pipeline import build
 from briefexport.build.plan import Plan, discover, jobs_of
+from briefexport.build.preload import kept
 from briefexport.build.results import ArticleResult
 from briefexport.commands.watch import Rebuilds
 from briefexport.errors import LayoutError
@@ -110,9 +112,10 @@ def test_watch_forks_only_once_this_process_is_warm(project: Path, monkeypatch: 
     assert jobs == [1, 1, 0]
 
 
-def test_weasyprint_is_imported_without_the_library_search():
+def test_weasyprint_is_imported_without_the_library_search_and_kept_frozen():
+    """What the warm-up loads is frozen: no later collection walks it (see preload.kept)."""
     code = (
-        "import ctypes.util\n"
+        "import ctypes.util, gc\n"
         "searched = []\n"
         "counting = lambda name: searched.append(name)\n"
         "ctypes.util.find_library = counting\n"
@@ -122,11 +125,29 @@ def test_weasyprint_is_imported_without_the_library_search():
         "warm_up(['pdf'], Settings(project=Path.cwd()))\n"
         "from weasyprint.text import ffi\n"
         "print(searched, ffi.harfbuzz_subset is not None, ctypes.util.find_library is counting)\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 100_000)\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert run.stdout.split() == ["[]", "True", "True"]
+    assert run.stdout.split() == ["[]", "True", "True", "True", "True"]
+
+
+def test_what_is_kept_loads_without_collections_and_leaves_the_collector_as_it_was():
+    enabled = gc.isenabled()
+    loaded: list[list[int]] = []
+    try:
+        for state in (gc.enable, gc.disable):
+            state()
+            before = gc.get_freeze_count()
+            with kept():
+                assert not gc.isenabled()
+                loaded += [[index] for index in range(1000)]
+            assert gc.get_freeze_count() >= before + 1000
+            assert gc.isenabled() is (state is gc.enable)
+    finally:
+        gc.unfreeze()
+        (gc.enable if enabled else gc.disable)()
 
 
 def test_hyphenation_patterns_parsed_elsewhere_are_the_ones_pyphen_uses(

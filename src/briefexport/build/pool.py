@@ -28,7 +28,6 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
         warm_up((job.format for job in work), settings)
         yield from (render_job(job, out, settings) for job in work)
         return
-    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -43,7 +42,6 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
         # biggest: the brief) instead of waiting: a fork fewer, and its bytes need no pickling.
         mine = rest[:1] if len(rest) <= workers else []
         if rest[len(mine) :]:
-            gc.freeze()  # what the workers inherit stays shared: no collection touches it
             size = min(workers, len(rest)) - len(mine)
             pool = stack.enter_context(
                 ProcessPoolExecutor(size, mp_context=context, initializer=bound_to_parent)
@@ -51,7 +49,6 @@ def render(work: Sequence[Job], out: Path, settings: Settings, jobs: int) -> Ite
             futures |= {
                 pool.submit(render_job, job, out, settings): job for job in rest[len(mine) :]
             }
-            gc.unfreeze()  # the workers forked at the first submit; a watch process lives on
         yield from (render_job(job, out, settings) for job in mine)
         for future in as_completed(futures):
             try:
