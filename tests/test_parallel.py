@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +16,7 @@ import briefexport.commands.watch as watch_module
 from briefexport.build.manifest import read_manifest
 from briefexport.build.pipeline import build
 from briefexport.build.plan import Plan, discover, jobs_of
+from briefexport.build.pool import KeptWorkers
 from briefexport.build.preload import kept
 from briefexport.build.results import ArticleResult
 from briefexport.commands.watch import Rebuilds
@@ -59,6 +63,34 @@ def test_workers_write_the_same_bytes_as_one_process(project: Path):
         assert report.ok
         outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*.*")})
     assert outputs[0] == outputs[1]
+
+
+def test_kept_workers_serve_every_build_and_are_replaced_once_one_died(project: Path):
+    """A process that lives on keeps its workers between builds (same bytes as forking them
+    for each build); a job whose kept worker was killed runs again alone, and the next build
+    starts new workers."""
+    [source] = discover(project / "source")
+    shutil.copy(source, source.with_name("second.md"))
+    sources, settings = discover(project / "source"), Settings(project=project)
+    kept = KeptWorkers(2)
+    try:
+        built = [build(sources, project / "kept", settings, ["memo"], jobs=2, kept=kept)]
+        workers = kept.executor
+        built.append(build(sources, project / "again", settings, ["memo"], jobs=2, kept=kept))
+        assert workers and kept.executor is workers
+        killed = workers.submit(os.getpid).result()
+        os.kill(killed, signal.SIGKILL)
+        built.append(build(sources, project / "after", settings, ["memo"], jobs=2, kept=kept))
+        built.append(build(sources, project / "new", settings, ["memo"], jobs=2, kept=kept))
+        assert kept.executor is not workers and all(report.ok for report in built)
+    finally:
+        kept.close()
+    fresh = build(sources, project / "fresh", settings, ["memo"], jobs=2)
+    files = [
+        {p.relative_to(out): p.read_bytes() for p in out.glob("*/*.docx")}
+        for out in (project / n for n in ("fresh", "kept", "again", "after", "new"))
+    ]
+    assert fresh.ok and len(files[0]) == 2 and all(other == files[0] for other in files[1:])
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -4,6 +4,7 @@ output in memory within the article's budgets, and hand back the bytes or a loca
 from __future__ import annotations
 
 import os
+import sys
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,6 +117,16 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
         )
     seconds = time.perf_counter() - started
     return Done(job.plan, job.format, output, data, notices, error, seconds, inputs)
+
+
+def render_fresh(job: Job, out: Path, settings: Settings) -> Done:
+    """:func:`render_job` in a worker kept between builds: the images it decoded for an earlier
+    build are dropped first, as their files may have changed since."""
+    if "briefexport.weasy.engine" in sys.modules:  # else no image was decoded here
+        from briefexport.weasy.engine import forget_images
+
+        forget_images()
+    return render_job(job, out, settings)
 
 
 def bound_to_parent() -> None:

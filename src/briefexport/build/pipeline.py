@@ -17,7 +17,7 @@ from briefexport.build.atomic import write_atomic
 from briefexport.build.jobs import Done
 from briefexport.build.manifest import MANIFEST, by_source, read_manifest, record
 from briefexport.build.plan import Plan, jobs_of, plan_article
-from briefexport.build.pool import render
+from briefexport.build.pool import KeptWorkers, render
 from briefexport.build.results import ArticleResult, BuildReport, Progress
 from briefexport.errors import BriefExportError, shown
 from briefexport.settings import Settings
@@ -77,8 +77,10 @@ def build(
     force: bool = False,
     jobs: int = 0,
     on_result: Progress | None = None,
+    kept: KeptWorkers | None = None,
 ) -> BuildReport:
-    """Build every source; ``jobs`` 0 means one worker per core. Writers load only when needed."""
+    """Build every source; ``jobs`` 0 means one worker per core, ``kept`` the workers of a
+    process that lives on (:class:`.pool.KeptWorkers`). Writers load only when needed."""
     formats = with_profile(formats, settings.profile)
     warnings: list[str] = []
     recorded_outputs = by_source(read_manifest(out, warnings))
@@ -89,7 +91,7 @@ def build(
         if index not in waiting and on_result:
             on_result(plan.result)
     done: dict[int, list[Done]] = {index: [] for index in waiting}
-    for item in render(work, out, settings, jobs):
+    for item in render(work, out, settings, jobs, kept):
         done[item.plan].append(item)
         if len(done[item.plan]) == len(plans[item.plan].stale):
             result = finish(plans[item.plan], done[item.plan], formats, out)
