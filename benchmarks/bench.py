@@ -261,14 +261,27 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
     pandoc = probes.pandoc_line(ARTICLE, WORK / "pandoc")
 
     progress("cold builds, Pandoc and the brief alone, in turn")
+    cpu: dict[str, list[float]] = {"cold": [], "pandoc": []}
+
+    def timed(line: str, cwd: Path, name: str) -> Probe:
+        """The wall clock of a command; its CPU time (process tree) kept in ``cpu``."""
+
+        def once() -> float:
+            done = run(line, cwd)
+            cpu[name].append(done.cpu)
+            return done.seconds
+
+        return once
+
     cold = in_turn(
         pairs,
         {
-            "cold": lambda: run(cold_command).seconds,
-            "pandoc": lambda: run(pandoc, ARTICLE.parent).seconds,
+            "cold": timed(cold_command, ROOT, "cold"),
+            "pandoc": timed(pandoc, ARTICLE.parent, "pandoc"),
             "brief": probes.cold_brief_probe(ARTICLE, WORK / "cold-brief"),
         },
     )
+    cpu_rounds = Rounds({k: Sample(tuple(v[1:])) for k, v in cpu.items()}, cold.loads)
     article_pages = sum(probes.pdf_pages(cold_out).values())
 
     progress("no-op builds and invoke --version, in turn")
@@ -362,10 +375,17 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
             load=cold.load,
         ),
         Row(
+            "  CPU of the cold build's process tree",
+            cpu_rounds["cold"],
+            references=((cpu_rounds.ratio("cold", "pandoc"), "Pandoc's"),),
+            note="user + system, every process; hardly moved by the load",
+        ),
+        Row(
             "Pandoc: DOCX + PDF (--pdf-engine=weasyprint)",
             cold["pandoc"],
             note="two outputs; no memo header, no one-pager",
         ),
+        Row("  CPU of Pandoc's process tree", cpu_rounds["pandoc"], note="user + system"),
         Row(
             "  for reference: the brief alone, cold",
             cold["brief"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shlex
 import shutil
 import subprocess
@@ -66,14 +67,24 @@ def tree_rss(process: psutil.Process) -> int:
 
 @dataclass(frozen=True)
 class Run:
-    """One command: its wall time and the peak resident memory of its process tree."""
+    """One command: its wall time, the peak resident memory of its process tree and the CPU
+    time its processes used (all of them, each reaped by its parent), which a loaded machine
+    inflates far less than the wall clock."""
 
     seconds: float
     peak: int
+    cpu: float = 0.0
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by this process's reaped descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(line: str, cwd: Path = ROOT, *, sample_memory: bool = False) -> Run:
     """Run a shell command line to completion; fail loudly if it fails."""
+    cpu = children_cpu()
     started = time.perf_counter()
     process = psutil.Popen(
         ["sh", "-c", line],
@@ -97,7 +108,7 @@ def run(line: str, cwd: Path = ROOT, *, sample_memory: bool = False) -> Run:
     seconds = time.perf_counter() - started
     if process.returncode:
         raise SystemExit(f"{line} failed:\n{error.decode(errors='replace')}")
-    return Run(seconds, peak)
+    return Run(seconds, peak, children_cpu() - cpu)
 
 
 def invoke(*args: str | Path | int) -> str:
@@ -135,7 +146,7 @@ def timer(into: list[float]) -> Iterator[None]:
 
 COLD_BRIEF = """
 import sys
-from briefexport.build.pipeline import sonames_only
+from briefexport.build.preload import sonames_only
 with sonames_only():
     from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -216,7 +227,7 @@ def floor_probe(source: Path) -> Probe:
 
 def warm_probe(folder: Path, out: Path) -> Probe:
     """The watch path: a one-word edit and the rebuild of all three outputs, in this process."""
-    from briefexport.build.pipeline import BuildReport
+    from briefexport.build.results import BuildReport
     from briefexport.commands.watch import Rebuilds
     from briefexport.settings import Settings
 
@@ -274,7 +285,7 @@ def stages() -> dict[str, float]:
     """The cold build's stages one after another in this fresh process (``--stages``)."""
     spent: dict[str, list[float]] = {name: [] for name in STAGES}
     with timer(spent["imports"]):
-        from briefexport.build.pipeline import sonames_only
+        from briefexport.build.preload import sonames_only
 
         with sonames_only():
             import briefexport.weasy.engine  # noqa: F401  (WeasyPrint, as the build imports it)

@@ -25,23 +25,26 @@ from probes import ROOT, WORK, user_env
 from corpus import ARTICLE
 
 STEPS = {
-    "briefexport.build.pipeline": (
-        "plan_article",
-        "prepare",
-        "warm_up",
-        "render_job",
-        "finish",
-        "record",
-    ),
+    "briefexport.build.plan": ("plan_article",),
+    "briefexport.build.preload": ("prepare", "warm_up"),
+    "briefexport.build.jobs": ("render_job",),
+    "briefexport.build.pipeline": ("finish",),
+    "briefexport.build.manifest": ("record",),
     "briefexport.weasy.hyphenation": ("parse", "install"),
 }
+"""The steps traced, by the module that defines them (every module importing one sees the
+wrapper too)."""
 LOG = WORK / "timeline.log"
 
 
 def note(started: float, event: str) -> None:
-    """Append one event to the log (every process appends to the same file)."""
+    """Append one event to the log (every process appends to the same file): the wall clock
+    since the command started and the CPU time the process has used (a fork starts at 0),
+    which a loaded machine inflates far less than the wall clock."""
     with LOG.open("a") as stream:
-        stream.write(f"{time.time() - started:7.3f}  {os.getpid():>7}  {event}\n")
+        stream.write(
+            f"{time.time() - started:7.3f}  {time.process_time():6.3f}  {os.getpid():>7}  {event}\n"
+        )
 
 
 def wrapped(started: float, name: str, function: Any) -> Any:
@@ -65,10 +68,16 @@ def child(started: float) -> None:
 
     note(started, "interpreter up")
     os.register_at_fork(after_in_child=lambda: note(started, "forked"))
+    import briefexport.build.pipeline  # noqa: F401  (every module of the build)
+
     for module, names in STEPS.items():
         loaded = importlib.import_module(module)
         for name in names:
-            setattr(loaded, name, wrapped(started, name, getattr(loaded, name)))
+            original = getattr(loaded, name)
+            step = wrapped(started, name, original)
+            for holder in list(sys.modules.values()):
+                if getattr(holder, name, None) is original:
+                    setattr(holder, name, step)
     from invoke.program import Program
 
     sys.path.insert(0, str(ROOT))
@@ -98,7 +107,8 @@ def main() -> None:
         capture_output=True,
     )
     note(started, "process ended")
-    print(f"load average {os.getloadavg()[0]:.2f}; seconds since the command started\n")
+    print(f"load average {os.getloadavg()[0]:.2f}; seconds since the command started, CPU")
+    print("seconds of the process, process id\n")
     print(LOG.read_text(), end="")
 
 

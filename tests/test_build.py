@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from briefexport.build import atomic
-from briefexport.build import pipeline as build_module
-from briefexport.build.pipeline import MANIFEST, BuildReport, build, discover
+from briefexport.build import jobs as jobs_module
+from briefexport.build.manifest import MANIFEST
+from briefexport.build.pipeline import build
+from briefexport.build.plan import discover
+from briefexport.build.results import BuildReport
 from briefexport.commands.verify import verify_article
 from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
@@ -67,7 +70,7 @@ def test_a_noop_build_trusts_the_manifest_and_parses_nothing(tmp_path: Path, mon
         raise AssertionError("an unchanged source was parsed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(build_module, "_load", unexpected_parse)
+        patch.setattr(jobs_module, "_load", unexpected_parse)
         again = build_memos(tmp_path, out)
     assert again.ok and again.results[0].status == "skipped"
     assert [str(n) for n in again.results[0].notices] == [str(n) for n in first.results[0].notices]
@@ -180,7 +183,8 @@ def slow_replace(self, target):
     time.sleep(30)
     return real(self, target)
 atomic.Path.replace = slow_replace
-from briefexport.build.pipeline import build, discover
+from briefexport.build.pipeline import build
+from briefexport.build.plan import discover
 from briefexport.settings import Settings
 build(discover(Path(sys.argv[1])), Path(sys.argv[3]), Settings(project=Path(sys.argv[4])), ["pdf"],
       jobs=1, force=True)

@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from briefexport.build.pipeline import referenced_files
+from briefexport.build.manifest import referenced_files
 from briefexport.commands.check import check_source
 from briefexport.errors import SourceError
 from briefexport.model import Article

@@ -24,7 +24,8 @@ import yaml
 from pypdf import PdfReader
 
 from briefexport.brand import load_brand
-from briefexport.build.pipeline import ArticleResult, build
+from briefexport.build.pipeline import build
+from briefexport.build.results import ArticleResult
 from briefexport.commands.verify import letters, missing_in_order, source_blocks, verify_article
 from briefexport.errors import SourceError
 from briefexport.settings import Settings

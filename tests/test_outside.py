@@ -16,7 +16,8 @@ import pikepdf
 import pytest
 from PIL import Image, PngImagePlugin
 
-from briefexport.build.pipeline import MANIFEST, build, referenced_files
+from briefexport.build.manifest import MANIFEST, referenced_files
+from briefexport.build.pipeline import build
 from briefexport.commands.check import check_source
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +13,12 @@ from pathlib import Path
 import pytest
 
 import briefexport.commands.watch as watch_module
-from briefexport.build.pipeline import ArticleResult, Plan, build, discover, jobs_of, read_manifest
+from briefexport.build.manifest import read_manifest
+from briefexport.build.pipeline import build
+from briefexport.build.plan import Plan, discover, jobs_of
+from briefexport.build.pool import KeptWorkers
+from briefexport.build.preload import kept
+from briefexport.build.results import ArticleResult
 from briefexport.commands.watch import Rebuilds
 from briefexport.errors import LayoutError
 from briefexport.model import Article
@@ -54,6 +63,34 @@ def test_workers_write_the_same_bytes_as_one_process(project: Path):
         assert report.ok
         outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*.*")})
     assert outputs[0] == outputs[1]
+
+
+def test_kept_workers_serve_every_build_and_are_replaced_once_one_died(project: Path):
+    """A process that lives on keeps its workers between builds (same bytes as forking them
+    for each build); a job whose kept worker was killed runs again alone, and the next build
+    starts new workers."""
+    [source] = discover(project / "source")
+    shutil.copy(source, source.with_name("second.md"))
+    sources, settings = discover(project / "source"), Settings(project=project)
+    kept = KeptWorkers(2)
+    try:
+        built = [build(sources, project / "kept", settings, ["memo"], jobs=2, kept=kept)]
+        workers = kept.executor
+        built.append(build(sources, project / "again", settings, ["memo"], jobs=2, kept=kept))
+        assert workers and kept.executor is workers
+        killed = workers.submit(os.getpid).result()
+        os.kill(killed, signal.SIGKILL)
+        built.append(build(sources, project / "after", settings, ["memo"], jobs=2, kept=kept))
+        built.append(build(sources, project / "new", settings, ["memo"], jobs=2, kept=kept))
+        assert kept.executor is not workers and all(report.ok for report in built)
+    finally:
+        kept.close()
+    fresh = build(sources, project / "fresh", settings, ["memo"], jobs=2)
+    files = [
+        {p.relative_to(out): p.read_bytes() for p in out.glob("*/*.docx")}
+        for out in (project / n for n in ("fresh", "kept", "again", "after", "new"))
+    ]
+    assert fresh.ok and len(files[0]) == 2 and all(other == files[0] for other in files[1:])
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -107,23 +144,42 @@ def test_watch_forks_only_once_this_process_is_warm(project: Path, monkeypatch: 
     assert jobs == [1, 1, 0]
 
 
-def test_weasyprint_is_imported_without_the_library_search():
+def test_weasyprint_is_imported_without_the_library_search_and_kept_frozen():
+    """What the warm-up loads is frozen: no later collection walks it (see preload.kept)."""
     code = (
-        "import ctypes.util\n"
+        "import ctypes.util, gc\n"
         "searched = []\n"
         "counting = lambda name: searched.append(name)\n"
         "ctypes.util.find_library = counting\n"
         "from pathlib import Path\n"
-        "from briefexport.build.pipeline import warm_up\n"
+        "from briefexport.build.preload import warm_up\n"
         "from briefexport.settings import Settings\n"
         "warm_up(['pdf'], Settings(project=Path.cwd()))\n"
         "from weasyprint.text import ffi\n"
         "print(searched, ffi.harfbuzz_subset is not None, ctypes.util.find_library is counting)\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 100_000)\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert run.stdout.split() == ["[]", "True", "True"]
+    assert run.stdout.split() == ["[]", "True", "True", "True", "True"]
+
+
+def test_what_is_kept_loads_without_collections_and_leaves_the_collector_as_it_was():
+    enabled = gc.isenabled()
+    loaded: list[list[int]] = []
+    try:
+        for state in (gc.enable, gc.disable):
+            state()
+            before = gc.get_freeze_count()
+            with kept():
+                assert not gc.isenabled()
+                loaded += [[index] for index in range(1000)]
+            assert gc.get_freeze_count() >= before + 1000
+            assert gc.isenabled() is (state is gc.enable)
+    finally:
+        gc.unfreeze()
+        (gc.enable if enabled else gc.disable)()
 
 
 def test_hyphenation_patterns_parsed_elsewhere_are_the_ones_pyphen_uses(

@@ -13,7 +13,7 @@ import pytest
 from docx.shared import Emu
 from PIL import Image
 
-from briefexport.build.pipeline import referenced_files
+from briefexport.build.manifest import referenced_files
 from briefexport.commands.check import check_source
 from briefexport.commands.scaffold import init_project
 from briefexport.errors import BriefExportError, SourceError

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from briefexport.build import pipeline
-from briefexport.build.pipeline import MANIFEST, build, read_manifest
+from briefexport.build.manifest import MANIFEST, read_manifest
+from briefexport.build.pipeline import build
 from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.writers import REGISTRY, Format, Output
@@ -151,7 +152,7 @@ def test_manifest_keys_never_name_paths(tmp_path, odd_format):
 WORKER = """
 import multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from briefexport.build.pipeline import bound_to_parent
+from briefexport.build.jobs import bound_to_parent
 pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
                            initializer=bound_to_parent)
 print(pool.submit(os.getpid).result(), flush=True)

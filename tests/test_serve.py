@@ -16,7 +16,9 @@ import pytest
 
 import briefexport
 import briefexport.commands.handover as handover
-from briefexport.build.pipeline import ArticleResult, build, discover
+from briefexport.build.pipeline import build
+from briefexport.build.plan import discover
+from briefexport.build.results import ArticleResult
 from briefexport.commands.handover import connect, handed_over, socket_path
 from briefexport.commands.serve import Daemon
 from briefexport.errors import BriefExportError

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefexport.build.pipeline import build, discover
+from briefexport.build.pipeline import build
+from briefexport.build.plan import discover
 from briefexport.commands.console import progress, report, skipped_notice
 from briefexport.commands.handover import handed_over
 from briefexport.settings import Settings

@@ -138,7 +138,7 @@ def result_json(result: Any) -> dict[str, Any]:
 
 def result_from_json(data: dict[str, Any]) -> Any:
     """The :class:`ArticleResult` that :func:`result_json` wrote."""
-    from briefexport.build.pipeline import ArticleResult, OutputResult
+    from briefexport.build.results import ArticleResult, OutputResult
     from briefexport.model import Notice
 
     return ArticleResult(
@@ -182,6 +182,6 @@ def handed_over(
         return None
     if "error" in done:
         raise BriefExportError(done["error"])
-    from briefexport.build.pipeline import BuildReport
+    from briefexport.build.results import BuildReport
 
     return BuildReport([result_from_json(data) for data in done["results"]])

@@ -4,7 +4,8 @@ The daemon listens on a Unix socket in the output folder (``<out>/.briefexport.s
 0600: only its owner can connect; never a TCP port); ``invoke build`` hands its work to it
 (:mod:`.handover`, which also describes the protocol). A build handed over costs a connection
 and the daemon's warm rebuild: WeasyPrint, the fonts, the stylesheets, the templates and the
-hyphenation patterns are loaded once, and its workers fork from a warm process.
+hyphenation patterns are loaded once, and its workers, forked from the warm process at its
+first build, are kept for the next ones (:class:`~briefexport.build.pool.KeptWorkers`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from briefexport.build.pool import KeptWorkers
 from briefexport.commands.handover import (
     PROTOCOL,
     Request,
@@ -49,6 +51,7 @@ class Daemon:
         """Outputs rebuilt after a change and not yet reported, by path."""
         self.stop = threading.Event()
         self.refresh = threading.Event()
+        self.workers = KeptWorkers(os.cpu_count() or 1)
 
     def bind(self) -> None:
         """Listen at the socket path, created 0600; a live daemon there is an error, a dead
@@ -76,8 +79,10 @@ class Daemon:
         self.listener.listen(8)
 
     def close(self) -> None:
-        """Stop listening and watching, and remove the socket (if it is still ours)."""
+        """Stop listening, watching and the workers, and remove the socket (if it is still
+        ours)."""
         self.stop.set()
+        self.workers.close()
         with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)  # wakes a thread blocked in accept()
         self.listener.close()
@@ -124,7 +129,11 @@ class Daemon:
         if stamp != self.stamp or Path(request.out).resolve() != self.path.parent:
             return reply(stream, {"mismatch": "another installation, project or folder"})
         with self.lock:
-            done = run(request, lambda result: reply(stream, {"result": self.reported(result)}))
+            done = run(
+                request,
+                lambda result: reply(stream, {"result": self.reported(result)}),
+                self.workers,
+            )
             for result in done.get("results", ()):
                 self.reported(result)
                 for output in result["outputs"]:
@@ -174,7 +183,7 @@ class Daemon:
             if code_stamp(self.project) != self.stamp:
                 return
             for request in list(self.requests.values()):
-                done = run(request, lambda result: None)
+                done = run(request, lambda result: None, self.workers)
                 for result in done.get("results", ()):
                     for output in result["outputs"]:
                         if output[3]:
@@ -217,9 +226,13 @@ def reply(stream: Any, answer: dict[str, Any]) -> str:
     return next(iter(answer))
 
 
-def run(request: Request, send: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
-    """Build ``request`` here, sending each finished article; the summary of the report."""
-    from briefexport.build.pipeline import build, discover
+def run(
+    request: Request, send: Callable[[dict[str, Any]], Any], workers: KeptWorkers
+) -> dict[str, Any]:
+    """Build ``request`` here (in ``workers``), sending each finished article; the summary of
+    the report."""
+    from briefexport.build.pipeline import build
+    from briefexport.build.plan import discover
     from briefexport.errors import BriefExportError
     from briefexport.settings import Settings
 
@@ -239,6 +252,7 @@ def run(request: Request, send: Callable[[dict[str, Any]], Any]) -> dict[str, An
             force=request.force,
             jobs=request.jobs,
             on_result=lambda result: send(result_json(result)),
+            kept=workers,
         )
     except BriefExportError as exc:
         return {"error": str(exc)}
@@ -251,16 +265,18 @@ def run(request: Request, send: Callable[[dict[str, Any]], Any]) -> dict[str, An
 def warm(project: Path, formats: list[str]) -> None:
     """Render every format once, here, from a scaffolded source (``invoke new``): WeasyPrint,
     the fonts, the stylesheets, the templates, the hyphenation patterns and python-docx are
-    loaded before the first request, and every build's workers fork from this process."""
+    loaded before the first request, and kept (:func:`~briefexport.build.preload.kept`): no
+    collection walks them again, here or in the workers, which fork from this process."""
     import tempfile
 
+    from briefexport.build.preload import kept
     from briefexport.commands.scaffold import new_source
     from briefexport.settings import Settings
     from briefexport.source.reader import read_article
     from briefexport.writers import writer
 
     settings = Settings(project)
-    with tempfile.TemporaryDirectory(prefix="briefexport-serve-") as folder:
+    with kept(), tempfile.TemporaryDirectory(prefix="briefexport-serve-") as folder:
         article = read_article(new_source(Path(folder), "Warm-up", "Author", "Publisher"))
         for name in formats:
             writer(name).render(article, settings)

@@ -109,7 +109,7 @@ def verify_article(
     """Check each built output of one article with its format's verifier (the registry's
     row says which); ``publisher`` is the running head's right side. An image the build
     recorded leaving out of an output (its warning is in the manifest) need not be there."""
-    from briefexport.build.pipeline import read_manifest
+    from briefexport.build.manifest import read_manifest
     from briefexport.sandbox.images import ALT_PRINTED
     from briefexport.writers import lookup, output_path, verifier
 

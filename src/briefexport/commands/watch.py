@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefexport.build.pipeline import BuildReport, build, discover
+from briefexport.build.pipeline import build
+from briefexport.build.plan import discover
+from briefexport.build.results import BuildReport
 from briefexport.commands.console import report as console_report
 from briefexport.errors import BriefExportError
 from briefexport.settings import Settings

@@ -1,0 +1,239 @@
+"""What a build remembers: the fingerprint of every output, in a manifest beside the outputs.
+
+An output's fingerprint hashes everything it depends on (its source, the files the source
+references, the format's project files, the version, the flags, the build date); the manifest
+records it with what reading the source found, so that a later build knows an output is fresh
+from bytes alone, as make and ninja trust their depfiles.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from briefexport import __version__
+from briefexport.build.atomic import write_atomic
+from briefexport.build.results import ArticleResult
+from briefexport.errors import BriefExportError, shown
+from briefexport.model import Article
+from briefexport.settings import Settings
+from briefexport.writers import REGISTRY
+
+MANIFEST = ".briefexport-manifest.json"
+
+
+MANIFEST_CAP = 50_000_000
+
+
+LOCK = ".briefexport.lock"
+
+
+_FILE_HASHES: dict[tuple[int, int, int, int], str] = {}
+
+
+def file_hash(path: Path, roots: Sequence[Path] = ()) -> str:
+    """SHA-256 of a regular file, read from its one open handle and cached per (device, inode,
+    mtime, size) within one process. With ``roots`` (an article's resources) the file is opened
+    from the root that holds it down, following no link. A file that cannot be read, or may
+    not be, hashes as "missing" (its reader reports why)."""
+    from briefexport.sandbox.files import open_inside, open_regular, root_of
+
+    try:
+        if roots:
+            root = root_of(path, roots)
+            if root is None:
+                return "missing"
+            stream = open_inside(path, root)
+        else:
+            stream = open_regular(path)
+        with stream:
+            stat = os.fstat(stream.fileno())
+            key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            if key not in _FILE_HASHES:
+                _FILE_HASHES[key] = hashlib.file_digest(stream, "sha256").hexdigest()
+    except (BriefExportError, OSError, ValueError):
+        return "missing"
+    return _FILE_HASHES[key]
+
+
+def resource_roots(source: Path, settings: Settings) -> tuple[Path, ...]:
+    """Where an article's local resources may come from: its folder and the project's."""
+    return (source.parent, settings.templates, settings.styles)
+
+
+def referenced_files(article: Article) -> list[Path]:
+    """The local files the article reads that the sandbox would open (regular files): its
+    bibliography and citation style (already read through the sandbox) and the images the
+    body names inside its folder. What the manifest records and hashes;
+    a refused image is never read or hashed here, its reader reports it."""
+    from briefexport.sandbox.files import local_path, root_of
+
+    base = article.folder.resolve().as_uri() + "/"
+    roots = (article.folder,)  # images come from the article's folder only
+    found = list(article.references.files) if article.references else []
+    for node in article.body.walk():
+        src = str(node.attrs.get("src", "")) if node.type == "image" else ""
+        if not src or src.startswith("data:"):
+            continue
+        try:
+            url = urljoin(base, src)
+            path = local_path(url) if urlsplit(url).scheme == "file" else None
+            if path and root_of(path, roots) and path.is_file():
+                found.append(path)
+        except (OSError, ValueError):
+            continue
+    return list(dict.fromkeys(found))
+
+
+def fingerprint(source: Path, inputs: Sequence[Path], name: str, settings: Settings) -> str:
+    """A hash of everything one output depends on: the source, the files it references
+    (``inputs``, opened as the sandbox opens them), the format's project files, the version,
+    the flags and the build date."""
+    digest = hashlib.sha256()
+    parts = [
+        __version__,
+        name,
+        json.dumps(settings.flags(), sort_keys=True),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        file_hash(source),
+    ]
+    roots = resource_roots(source, settings)
+    for path in inputs:
+        parts += [str(path), file_hash(path, roots)]
+    for path in REGISTRY[name].dependencies(settings):
+        parts += [str(path), file_hash(path)]
+    digest.update("\0".join(parts).encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the manifest remembers of one output: its fingerprint and page count, and what
+    reading its source found (the files it references, its warnings), so that a source whose
+    bytes have not changed need not be parsed again to know its outputs are fresh."""
+
+    fingerprint: str
+    pages: int = 0
+    source: str = ""
+    format: str = ""
+    inputs: tuple[str, ...] = ()
+    notices: tuple[tuple[int, str], ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> Recorded:
+        """A record as the manifest holds it; ValueError when any field is not what this
+        module writes (the manifest is validated, never trusted)."""
+        if not isinstance(data, dict):
+            raise ValueError("not a mapping")
+        record = cls(
+            data["fingerprint"],
+            data.get("pages", 0),
+            data.get("source", ""),
+            data.get("format", ""),
+            tuple(data.get("inputs", ())),
+            tuple(tuple(notice) for notice in data.get("notices", ())),
+        )
+        texts = (record.fingerprint, record.source, record.format, *record.inputs)
+        if not (
+            all(isinstance(text, str) for text in texts)
+            and type(record.pages) is int
+            and 0 <= record.pages < 1_000_000
+            and all(
+                len(n) == 2 and type(n[0]) is int and isinstance(n[1], str) for n in record.notices
+            )
+        ):
+            raise ValueError("a field of the wrong type")
+        return record
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "pages": self.pages,
+            "source": self.source,
+            "format": self.format,
+            "inputs": list(self.inputs),
+            "notices": [list(notice) for notice in self.notices],
+        }
+
+
+def read_manifest(out: Path, warnings: list[str] | None = None) -> dict[str, Recorded]:
+    """The recorded outputs, keyed by path relative to ``out``; none when there is no
+    manifest. A manifest that cannot be read or holds anything this module would not write
+    is set aside (renamed ``*.corrupt``, said in ``warnings``) and everything is rebuilt."""
+    path = out / MANIFEST
+    try:
+        with path.open("rb") as stream:
+            data = json.loads(stream.read(MANIFEST_CAP + 1).decode("utf-8"))
+        return {str(k): Recorded.from_json(v) for k, v in data["outputs"].items()}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        aside = path.with_name(MANIFEST + ".corrupt")
+        try:
+            path.replace(aside)
+        except OSError:
+            aside = path
+        if warnings is not None:
+            warnings.append(
+                f"{shown(path)}: unreadable manifest ({type(exc).__name__}) set aside as "
+                f"{shown(aside)}; every output is rebuilt"
+            )
+        return {}
+
+
+Outputs = dict[str, dict[str, tuple[str, Recorded]]]
+"""The manifest by source: resolved source path → format → (output key, record)."""
+
+
+def by_source(manifest: dict[str, Recorded]) -> Outputs:
+    """Index the manifest by the source each output was built from."""
+    index: Outputs = {}
+    for key, recorded in manifest.items():
+        if recorded.source and recorded.format:
+            index.setdefault(recorded.source, {})[recorded.format] = (key, recorded)
+    return index
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """An exclusive lock on the output folder's manifest, for concurrent builds."""
+    out.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+    handle = os.open(out / LOCK, flags, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> None:
+    """Merge this build's records into the manifest, atomically and under the lock; a
+    manifest that would not change is not rewritten."""
+    with locked(out):
+        manifest = read_manifest(out, warnings)
+        before = dict(manifest)
+        for result in results:
+            notices = tuple((n.line, n.text) for n in result.notices if n.path == result.source)
+            for output in result.outputs:
+                manifest[output.path.relative_to(out).as_posix()] = Recorded(
+                    output.fingerprint,
+                    output.pages,
+                    str(result.source.resolve()),
+                    output.format,
+                    tuple(str(path) for path in result.inputs),
+                    notices,
+                )
+        if manifest == before:
+            return
+        outputs = {key: r.to_json() for key, r in sorted(manifest.items())}
+        data = {"version": __version__, "outputs": outputs}
+        write_atomic(out / MANIFEST, (json.dumps(data, indent=1) + "\n").encode())

@@ -1,0 +1,146 @@
+"""The jobs of a build side by side: in worker processes forked from this one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefexport.build.jobs import Done, bound_to_parent, render_fresh, render_job
+from briefexport.build.plan import Job
+from briefexport.build.preload import prepare, warm_up
+from briefexport.errors import shown
+from briefexport.settings import Settings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+
+class KeptWorkers:
+    """Worker processes kept for every build of a process that lives on (``serve``).
+
+    Forked from the warm process at its first build, they keep between builds what they load
+    and parse (the fonts shaped, the memo's font subsets, the sources read), as the warm
+    process does itself; a worker forked for one build starts again from the warm process's
+    state each time and copies every page it writes to. Workers that broke (one was killed)
+    are replaced at the next build.
+    """
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.executor: ProcessPoolExecutor | None = None
+
+    def submit(
+        self, work: Sequence[Job], out: Path, settings: Settings
+    ) -> dict[Future[Done], Job] | None:
+        """Hand every job to the workers, started first if need be; None when they died as
+        the jobs were handed over (the build then forks its own)."""
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.executor is None or self.executor._broken:  # the one way to know: private
+            self.close()
+            self.executor = ProcessPoolExecutor(
+                self.count, mp_context=fork_context(), initializer=bound_to_parent
+            )
+        try:
+            return {self.executor.submit(render_fresh, job, out, settings): job for job in work}
+        except BrokenProcessPool:
+            return None
+
+    def close(self) -> None:
+        """Stop the workers (those busy are killed with this process anyway)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+
+def render(
+    work: Sequence[Job], out: Path, settings: Settings, jobs: int, kept: KeptWorkers | None = None
+) -> Iterator[Done]:
+    """Each job's outcome as it finishes: in this process for one worker, in the ``kept``
+    workers when they are as many as asked, else in workers forked once WeasyPrint is
+    imported and the hyphenation patterns loaded (:func:`prepare`)."""
+    if not work:
+        return
+    workers = min(jobs or os.cpu_count() or 1, len(work))
+    if workers <= 1:
+        warm_up((job.format for job in work), settings)
+        yield from (render_job(job, out, settings) for job in work)
+        return
+    context = fork_context()
+    asked = jobs or os.cpu_count()
+    handed = kept.submit(work, out, settings) if kept and kept.count == asked else None
+    if handed is None:
+        lost = yield from forked(work, out, settings, workers, context)
+    else:
+        lost = yield from finished(handed)
+    yield from (alone(job, out, settings, context) for job in lost)
+
+
+def forked(
+    work: Sequence[Job], out: Path, settings: Settings, workers: int, context: BaseContext
+) -> Generator[Done, None, list[Job]]:
+    """Each job's outcome as it finishes, in ``workers`` processes forked for this build (this
+    one among them when that saves a fork); returns the jobs whose worker died."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ExitStack() as stack:
+        futures = prepare(work, out, settings, context, stack)
+        started = {(job.plan, job.format) for job in futures.values()}
+        rest = [job for job in work if (job.plan, job.format) not in started]
+        # When every job has a process of its own anyway, this one renders the first (the
+        # biggest: the brief) instead of waiting: a fork fewer, and its bytes need no pickling.
+        mine = rest[:1] if len(rest) <= workers else []
+        if rest[len(mine) :]:
+            size = min(workers, len(rest)) - len(mine)
+            pool = stack.enter_context(
+                ProcessPoolExecutor(size, mp_context=context, initializer=bound_to_parent)
+            )
+            futures |= {
+                pool.submit(render_job, job, out, settings): job for job in rest[len(mine) :]
+            }
+        yield from (render_job(job, out, settings) for job in mine)
+        return (yield from finished(futures))
+
+
+def finished(futures: dict[Future[Done], Job]) -> Generator[Done, None, list[Job]]:
+    """Each future's outcome as it finishes; returns the jobs whose worker died (killed, or
+    crashed in C code: :func:`render_job` itself never raises)."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    lost: list[Job] = []
+    for future in as_completed(futures):
+        try:
+            yield future.result()
+        except BrokenProcessPool:
+            lost.append(futures[future])
+    return lost
+
+
+def fork_context() -> BaseContext:
+    """Workers fork: they start with everything this process has loaded."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork")
+
+
+def alone(job: Job, out: Path, settings: Settings, context: BaseContext) -> Done:
+    """A job whose worker died (killed, or crashed in C code) run again in a process of its
+    own, so that only the job that kills its process fails, with a located error."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(1, mp_context=context, initializer=bound_to_parent) as pool:
+        try:
+            return pool.submit(render_job, job, out, settings).result()
+        except BrokenProcessPool:
+            error = (
+                f"{shown(job.source)}:1: {job.format}: the process rendering it died "
+                "(out of memory, or a crash in a library; try it alone with --jobs 1)"
+            )
+            return Done(job.plan, job.format, None, b"", (), error, 0.0)
