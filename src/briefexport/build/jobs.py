@@ -82,11 +82,12 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
     inputs: tuple[Path, ...] = ()
     output, data, error = None, b"", ""
     where = f"{shown(job.source)}:1: {job.format}"
+    seconds, megabytes = settings.time_budget, settings.memory_budget
+    stuck = (
+        f"{where} took over {seconds:g} s, the time budget, in a library (a bug: please report it)"
+    )
     try:
-        with (
-            budget.deadline(settings.time_budget, budget.BudgetExceeded),
-            budget.memory_cap(settings.memory_budget * 1_000_000),
-        ):
+        with budget.hard_stop(seconds, stuck), budget.bounded(seconds, megabytes):
             article = load(job.source, settings.styles)
             inputs = tuple(referenced_files(article))
             key = fingerprint(article.path, inputs, job.format, settings)
@@ -100,23 +101,17 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
         output = OutputResult(job.format, path, key, built=True, pages=produced.pages)
     except BriefExportError as exc:
         error = str(exc)
-    except budget.BudgetExceeded:
-        error = (
-            f"{where} took over {settings.time_budget:g} s, the time budget "
-            "(split the article, or raise --time-budget)"
-        )
-    except MemoryError:
-        error = (
-            f"{where} needed over {settings.memory_budget:,} MB, the memory budget "
-            "(look for huge tables or images, or raise --memory-budget)"
-        )
+    except (budget.BudgetExceeded, MemoryError) as exc:
+        text, hint = budget.overrun(exc, seconds, megabytes) or ("", "")
+        error = f"{where} {text} ({hint})"
     except Exception as exc:  # a library's bug on hostile input must not cost the batch
         error = (
             f"{where} could not be rendered: {type(exc).__name__}: {one_line(str(exc))} "
             "(a bug: please report it with the source)"
         )
-    seconds = time.perf_counter() - started
-    return Done(job.plan, job.format, output, data, notices, error, seconds, inputs)
+    return Done(
+        job.plan, job.format, output, data, notices, error, time.perf_counter() - started, inputs
+    )
 
 
 def render_fresh(job: Job, out: Path, settings: Settings) -> Done:

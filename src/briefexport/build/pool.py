@@ -141,6 +141,6 @@ def alone(job: Job, out: Path, settings: Settings, context: BaseContext) -> Done
         except BrokenProcessPool:
             error = (
                 f"{shown(job.source)}:1: {job.format}: the process rendering it died "
-                "(out of memory, or a crash in a library; try it alone with --jobs 1)"
+                "(a library stuck past the time budget, out of memory, or a crash in a library)"
             )
             return Done(job.plan, job.format, None, b"", (), error, 0.0)
