@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from briefexport.build import atomic
+from briefexport.build import atomic, manifest
 from briefexport.build import jobs as jobs_module
-from briefexport.build.manifest import MANIFEST
+from briefexport.build.manifest import MANIFEST, code_identity
 from briefexport.build.pipeline import build
 from briefexport.build.plan import discover
 from briefexport.build.results import BuildReport
@@ -124,6 +124,30 @@ def test_flags_are_part_of_the_fingerprint(project: Path):
         discover(project / "source"), out, Settings(project=project, paper="a4"), PDF_ONLY, jobs=1
     )
     assert a4.results[0].outputs[0].built
+
+
+def test_an_edit_to_briefexport_itself_rebuilds_what_it_made(project: Path, monkeypatch):
+    """The code is part of the fingerprint, not only its version number: an edited (or
+    reinstalled) package rebuilds every output."""
+    out = project / "build"
+    build(discover(project / "source"), out, Settings(project=project), PDF_ONLY, jobs=1)
+    edited = code_identity() + "edited"
+    monkeypatch.setattr(manifest, "code_identity", lambda: edited)
+    again = build(discover(project / "source"), out, Settings(project=project), PDF_ONLY, jobs=1)
+    assert again.results[0].outputs[0].built
+
+
+def test_the_code_identity_follows_every_file_of_the_package(tmp_path: Path):
+    """A file added, or one touched (its modification time), changes it."""
+    identity = code_identity.__wrapped__  # uncached: the build computes it once a process
+    package = tmp_path / "package"
+    shutil.copytree(ROOT / "src" / "briefexport" / "wordml", package)
+    first = identity(package)
+    assert identity(package) == first
+    (package / "new.py").write_text("")
+    second = identity(package)
+    os.utime(package / "new.py", ns=(1, 1))
+    assert len({first, second, identity(package)}) == 3
 
 
 def test_one_broken_article_in_five(tmp_path: Path):

@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -95,11 +96,11 @@ def referenced_files(article: Article) -> list[Path]:
 
 def fingerprint(source: Path, inputs: Sequence[Path], name: str, settings: Settings) -> str:
     """A hash of everything one output depends on: the source, the files it references
-    (``inputs``, opened as the sandbox opens them), the format's project files, the version,
-    the flags and the build date."""
+    (``inputs``, opened as the sandbox opens them), the format's project files, the code that
+    renders it, the flags and the build date."""
     digest = hashlib.sha256()
     parts = [
-        __version__,
+        code_identity(),
         name,
         json.dumps(settings.flags(), sort_keys=True),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
@@ -112,6 +113,23 @@ def fingerprint(source: Path, inputs: Sequence[Path], name: str, settings: Setti
         parts += [str(path), file_hash(path)]
     digest.update("\0".join(parts).encode())
     return digest.hexdigest()
+
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@cache
+def code_identity(package: Path = PACKAGE) -> str:
+    """The version, and the name, size and modification time of every file of the installed
+    package (its code and packaged defaults): an edited or reinstalled briefexport rebuilds
+    what it made, though its version number did not change."""
+    stamps = [__version__]
+    for folder, folders, files in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            stat = Path(folder, name).stat()
+            stamps.append(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
