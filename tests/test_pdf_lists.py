@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import TextBox
 
 from briefexport.commands.pdfpage import classify, read_pages
 from briefexport.commands.verify import verify_article
 from briefexport.readback.pdfua import check_pdfua
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
+from briefexport.weasy import engine  # noqa: F401  (installs weasy.overrides)
 from conftest import ROOT, rendered
 
 LOOSE = """---
@@ -91,3 +94,15 @@ def _elements(element: pikepdf.Dictionary):
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             yield kid
             yield from _elements(kid)
+
+
+def test_an_outside_marker_still_hangs_left_of_its_text():
+    """Only a marker inside its item is moved into the item's first line: an outside one (the
+    one-pager's lists) is a block of its own by design and hangs left of every line."""
+    html = '<ul style="list-style-position: outside"><li><p>One two three four.</p></li></ul>'
+    page = HTML(string=html).render().pages[0]._page_box
+    [marker] = [b for b in page.descendants() if b.element_tag == "li::marker"]
+    [text] = [b for b in page.descendants() if isinstance(b, TextBox) and "One" in b.text]
+    [item] = [b for b in page.descendants() if b.element_tag == "li"]
+    assert marker.position_x + marker.width <= text.position_x
+    assert marker.position_x < item.content_box_x()  # left of every line of the item

@@ -163,7 +163,11 @@ def build_formatting_structure(*args: Any, **kwargs: Any) -> Any:
     root = UPSTREAM_BUILD(*args, **kwargs)
     boxes = list(root.descendants())
     for marker in boxes:
-        if isinstance(marker, TextBox) and marker.element_tag.endswith("::marker"):
+        if (
+            isinstance(marker, TextBox)
+            and marker.element_tag.endswith("::marker")
+            and marker.style["list_style_position"] == "inside"  # an outside one hangs alone
+        ):
             spaces = len(marker.text) - len(marker.text.rstrip(" "))
             marker.text = marker.text.rstrip(" ") + NBSP * spaces  # no break after it
             marker.style = marker.style.copy()
@@ -201,7 +205,11 @@ def _markers(anonymous: BlockBox) -> list[InlineBox]:
     if len(anonymous.children) != 1 or not isinstance(anonymous.children[0], LineBox):
         return []
     children = anonymous.children[0].children
-    markers = [c for c in children if c.element_tag.endswith("::marker")]
+    markers = [
+        c
+        for c in children
+        if c.element_tag.endswith("::marker") and c.style["list_style_position"] == "inside"
+    ]  # an outside marker is a block of its own by design: it hangs left of the item's text
     spaces = [c for c in children if isinstance(c, TextBox) and not c.text.strip()]
     return markers if markers and len(markers) + len(spaces) == len(children) else []
 
