@@ -76,10 +76,15 @@ def defer_floats(html: HTML, document: Document) -> bool:
         parent.insert(list(parent).index(passed[-1]) + 1, element)
         moved = True
     if moved:
-        html.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-            html.etree_element, content_language=None
-        )
+        tree_edited(html)
     return moved
+
+
+def tree_edited(html: HTML) -> None:
+    """Tell WeasyPrint the parsed tree was edited in place, so the next layout reads it."""
+    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+        html.etree_element, content_language=None
+    )
 
 
 def shrink(figure: Any, room: float) -> bool:
