@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import cssselect2
 from weasyprint import HTML, Document
 from weasyprint.formatting_structure.boxes import ReplacedBox
 
-from briefexport.weasy.pages import blank_fractions
+from briefexport.weasy.pages import blank_fractions, tree_edited
 
 HOLE = 0.15  # of the text area
 SHRINK = 0.6
@@ -78,13 +77,6 @@ def defer_floats(html: HTML, document: Document) -> bool:
     if moved:
         tree_edited(html)
     return moved
-
-
-def tree_edited(html: HTML) -> None:
-    """Tell WeasyPrint the parsed tree was edited in place, so the next layout reads it."""
-    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-        html.etree_element, content_language=None
-    )
 
 
 def shrink(figure: Any, room: float) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 from weasyprint import HTML, Document
 from weasyprint.formatting_structure.boxes import TableBox
 
-from briefexport.weasy.floats import tree_edited
+from briefexport.weasy.pages import tree_edited
 
 SLACK = 0.5  # CSS px: rounding, not overflow
 
