@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import cssselect2
 from weasyprint import HTML, Document
 from weasyprint.formatting_structure.boxes import ReplacedBox
 
-from briefexport.weasy.pages import blank_fractions
+from briefexport.weasy.pages import blank_fractions, tree_edited
 
 HOLE = 0.15  # of the text area
 SHRINK = 0.6
@@ -76,9 +75,7 @@ def defer_floats(html: HTML, document: Document) -> bool:
         parent.insert(list(parent).index(passed[-1]) + 1, element)
         moved = True
     if moved:
-        html.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-            html.etree_element, content_language=None
-        )
+        tree_edited(html)
     return moved
 
 

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import cssselect2
 from weasyprint import HTML, Document
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+
+from briefexport.weasy.pages import tree_edited
 
 FOOTNOTE_SPAN = re.compile(r'<aside class="footnote" id="fn(\d+)" data-line="(\d+)">')
 
@@ -34,7 +35,7 @@ def place_notes(page: HTML) -> None:
         parent = parents[marker]
         aside.tail = marker.tail
         parent[list(parent).index(marker)] = aside
-    page.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    tree_edited(page)
 
 
 def unspaced(element: Any) -> None:

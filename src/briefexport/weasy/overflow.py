@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import cssselect2
 from weasyprint import HTML, Document
 from weasyprint.formatting_structure.boxes import TableBox
+
+from briefexport.weasy.pages import tree_edited
 
 SLACK = 0.5  # CSS px: rounding, not overflow
 
@@ -33,9 +34,7 @@ def widen_overflowing_tables(html: HTML, document: Document) -> bool:
                     box.element.set("class", " ".join([*classes, "wide"]))
                     widened = True
     if widened:
-        html.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-            html.etree_element, content_language=None
-        )
+        tree_edited(html)
     return widened
 
 

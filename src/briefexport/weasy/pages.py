@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from weasyprint import Document
+import cssselect2
+from weasyprint import HTML, Document
 from weasyprint.formatting_structure.boxes import (
     FootnoteAreaBox,
     LineBox,
@@ -34,3 +35,10 @@ def blank_fractions(document: Document) -> list[float]:
         ]
         fractions.append(max(0.0, floor - max(ends, default=top)) / box.height)
     return fractions
+
+
+def tree_edited(html: HTML) -> None:
+    """Tell WeasyPrint the parsed tree was edited in place, so the next layout reads it."""
+    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+        html.etree_element, content_language=None
+    )
