@@ -255,7 +255,7 @@ class HtmlRenderer(TreeRenderer[str]):
     def numbers_note(self, ref: SyntaxTreeNode) -> bool:
         """The note's first call in the source (markdown-it's ``subId`` 0): its aside floats
         from there even when a note written before cites it; that citation shows
-        :meth:`note_number`, markdown-it's id + 1 (see tests/test_tree.py)."""
+        :meth:`note_number`, markdown-it's id + 1 (see tests/render/test_tree.py)."""
         return not ref.meta.get("subId", 0) and int(ref.meta["id"]) in self.notes
 
     def footnote(self, note_id: int) -> str:

@@ -289,7 +289,7 @@ def test_css_string_escapes_everything_that_could_end_the_string():
 @pytest.fixture
 def server() -> Iterator[Callable[[str], str]]:
     """A local HTTP server; ``url(path)`` gives the address of one of its canned responses."""
-    png = (Path(__file__).parent / "hostile" / "figure.png").read_bytes()
+    png = (ROOT / "tests" / "hostile" / "figure.png").read_bytes()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -14,7 +14,7 @@ from briefexport.source.markdown import raw_html_lines
 from briefexport.source.reader import read_article
 from conftest import KAZAKHSTAN, ROOT
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_0ad287dbe5f5534a.txt"
+SEED = ROOT.parent / "shared" / "seed" / "000_0ad287dbe5f5534a.txt"
 
 GOOD = """---
 title: A title
