@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -116,3 +117,19 @@ def rendered(name: str, source: Path, folder: Path, settings: Settings) -> Path:
     path = folder / f"{source.stem}{REGISTRY[name].suffix}"
     path.write_bytes(writer(name).render(read_article(source), settings).data)
     return path
+
+
+def structure_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element of a tagged PDF (kept open by the caller), in tree order."""
+    found: list[pikepdf.Dictionary] = []
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        kids = node.get("/K")
+        if node.get("/Type") == "/StructElem":
+            found.append(node)
+        if isinstance(kids, pikepdf.Array):
+            stack.extend(reversed([k for k in kids if isinstance(k, pikepdf.Dictionary)]))
+        elif isinstance(kids, pikepdf.Dictionary):
+            stack.append(kids)
+    return found

@@ -8,6 +8,7 @@ import statistics
 from collections import defaultdict
 
 import pytest
+from test_pdf_notes import SENTENCE, laid_out, notes_everywhere
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import LineBox, TableBox, TableRowBox, TextBox
 
@@ -21,7 +22,6 @@ from briefexport.weasy.pages import blank_fractions
 from briefexport.writers import output_path, writer
 from briefexport.writers.pdf import PdfWriter
 from conftest import ROOT
-from test_pdf_notes import SENTENCE, laid_out, notes_everywhere
 
 SANCTIONS = ROOT / "tests" / "articles" / "sanctions-footnotes.md"
 

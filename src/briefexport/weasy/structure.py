@@ -10,8 +10,8 @@
 
 Pinned internals: ``weasyprint.pdf.tags._build_box_tree`` (box, parent, pdf, …) yields the
 element it made for ``box`` (for ``html``, ``body`` and page boxes, its children's), and
-``weasyprint.pdf.add_tags`` adds the ``/StructTreeRoot``; tests/writers/pdf/test_long_pdf.py reads both
-results back.
+``weasyprint.pdf.add_tags`` adds the ``/StructTreeRoot``; tests/writers/pdf/test_long_pdf.py
+reads both results back.
 """
 
 from __future__ import annotations

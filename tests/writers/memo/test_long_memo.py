@@ -14,10 +14,10 @@ import pypandoc
 import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
+from test_memo import libreoffice_pdf
 
 from briefexport.settings import Settings
 from conftest import FIXTURES, ROOT, rendered
-from test_memo import libreoffice_pdf
 
 NIST = FIXTURES / "long" / "nist-report.md"
 PASSAGES = FIXTURES / "long" / "passages.md"

@@ -13,6 +13,7 @@ from docx.shared import Inches, Pt
 from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
+from test_memo import WP, W, libreoffice_pdf, nodes, pandoc, render, xml
 
 from briefexport.brand import load_brand
 from briefexport.model import Article
@@ -22,7 +23,6 @@ from briefexport.wordml.fonts import obfuscate
 from briefexport.writers import writer
 from briefexport.writers.memo.tables import CHAR_WIDTH, column_widths
 from conftest import FIXTURES
-from test_memo import WP, W, libreoffice_pdf, nodes, pandoc, render, xml
 
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -18,7 +18,7 @@ from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.writers.pdf import PdfWriter
-from conftest import FIXTURES, ROOT, rendered
+from conftest import FIXTURES, ROOT, rendered, structure_elements
 
 NIST = FIXTURES / "long" / "nist-report.md"
 PASSAGES = FIXTURES / "long" / "passages.md"
@@ -48,22 +48,6 @@ def page_texts(path: Path) -> list[str]:
         ).stdout
         for n in range(1, count + 1)
     ]
-
-
-def structure_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every structure element of a tagged PDF (kept open by the caller), in tree order."""
-    found: list[pikepdf.Dictionary] = []
-    stack = [pdf.Root.StructTreeRoot]
-    while stack:
-        node = stack.pop()
-        kids = node.get("/K")
-        if node.get("/Type") == "/StructElem":
-            found.append(node)
-        if isinstance(kids, pikepdf.Array):
-            stack.extend(reversed([k for k in kids if isinstance(k, pikepdf.Dictionary)]))
-        elif isinstance(kids, pikepdf.Dictionary):
-            stack.append(kids)
-    return found
 
 
 def test_the_html_of_references_captions_boxes_and_spans(settings):

@@ -22,8 +22,7 @@ from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.writers import Output, writer
 from briefexport.writers.summary.writer import FLOOR, FLOOR_PT, SummaryWriter
-from conftest import FIXTURES, ROOT
-from test_long_pdf import structure_elements
+from conftest import FIXTURES, ROOT, structure_elements
 
 DENSE = FIXTURES / "summary-dense.md"
 DERIVED = FIXTURES / "summary-derived.md"
