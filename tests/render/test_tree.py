@@ -59,12 +59,6 @@ def article(write_source):
     return read_article(write_source(NOTES_AND_HEADINGS))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the PDF numbers a note at its first call in the source (markdown-it's subId 0) and "
-    "shows an earlier citation of it, inside another note, as markdown-it's id + 1: here 2, "
-    "though x, cited only in note a, took 2 and c is 3 (the memo writes 3)",
-)
 def test_a_note_cited_in_a_note_before_the_body_calls_it_shows_its_number(article):
     """Note a cites x (cited nowhere else: 2) and then c, which the body calls later (3)."""
     html = HtmlRenderer(article, ResourcePolicy(roots=(article.folder,))).render()

@@ -31,6 +31,7 @@ ROWS_AT_BREAK = 3
 ZERO_WIDTH_SPACE = "\u200b"
 PROSE_RUN = 30
 CODE_RUN = 500
+FORWARD_CITATION = re.compile("\x00([0-9]+)\x00")  # a repeated call's note id, until numbered
 
 
 def breakable(text: str, run: int) -> str:
@@ -76,8 +77,8 @@ class HtmlRenderer(TreeRenderer[str]):
         return self.children(node) if node.children else str(escape(node.content))
 
     def node_root(self, node: SyntaxTreeNode) -> str:
-        body = "".join(self.render(block) for block in body_blocks(node))
-        return body + "".join(self.asides)
+        body = "".join(self.render(block) for block in body_blocks(node)) + "".join(self.asides)
+        return FORWARD_CITATION.sub(lambda m: str(self.number_of(int(m[1]))), body)
 
     def node_text(self, node: SyntaxTreeNode) -> str:
         text = tie(node.content) if node is self.last_words else node.content
@@ -241,8 +242,8 @@ class HtmlRenderer(TreeRenderer[str]):
     def node_footnote_ref(self, node: SyntaxTreeNode) -> str:
         note_id = int(node.meta["id"])
         number = self.first_call(node)
-        if number is None:
-            return f'<sup class="footnote-repeat">{self.note_number(node)}</sup>'
+        if number is None:  # numbered elsewhere, maybe later: node_root fills the number in
+            return f'<sup class="footnote-repeat">\x00{note_id}\x00</sup>'
         if self.in_note:
             self.cited_in_notes.append(note_id)
             return f'<sup class="footnote-repeat">{number}</sup>'
@@ -254,8 +255,8 @@ class HtmlRenderer(TreeRenderer[str]):
 
     def numbers_note(self, ref: SyntaxTreeNode) -> bool:
         """The note's first call in the source (markdown-it's ``subId`` 0): its aside floats
-        from there even when a note written before cites it; that citation shows
-        :meth:`note_number`, markdown-it's id + 1 (see tests/render/test_tree.py)."""
+        from there even when a note written before cites it; that citation shows the number
+        the note takes later (:meth:`node_root` fills it in)."""
         return not ref.meta.get("subId", 0) and int(ref.meta["id"]) in self.notes
 
     def footnote(self, note_id: int) -> str:

@@ -166,5 +166,8 @@ class TreeRenderer(ABC, Generic[T]):
 
     def note_number(self, ref: SyntaxTreeNode) -> int:
         """The number a footnote call shows."""
-        note_id = int(ref.meta["id"])
+        return self.number_of(int(ref.meta["id"]))
+
+    def number_of(self, note_id: int) -> int:
+        """A note's number (markdown-it's id + 1 for a note no call numbers)."""
         return self.numbers.get(note_id, note_id + 1)
