@@ -278,7 +278,7 @@ def test_a_project_template_and_stylesheet_replace_the_packaged_ones(project: Pa
     files = REGISTRY["pdf"].dependencies(settings)
     assert project / "styles" / "article.css" in files
     assert PACKAGED / "styles" / "base.css" in files
-    html = PdfWriter().html(read_article(KAZAKHSTAN), settings, [])
+    html = PdfWriter().html(read_article(KAZAKHSTAN), settings).html
     assert "House imprint" in html
     out = project / "out"
     result = build(discover(project / "source"), out, settings, ["pdf", "summary"], jobs=1).results[

@@ -117,9 +117,8 @@ def test_weasyprint_alone_fails_issue_13s_conditions(source, settings):
     """Without weasy.tagging and the structure types: running heads outside the tree, no
     Note, no ListNumbering, list items without LBody, no TH Scope."""
     pdf = PdfWriter()
-    notices: list = []
-    html = pdf.html(source, settings, notices)
-    document = layout(html, source, settings, stylesheets(settings, pdf.format.styles), notices)
+    html = pdf.html(source, settings).html
+    document = layout(html, source, settings, stylesheets(settings, pdf.format.styles)).document
     overrides.tags._get_pdf_tag = overrides.UPSTREAM_PDF_TAG
     try:
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)

@@ -21,12 +21,13 @@ import pytest
 from PIL import Image
 
 from briefexport.errors import ResourceError, SourceError
-from briefexport.model import Notice
+from briefexport.messages import Message
 from briefexport.sandbox import policy as fetch
 from briefexport.sandbox.policy import Resource, ResourcePolicy
 from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy.engine import css_string, layout, stylesheets, write_pdf
+from briefexport.weasy.wording import captured_warnings
 from briefexport.writers import writer
 from conftest import ROOT
 
@@ -391,16 +392,18 @@ def article_in(folder: Path):
     return article
 
 
-def render_raw(html: str, article, settings: Settings, notices: list[Notice]) -> bytes:
-    document = layout(html, article, settings, stylesheets(settings, ("base.css",)), notices)
-    return write_pdf(document, article, "pdf/ua-1", notices)
+def render_raw(html: str, article, settings: Settings) -> tuple[Message, ...]:
+    """The warnings of laying out and writing ``html`` as the article's PDF."""
+    laid = layout(html, article, settings, stylesheets(settings, ("base.css",)))
+    with captured_warnings(article) as drawing:
+        write_pdf(laid.document, article, "pdf/ua-1")
+    return (*laid.messages, *drawing.messages)
 
 
 @pytest.mark.nonconforming  # raw HTML without title or lang: not a PDF/UA document
 def test_fetcher_refusals_are_warnings_at_the_image_line(article_in, settings):
     article = article_in("Text.\n\n![bomb](bomb.svg)\n")
-    notices: list[Notice] = []
-    render_raw('<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings, notices)
+    notices = render_raw('<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings)
     lines = {(n.line, n.text.split(":")[0]) for n in notices}
     assert (9, "image 'bomb.svg' could not be read") in lines
     assert any("secret.txt" in n.text and "outside" in n.text for n in notices)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from weasyprint import HTML, Document
+from weasyprint import HTML
 
-from briefexport.model import Article, Notice
+from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy import overrides
-from briefexport.weasy.engine import layout, stylesheets
+from briefexport.weasy.engine import Laid, layout, stylesheets
 from briefexport.weasy.notes import note_pages
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
@@ -90,14 +90,12 @@ def notes_everywhere(folder: Path) -> Path:
 ARTICLES = {"figure": two_notes_and_a_tall_figure, "everywhere": notes_everywhere}
 
 
-def laid_out(article: Article, paper: str, variant: str) -> tuple[Document, list[Notice]]:
+def laid_out(article: Article, paper: str, variant: str) -> Laid:
     settings = Settings(project=ROOT, paper=paper)
     pdf = writer(variant)
     assert isinstance(pdf, PdfWriter)
-    notices: list[Notice] = []
-    html = pdf.html(article, settings, notices)
-    document = layout(html, article, settings, stylesheets(settings, pdf.format.styles), notices)
-    return document, notices
+    html = pdf.html(article, settings).html
+    return layout(html, article, settings, stylesheets(settings, pdf.format.styles))
 
 
 @pytest.fixture(scope="module")
@@ -111,14 +109,14 @@ def articles(tmp_path_factory) -> dict[str, Article]:
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("name", ARTICLES)
 def test_every_note_on_its_call_page_in_call_order(articles, name, paper, variant):
-    document, notices = laid_out(articles[name], paper, variant)
-    pages = note_pages(document)
+    laid = laid_out(articles[name], paper, variant)
+    pages = note_pages(laid.document)
     assert len(pages) == articles[name].path.read_text(encoding="utf-8").count("\n[^")
     misplaced = {key: where for key, where in pages.items() if where[0] != where[1]}
     assert misplaced == {}
     order = sorted(pages, key=lambda key: (pages[key][1], int(key[2:])))
     assert order == sorted(pages, key=lambda key: int(key[2:]))
-    assert not [n for n in notices if "footnote" in n.message]
+    assert not [m for m in laid.messages if "footnote" in m.text]
 
 
 @pytest.mark.slow

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from briefexport.build.pipeline import build
-from briefexport.model import Notice
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy.wording import WEASYPRINT_LOG, Wording, captured_warnings
@@ -98,21 +97,20 @@ def test_remote_images_that_fail_are_worded_as_the_memo_words_them(write_source,
 
 def test_a_message_not_worded_here_is_located_and_marked_as_weasyprints(write_source, tmp_path):
     source = write_source(HEAD + "Text.\n\n![Map](map.png)\n")
-    notices: list[Notice] = []
-    with captured_warnings(read_article(source), notices):
+    with captured_warnings(read_article(source)) as captured:
         WEASYPRINT_LOG.warning('Too many glyphs missing from "%s"', "Some Font")
         WEASYPRINT_LOG.warning("Unknown image mode: %s", f"{(tmp_path / 'map.png').as_uri()}")
-    assert [(n.line, n.text) for n in notices] == [
+    assert [(m.line, m.text) for m in captured.messages] == [
         (1, 'WeasyPrint: Too many glyphs missing from "Some Font"'),
         (11, "WeasyPrint: Unknown image mode: map.png"),
     ]
-    assert notices[0].hint.startswith("a layout warning briefexport does not word yet")
+    assert captured.messages[0].hint.startswith("a layout warning briefexport does not word yet")
 
 
 def test_the_fetchers_refusal_is_worded_as_the_image_it_refuses(write_source, tmp_path: Path):
     """What a --strict build stops with (test_sandbox has it stop)."""
     source = write_source(HEAD + "![Map](map.png)\n")
-    wording = Wording(read_article(source), [])
+    wording = Wording(read_article(source))
     url = (tmp_path / "map.png").as_uri()
     notice = wording.notice(f"refused {url}: no such file")
     assert (notice.line, notice.text) == (9, "image 'map.png' could not be read: no such file")

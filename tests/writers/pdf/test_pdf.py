@@ -132,7 +132,7 @@ def crop_mark_pixels(pdf: bytes, folder: Path) -> list[tuple[int, int]]:
 
 
 def test_golden_html(kazakhstan, settings, file_regression):
-    html = PdfWriter().html(kazakhstan, settings, [])
+    html = PdfWriter().html(kazakhstan, settings).html
     file_regression.check(html, extension=".html")
 
 
@@ -168,7 +168,7 @@ Text with a note[^a] and *emphasis*, a [safe link](https://example.org) and a
 
 def test_features_and_hostile_bits(write_source, settings):
     article = read_article(write_source(FEATURES))
-    html = PdfWriter().html(article, settings, [])
+    html = PdfWriter().html(article, settings).html
     assert '<a href="https://example.org">safe link</a>' in html
     assert "javascript:" not in html and "file:///etc" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
