@@ -97,7 +97,7 @@ def outcome(result: ArticleResult) -> list[str]:
     """A build result in the table's terms."""
     if result.error:
         return ["error " + result.error.removeprefix(f"{result.source}:")]
-    warnings = dict.fromkeys(f"warning {n.line}: {n.text}" for n in result.notices)
+    warnings = dict.fromkeys(f"warning {n.line}: {n.text}" for n in result.messages)
     return ["builds", *warnings]
 
 

@@ -56,7 +56,7 @@ def source(tmp_path_factory):
 @pytest.fixture(scope="module")
 def tagged(source, settings) -> tuple[bytes, list]:
     output = writer("pdf").render(source, settings)
-    return output.data, list(output.notices)
+    return output.data, list(output.messages)
 
 
 OPENED: list[pikepdf.Pdf] = []
@@ -96,10 +96,10 @@ def test_the_brief_meets_no_failure_condition(tagged):
 
 
 def test_a_figure_without_alt_text_gets_its_caption_and_a_warning(tagged, source):
-    data, notices = tagged
+    data, messages = tagged
     figure = next(e for e in elements(data) if e.S == "/Figure")
     assert str(figure.Alt) == "Figure 1. Exports by region."
-    assert [n.message for n in notices if "alt text" in n.message] == [
+    assert [m.text for m in messages if "alt text" in m.text] == [
         "image 'chart.png' has no alt text; its caption describes it in the PDF "
         "(describe it for screen readers: ![description](file))"
     ]

@@ -403,16 +403,18 @@ def render_raw(html: str, article, settings: Settings) -> tuple[Message, ...]:
 @pytest.mark.nonconforming  # raw HTML without title or lang: not a PDF/UA document
 def test_fetcher_refusals_are_warnings_at_the_image_line(article_in, settings):
     article = article_in("Text.\n\n![bomb](bomb.svg)\n")
-    notices = render_raw('<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings)
-    lines = {(n.line, n.text.split(":")[0]) for n in notices}
+    messages = render_raw(
+        '<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings
+    )
+    lines = {(m.line, m.text.split(":")[0]) for m in messages}
     assert (9, "image 'bomb.svg' could not be read") in lines
-    assert any("secret.txt" in n.text and "outside" in n.text for n in notices)
+    assert any("secret.txt" in n.text and "outside" in n.text for n in messages)
 
 
 def test_an_svg_draws_its_allowed_images_through_the_sandbox(article_in, settings):
     article = article_in("![inner](inner.svg)\n")
     output = writer("pdf").render(article, settings)
-    assert output.notices == ()
+    assert output.messages == ()
     with pikepdf.open(io.BytesIO(output.data)) as pdf:
         images = [
             o
@@ -485,13 +487,13 @@ def test_hostile_source_leaks_nothing_and_does_not_hang(
     content = pdf_content(output.data)
     assert SECRET.encode() not in content and b"root:x:0:0" not in content
     assert b"(file:" not in content and b"javascript" not in content
-    assert sorted({n.line for n in output.notices}) == [10, 12, 14, 16, 18]
+    assert sorted({n.line for n in output.messages}) == [10, 12, 14, 16, 18]
     expected = "could not be fetched" if allow_remote else "remote resources are off"
-    assert any(n.line == 16 and expected in n.text for n in output.notices), output.notices
+    assert any(n.line == 16 and expected in n.text for n in output.messages), output.messages
 
 
 def test_data_url_images_are_checked(article_in, settings):
     bomb = base64.b64encode(entity_bomb().encode()).decode()
     article = article_in(f"![b](data:image/svg+xml;base64,{bomb})\n")
-    [notice] = writer("pdf").render(article, settings).notices
+    [notice] = writer("pdf").render(article, settings).messages
     assert notice.line == 7 and "SVG declares the XML entity" in notice.text

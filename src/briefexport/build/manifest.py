@@ -240,7 +240,7 @@ def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> 
         manifest = read_manifest(out, warnings)
         before = dict(manifest)
         for result in results:
-            notices = tuple((n.line, n.text) for n in result.notices if n.path == result.source)
+            notices = tuple((n.line, n.text) for n in result.messages if n.path == result.source)
             for output in result.outputs:
                 manifest[output.path.relative_to(out).as_posix()] = Recorded(
                     output.fingerprint,

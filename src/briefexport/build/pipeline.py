@@ -29,12 +29,12 @@ def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str], out: Path) 
     and write its outputs when every one of them rendered."""
     result = plan.result
     ordered = sorted(done, key=lambda d: formats.index(d.format))
+    found = dict.fromkeys((*result.messages, *(m for item in ordered for m in item.messages)))
+    result.messages = sorted(found, key=lambda m: m.line)  # in reading order, as check lists them
     for item in ordered:
-        result.notices.extend(n for n in item.notices if n not in result.notices)
         result.seconds += item.seconds
         result.error = result.error or item.error
         result.inputs = result.inputs or item.inputs
-    result.notices.sort(key=lambda notice: notice.line)  # in reading order, as check lists them
     # An article's outputs are written together or not at all, except that a format that does
     # not hold back (a summary too long for its page) fails alone (its error says so).
     if not any(item.error for item in ordered if REGISTRY[item.format].holds_back):

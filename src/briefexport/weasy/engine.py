@@ -223,8 +223,8 @@ def layout(
     return Laid(without_attachments(document), (*attempt.messages, *moved))
 
 
-def fallback_font_notices(article: Article, settings: Settings) -> list[Message]:
-    """One notice naming the characters of the source that the brand fonts lack, at the line
+def fallback_font_warnings(article: Article, settings: Settings) -> list[Message]:
+    """One warning naming the characters of the source that the brand fonts lack, at the line
     of the first: the machine's fallback fonts set them, so the PDF varies between machines."""
     brand = load_brand(settings.brand_file)
     source = source_text(article.path)

@@ -55,9 +55,9 @@ class Wording(logging.Handler):
         self.images = dict(sorted(places.items(), key=lambda item: -len(item[0])))
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(self.notice(record.getMessage()))
+        self.messages.append(self.warning(record.getMessage()))
 
-    def notice(self, message: str) -> Message:
+    def warning(self, message: str) -> Message:
         """One WeasyPrint message as a located warning."""
         text = " ".join(unquote(message).split())
         if found := LOAD_FAILED.fullmatch(text):
@@ -153,9 +153,9 @@ def captured_warnings(article: Article) -> Iterator[Wording]:
             warnings.filterwarnings("ignore", module="PIL")  # corrupt EXIF: the sandbox judged it
             yield handler
     except FatalURLFetchingError as exc:
-        notice = handler.notice(str(exc))
+        refused = handler.warning(str(exc))
         raise SourceError(
-            article.path, notice.line, notice.text, "--strict refuses what it would warn about"
+            article.path, refused.line, refused.text, "--strict refuses what it would warn about"
         ) from None
     finally:
         WEASYPRINT_LOG.removeHandler(handler)

@@ -15,7 +15,7 @@ from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.weasy.engine import (
     Finisher,
-    fallback_font_notices,
+    fallback_font_warnings,
     layout,
     render_html,
     stylesheets,
@@ -49,7 +49,7 @@ class PdfWriter:
         context = template_context(article, settings, body)
         context.update(report_context(article, load_brand(settings.brand_file), renderer))
         html = render_html(self.format.template, context, settings)
-        return Rendered(html, tuple(renderer.notices))
+        return Rendered(html, tuple(renderer.messages))
 
     def sheets(self, article: Article, settings: Settings) -> tuple[CSS, ...]:
         """The stylesheets of this output."""
@@ -64,7 +64,7 @@ class PdfWriter:
         laid = layout(rendered.html, article, settings, self.sheets(article, settings))
         with captured_warnings(article) as drawing:
             data = write_pdf(laid.document, article, self.variant, self.finisher(settings))
-        fonts = fallback_font_notices(article, settings)
+        fonts = fallback_font_warnings(article, settings)
         found = (*rendered.messages, *laid.messages, *fonts, *drawing.messages)
         return Output(data, len(laid.document.pages), found)
 

@@ -21,11 +21,11 @@ from briefexport.brand import load_brand
 from briefexport.errors import LayoutError
 from briefexport.labels import labels
 from briefexport.messages import Message
-from briefexport.model import Article, item_count_notices, summary_notice
+from briefexport.model import Article, item_count_warnings, summary_warning
 from briefexport.settings import Settings
 from briefexport.weasy.engine import (
     FONTS,
-    fallback_font_notices,
+    fallback_font_warnings,
     layout,
     render_html,
     stylesheets,
@@ -110,12 +110,12 @@ class SummaryWriter:
         fit = self.fit(article, settings)
         with captured_warnings(article) as drawing:
             data = write_pdf(fit.document, article, self.variant)
-        unsummarised = summary_notice(article)
+        unsummarised = summary_warning(article)
         found = (
             *([unsummarised] if unsummarised else []),
             *fit.messages,
-            *item_count_notices(article),
-            *fallback_font_notices(article, settings),
+            *item_count_warnings(article),
+            *fallback_font_warnings(article, settings),
             *drawing.messages,
         )
         return Output(data, 1, found)
