@@ -82,8 +82,8 @@ def build(
     """Build every source; ``jobs`` 0 means one worker per core, ``kept`` the workers of a
     process that lives on (:class:`.pool.KeptWorkers`). Writers load only when needed."""
     formats = with_profile(formats, settings.profile)
-    warnings: list[str] = []
-    recorded_outputs = by_source(read_manifest(out, warnings))
+    manifest = read_manifest(out)
+    recorded_outputs = by_source(manifest.outputs)
     plans = [plan_article(s, out, settings, formats, force, recorded_outputs) for s in sources]
     work = jobs_of(plans)
     waiting = {job.plan for job in work}
@@ -98,9 +98,10 @@ def build(
             if on_result:
                 on_result(result)
     results = [plan.result for plan in plans]
+    warnings = list(manifest.warnings)
     if work:
         try:
-            record(out, results, warnings)
+            warnings += record(out, results)
         except (OSError, BriefExportError) as exc:
             warnings.append(f"{shown(out / MANIFEST)}: not recorded: {written(exc)}")
     return BuildReport(results, warnings)
