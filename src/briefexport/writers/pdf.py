@@ -43,7 +43,8 @@ class PdfWriter:
     format: Format = REGISTRY["pdf"]
 
     def html(self, article: Article, settings: Settings) -> Rendered:
-        """The HTML handed to WeasyPrint (also committed as golden structure in tests)."""
+        """The HTML handed to WeasyPrint (also committed as golden structure in tests), with the
+        warnings rendering it gave."""
         renderer = HtmlRenderer(article, policy_for(article, settings))
         body = renderer.render()
         context = template_context(article, settings, body)
