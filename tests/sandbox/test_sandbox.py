@@ -392,18 +392,18 @@ def article_in(folder: Path):
     return article
 
 
-def render_raw(html: str, article, settings: Settings) -> tuple[Message, ...]:
-    """The warnings of laying out and writing ``html`` as the article's PDF."""
+def render_raw(html: str, article, settings: Settings) -> tuple[bytes, tuple[Message, ...]]:
+    """``html`` laid out and written as the article's PDF, and the warnings doing so gave."""
     laid = layout(html, article, settings, stylesheets(settings, ("base.css",)))
     with captured_warnings(article) as drawing:
-        write_pdf(laid.document, article, "pdf/ua-1")
-    return (*laid.messages, *drawing.messages)
+        data = write_pdf(laid.document, article, "pdf/ua-1")
+    return data, (*laid.messages, *drawing.messages)
 
 
 @pytest.mark.nonconforming  # raw HTML without title or lang: not a PDF/UA document
 def test_fetcher_refusals_are_warnings_at_the_image_line(article_in, settings):
     article = article_in("Text.\n\n![bomb](bomb.svg)\n")
-    messages = render_raw(
+    _, messages = render_raw(
         '<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings
     )
     lines = {(m.line, m.text.split(":")[0]) for m in messages}
@@ -430,7 +430,7 @@ def test_strict_fetcher_refusal_is_a_located_error(article_in):
     with pytest.raises(
         SourceError, match=r"article\.md:9: image 'bomb\.svg' could not be read: SVG declares"
     ):
-        render_raw('<img src="bomb.svg">', article, strict, [])
+        render_raw('<img src="bomb.svg">', article, strict)
 
 
 def pdf_content(data: bytes) -> bytes:
@@ -449,7 +449,7 @@ def test_attachments_embed_nothing(article_in, settings):
         '<head><link rel="attachment" href="good.png"></head>'
         '<a rel="attachment" href="../secret.txt">a</a> <a rel="attachment" href="good.png">b</a>'
     )
-    content = pdf_content(render_raw(html, article, settings, []))
+    content = pdf_content(render_raw(html, article, settings)[0])
     assert SECRET.encode() not in content
 
 
