@@ -221,7 +221,7 @@ def hostile_cases(folder: Path, server: str) -> dict[str, tuple[Probe, float]]:
             setattr(module, name, default)
 
     def html_of(path: Path) -> str:
-        return PdfWriter().html(read_article(path), settings, [])
+        return PdfWriter().html(read_article(path), settings).html
 
     def fetch(url: str) -> None:
         with_budget(policy, "REMOTE_TIMEOUT", 0.3, partial(remote.read, url))

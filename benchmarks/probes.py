@@ -173,7 +173,7 @@ def cold_brief_probe(source: Path, folder: Path) -> Probe:
     article = read_article(source)
     folder.mkdir(parents=True, exist_ok=True)
     html, brand = folder / "brief.html", folder / "brand.css"
-    html.write_text(PdfWriter().html(article, settings, []), encoding="utf-8")
+    html.write_text(PdfWriter().html(article, settings).html, encoding="utf-8")
     width, height = settings.page_size
     brand.write_text(
         load_brand(settings.brand_file).css() + f"@page {{ size: {width} {height}; }}",
@@ -200,7 +200,7 @@ def floor_probe(source: Path) -> Probe:
     summary = SummaryWriter()
     jobs = [
         (
-            PdfWriter().html(article, settings, []),
+            PdfWriter().html(article, settings).html,
             (*stylesheets(settings, PdfWriter.format.styles), page_css(article, settings)),
         ),
         (
@@ -300,11 +300,11 @@ def stages() -> dict[str, float]:
         article = read_article(ARTICLE)
     brief, summary = PdfWriter(), SummaryWriter()
     with timer(spent["template"]):
-        html = brief.html(article, settings, [])
+        html = brief.html(article, settings).html
         summary.html(article, settings)
     with timer(spent["layout"]):
         sheets = stylesheets(settings, brief.format.styles)
-        document = layout(html, article, settings, sheets, [])
+        document = layout(html, article, settings, sheets).document
     with timer(spent["PDF write"]):
         write_pdf(document, article, brief.variant)
     with timer(spent["DOCX write"]):

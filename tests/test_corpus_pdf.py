@@ -42,10 +42,8 @@ def built(path: Path, paper: str):
     article = read_article(path)
     settings = Settings(project=ROOT, paper=paper)
     pdf = PdfWriter()
-    notices: list = []
-    document = layout(
-        pdf.html(article, settings, notices), article, settings, pdf.sheets(article, settings), []
-    )
+    html = pdf.html(article, settings).html
+    document = layout(html, article, settings, pdf.sheets(article, settings)).document
     return document, write_pdf(document, article, pdf.variant)
 
 

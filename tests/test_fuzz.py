@@ -175,7 +175,7 @@ def words_in_order(words: list[str], text: str) -> list[Block]:
 def test_html_never_crashes_and_loses_no_words(work, generated):
     title, document = generated
     article = read_article(write(work, title, document))
-    page = PdfWriter().html(article, SETTINGS, [])
+    page = PdfWriter().html(article, SETTINGS).html
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     assert words_in_order(document.body_words, text) == []
     assert words_in_order(document.note_words, text) == []

@@ -97,7 +97,7 @@ def outcome(result: ArticleResult) -> list[str]:
     """A build result in the table's terms."""
     if result.error:
         return ["error " + result.error.removeprefix(f"{result.source}:")]
-    warnings = dict.fromkeys(f"warning {n.line}: {n.text}" for n in result.notices)
+    warnings = dict.fromkeys(f"warning {n.line}: {n.text}" for n in result.messages)
     return ["builds", *warnings]
 
 
@@ -177,7 +177,7 @@ def test_each_source_gets_what_the_table_says(built, corpus, name):
 
 def test_a_thousand_footnotes_reach_the_html(corpus, settings):
     article = read_article(corpus / "footnotes-1000.md")
-    html = PdfWriter().html(article, settings, [])
+    html = PdfWriter().html(article, settings).html
     assert len(re.findall(r'<aside class="footnote" id="fn\d+"', html)) == 1000
     _, notes = source_blocks(article)
     assert missing_in_order(notes, letters(re.sub(r"<[^>]+>", " ", html))) == []
@@ -359,7 +359,7 @@ def test_linear_work_on_pathological_bodies(write_source, settings, lead, unit, 
 
     def render(repeats: int) -> str:
         article = read_article(write_source(HEAD + lead + unit * repeats))
-        return PdfWriter().html(article, settings, [])
+        return PdfWriter().html(article, settings).html
 
     small, large = (python_lines(lambda n=n: render(n)) for n in (250, 1_000))
     assert large < 4.5 * small, f"{large / small:.2f} times the lines"

@@ -1,5 +1,5 @@
 """The one located message type: how it prints, how errors become messages, how a verdict of
-verify becomes messages, and that the name ``Notice`` still builds a warning."""
+verify becomes messages, and that ``Message(path, line, text)`` is a warning."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from briefexport.errors import (
     SourceError,
 )
 from briefexport.messages import Message
-from briefexport.model import Notice
 
 
 def test_a_message_prints_path_line_severity_text_and_hint():
@@ -31,12 +30,11 @@ def test_a_file_name_cannot_forge_a_line_of_output():
     assert "\n" not in str(message)
 
 
-def test_notice_is_the_message_type_with_its_positional_order():
-    notice = Notice(Path("a.md"), 4, "footnote [^x] has no definition")
-    assert notice == Message(Path("a.md"), 4, "footnote [^x] has no definition", "warning")
-    assert notice.message == notice.text  # the field name Notice had
+def test_a_message_without_a_severity_is_a_warning_and_cannot_change():
+    warning = Message(Path("a.md"), 4, "footnote [^x] has no definition")
+    assert warning == Message(Path("a.md"), 4, "footnote [^x] has no definition", "warning")
     with pytest.raises(AttributeError):
-        notice.line = 5  # type: ignore[misc]
+        warning.line = 5  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("kind", [LayoutError, ResourceError, ConfigError, BriefExportError])

@@ -160,7 +160,7 @@ def test_an_article_cannot_embed_the_projects_files(project):
         "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n![sig](../styles/signature.png)\n"
     )
     settings = Settings(project=project)
-    messages = [f.message for f in check_source(article, settings)]
+    messages = [f.text for f in check_source(article, settings)]
     assert "image '../styles/signature.png' refused: outside the article's folder" in messages
     assert referenced_files(read_article(article)) == []
 

@@ -18,10 +18,8 @@ Severity = Literal["error", "warning", "notice"]
 
 @dataclass(frozen=True)
 class Message:
-    """A finding at a line of a file, printed as ``path:line: severity: text (hint)``.
-
-    The positional order (path, line, text) is the one :class:`briefexport.model.Notice` had,
-    and ``Notice`` names this class, so a warning is still ``Notice(path, line, text)``."""
+    """A finding at a line of a file, printed as ``path:line: severity: text (hint)``; without
+    a severity, a warning: ``Message(path, line, text)``."""
 
     path: Path
     line: int
@@ -32,11 +30,6 @@ class Message:
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
         return f"{shown(self.path)}:{self.line}: {self.severity}: {self.text}{hint}"
-
-    @property
-    def message(self) -> str:
-        """The text under the field name ``Notice`` had (for code written against it)."""
-        return self.text
 
     @classmethod
     def of(cls, error: BriefExportError, where: Path) -> Message:

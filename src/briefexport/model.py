@@ -81,10 +81,6 @@ class Memo:
     subject: str = ""
 
 
-Notice = Message
-"""A non-fatal finding about a source: ``Notice(path, line, text)`` is a warning."""
-
-
 @dataclass(frozen=True)
 class References:
     """What an article's citations drew on: the bibliography files and the CSL style (outputs
@@ -120,7 +116,7 @@ class Article:
     """``toc`` in the front matter; None leaves it to the brand's page count."""
     toc_depth: int = 3
     references: References | None = None
-    warnings: tuple[Notice, ...] = ()
+    warnings: tuple[Message, ...] = ()
     body_first_line: int = 1
     front_matter_lines: dict[tuple[str, ...], int] = field(default_factory=dict, compare=False)
     """The file line of every front matter key and list item, by key path such as
@@ -286,7 +282,7 @@ def _opening(text: str) -> str:
     )
 
 
-def summary_notice(article: Article) -> Notice | None:
+def summary_warning(article: Article) -> Message | None:
     """The warning for a source without an authored summary (the one-pager derives one)."""
     if article.summary is not None:
         return None
@@ -294,7 +290,7 @@ def summary_notice(article: Article) -> Notice | None:
     points = len(derived.key_points)
     leads = f" and {points} section lead{'' if points == 1 else 's'}" if points else ""
     left = f"; {derived.omitted} more left out so it fits one page" if derived.omitted else ""
-    return Notice(
+    return Message(
         article.path,
         1,
         f"no summary in the front matter; the one-pager's is derived from the opening"
@@ -306,23 +302,23 @@ MOST_ITEMS = 6
 """Key points and recommendations a one-pager is designed for (three to six)."""
 
 
-def item_count_notices(article: Article) -> list[Notice]:
+def item_count_warnings(article: Article) -> list[Message]:
     """A warning for each authored list longer than :data:`MOST_ITEMS`, at its key's line."""
     if article.summary is None:
         return []
-    notices = []
+    warnings = []
     for key, name, items in (
         ("key-points", "key points", article.summary.key_points),
         ("recommendations", "recommendations", article.summary.recommendations),
     ):
         if len(items) > MOST_ITEMS:
             line = article.front_matter_lines.get(("summary", key), 1)
-            notices.append(
-                Notice(
+            warnings.append(
+                Message(
                     article.path,
                     line,
                     f"summary has {len(items)} {name} (keep {MOST_ITEMS} or fewer: a reader "
                     "takes in a few at a glance)",
                 )
             )
-    return notices
+    return warnings

@@ -73,8 +73,10 @@ def test_a_noop_build_trusts_the_manifest_and_parses_nothing(tmp_path: Path, mon
         patch.setattr(jobs_module, "_load", unexpected_parse)
         again = build_memos(tmp_path, out)
     assert again.ok and again.results[0].status == "skipped"
-    assert [str(n) for n in again.results[0].notices] == [str(n) for n in first.results[0].notices]
-    assert "raw HTML" in str(again.results[0].notices[0])
+    assert [str(n) for n in again.results[0].messages] == [
+        str(n) for n in first.results[0].messages
+    ]
+    assert "raw HTML" in str(again.results[0].messages[0])
     assert mtimes(out) == before
     (tmp_path / "figure.png").write_bytes((tmp_path / "figure.png").read_bytes() + b"\0")
     after_image_edit = build_memos(tmp_path, out)

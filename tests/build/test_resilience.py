@@ -81,7 +81,7 @@ def test_every_failure_is_one_located_line_and_the_batch_goes_on(tmp_path, odd_f
         assert errors["die"].startswith(f"{where['die']}: the process rendering it died")
     for slug in ("good", "good2"):
         assert (tmp_path / "out" / slug / f"{slug}.txt").read_bytes() == b"ok"
-    assert set(read_manifest(tmp_path / "out")) == {"good/good.txt", "good2/good2.txt"}
+    assert set(read_manifest(tmp_path / "out").outputs) == {"good/good.txt", "good2/good2.txt"}
 
 
 @pytest.mark.parametrize(

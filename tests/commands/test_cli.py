@@ -27,7 +27,7 @@ from briefexport.commands.console import plain_line, report, table
 from briefexport.commands.scaffold import init_project
 from briefexport.commands.watch import relevant, shown
 from briefexport.errors import BriefExportError, ConfigError
-from briefexport.model import Notice
+from briefexport.messages import Message
 from briefexport.settings import NUMBERS, PACKAGED, Settings, number
 from briefexport.source.reader import read_article
 from briefexport.tasks import FLAGS, USAGE, ns, option
@@ -278,7 +278,7 @@ def test_a_project_template_and_stylesheet_replace_the_packaged_ones(project: Pa
     files = REGISTRY["pdf"].dependencies(settings)
     assert project / "styles" / "article.css" in files
     assert PACKAGED / "styles" / "base.css" in files
-    html = PdfWriter().html(read_article(KAZAKHSTAN), settings, [])
+    html = PdfWriter().html(read_article(KAZAKHSTAN), settings).html
     assert "House imprint" in html
     out = project / "out"
     result = build(discover(project / "source"), out, settings, ["pdf", "summary"], jobs=1).results[
@@ -301,13 +301,13 @@ def results() -> BuildReport:
             OutputResult("memo", Path("build/a/a-memo.docx"), "x", True),
             OutputResult("summary", Path("build/a/a-summary.pdf"), "x", True, 1),
         ],
-        [Notice(Path("source/a.md"), 3, "new trouble")],
+        [Message(Path("source/a.md"), 3, "new trouble")],
         seconds=2.4,
     )
     old = ArticleResult(
         Path("source/b.md"),
         [OutputResult("pdf", Path("build/b/b.pdf"), "y", False, 2)],
-        [Notice(Path("source/b.md"), 9, "old trouble")],
+        [Message(Path("source/b.md"), 9, "old trouble")],
     )
     return BuildReport([built, old])
 

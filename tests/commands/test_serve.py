@@ -22,6 +22,7 @@ from briefexport.build.results import ArticleResult
 from briefexport.commands.handover import connect, handed_over, socket_path
 from briefexport.commands.serve import Daemon
 from briefexport.errors import BriefExportError
+from briefexport.messages import Message
 from briefexport.settings import Settings
 
 MEMO = ["memo"]  # no WeasyPrint: the protocol's tests stay fast
@@ -166,3 +167,10 @@ def test_without_a_daemon_invoke_build_builds_as_before(project: Path):
     )
     assert run.returncode == 0, run.stderr
     assert list(out.rglob("*.docx")) and socket_path(out).read_text() == "not a socket"
+
+
+def test_a_result_handed_back_keeps_each_messages_severity_and_hint():
+    message = Message(Path("a.md"), 3, "link to '#x': no such heading", "warning", "add the id")
+    result = ArticleResult(Path("a.md"), messages=[message], error="", seconds=1.5)
+    again = handover.result_from_json(json.loads(json.dumps(handover.result_json(result))))
+    assert again == result

@@ -56,7 +56,7 @@ def source(tmp_path_factory):
 @pytest.fixture(scope="module")
 def tagged(source, settings) -> tuple[bytes, list]:
     output = writer("pdf").render(source, settings)
-    return output.data, list(output.notices)
+    return output.data, list(output.messages)
 
 
 OPENED: list[pikepdf.Pdf] = []
@@ -96,10 +96,10 @@ def test_the_brief_meets_no_failure_condition(tagged):
 
 
 def test_a_figure_without_alt_text_gets_its_caption_and_a_warning(tagged, source):
-    data, notices = tagged
+    data, messages = tagged
     figure = next(e for e in elements(data) if e.S == "/Figure")
     assert str(figure.Alt) == "Figure 1. Exports by region."
-    assert [n.message for n in notices if "alt text" in n.message] == [
+    assert [m.text for m in messages if "alt text" in m.text] == [
         "image 'chart.png' has no alt text; its caption describes it in the PDF "
         "(describe it for screen readers: ![description](file))"
     ]
@@ -117,9 +117,8 @@ def test_weasyprint_alone_fails_issue_13s_conditions(source, settings):
     """Without weasy.tagging and the structure types: running heads outside the tree, no
     Note, no ListNumbering, list items without LBody, no TH Scope."""
     pdf = PdfWriter()
-    notices: list = []
-    html = pdf.html(source, settings, notices)
-    document = layout(html, source, settings, stylesheets(settings, pdf.format.styles), notices)
+    html = pdf.html(source, settings).html
+    document = layout(html, source, settings, stylesheets(settings, pdf.format.styles)).document
     overrides.tags._get_pdf_tag = overrides.UPSTREAM_PDF_TAG
     try:
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)

@@ -21,12 +21,13 @@ import pytest
 from PIL import Image
 
 from briefexport.errors import ResourceError, SourceError
-from briefexport.model import Notice
+from briefexport.messages import Message
 from briefexport.sandbox import policy as fetch
 from briefexport.sandbox.policy import Resource, ResourcePolicy
 from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy.engine import css_string, layout, stylesheets, write_pdf
+from briefexport.weasy.wording import captured_warnings
 from briefexport.writers import writer
 from conftest import ROOT
 
@@ -391,25 +392,29 @@ def article_in(folder: Path):
     return article
 
 
-def render_raw(html: str, article, settings: Settings, notices: list[Notice]) -> bytes:
-    document = layout(html, article, settings, stylesheets(settings, ("base.css",)), notices)
-    return write_pdf(document, article, "pdf/ua-1", notices)
+def render_raw(html: str, article, settings: Settings) -> tuple[bytes, tuple[Message, ...]]:
+    """``html`` laid out and written as the article's PDF, and the warnings doing so gave."""
+    laid = layout(html, article, settings, stylesheets(settings, ("base.css",)))
+    with captured_warnings(article) as drawing:
+        data = write_pdf(laid.document, article, "pdf/ua-1")
+    return data, (*laid.messages, *drawing.messages)
 
 
 @pytest.mark.nonconforming  # raw HTML without title or lang: not a PDF/UA document
 def test_fetcher_refusals_are_warnings_at_the_image_line(article_in, settings):
     article = article_in("Text.\n\n![bomb](bomb.svg)\n")
-    notices: list[Notice] = []
-    render_raw('<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings, notices)
-    lines = {(n.line, n.text.split(":")[0]) for n in notices}
+    _, messages = render_raw(
+        '<p>x</p><img src="bomb.svg"><img src="../secret.txt">', article, settings
+    )
+    lines = {(m.line, m.text.split(":")[0]) for m in messages}
     assert (9, "image 'bomb.svg' could not be read") in lines
-    assert any("secret.txt" in n.text and "outside" in n.text for n in notices)
+    assert any("secret.txt" in n.text and "outside" in n.text for n in messages)
 
 
 def test_an_svg_draws_its_allowed_images_through_the_sandbox(article_in, settings):
     article = article_in("![inner](inner.svg)\n")
     output = writer("pdf").render(article, settings)
-    assert output.notices == ()
+    assert output.messages == ()
     with pikepdf.open(io.BytesIO(output.data)) as pdf:
         images = [
             o
@@ -425,7 +430,7 @@ def test_strict_fetcher_refusal_is_a_located_error(article_in):
     with pytest.raises(
         SourceError, match=r"article\.md:9: image 'bomb\.svg' could not be read: SVG declares"
     ):
-        render_raw('<img src="bomb.svg">', article, strict, [])
+        render_raw('<img src="bomb.svg">', article, strict)
 
 
 def pdf_content(data: bytes) -> bytes:
@@ -444,7 +449,7 @@ def test_attachments_embed_nothing(article_in, settings):
         '<head><link rel="attachment" href="good.png"></head>'
         '<a rel="attachment" href="../secret.txt">a</a> <a rel="attachment" href="good.png">b</a>'
     )
-    content = pdf_content(render_raw(html, article, settings, []))
+    content = pdf_content(render_raw(html, article, settings)[0])
     assert SECRET.encode() not in content
 
 
@@ -482,13 +487,13 @@ def test_hostile_source_leaks_nothing_and_does_not_hang(
     content = pdf_content(output.data)
     assert SECRET.encode() not in content and b"root:x:0:0" not in content
     assert b"(file:" not in content and b"javascript" not in content
-    assert sorted({n.line for n in output.notices}) == [10, 12, 14, 16, 18]
+    assert sorted({n.line for n in output.messages}) == [10, 12, 14, 16, 18]
     expected = "could not be fetched" if allow_remote else "remote resources are off"
-    assert any(n.line == 16 and expected in n.text for n in output.notices), output.notices
+    assert any(n.line == 16 and expected in n.text for n in output.messages), output.messages
 
 
 def test_data_url_images_are_checked(article_in, settings):
     bomb = base64.b64encode(entity_bomb().encode()).decode()
     article = article_in(f"![b](data:image/svg+xml;base64,{bomb})\n")
-    [notice] = writer("pdf").render(article, settings).notices
+    [notice] = writer("pdf").render(article, settings).messages
     assert notice.line == 7 and "SVG declares the XML entity" in notice.text

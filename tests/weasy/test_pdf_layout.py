@@ -108,7 +108,7 @@ def test_headlines_end_on_two_words_and_amounts_hold_together(write_source, sett
             "Spending rose 12 % to $ 40 billion, or 5 km of road.\n"
         )
     )
-    html = PdfWriter().html(article, settings, [])
+    html = PdfWriter().html(article, settings).html
     assert f"Policy{NBSP}Reboot</h1>" in html
     assert f"Money{NBSP}Went</h2>" in html
     assert f"12{NBSP}% to ${NBSP}40{NBSP}billion, or 5{NBSP}km" in html

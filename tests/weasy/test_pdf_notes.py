@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML, Document
 
-from briefexport.model import Article, Notice
+from briefexport.messages import Message
+from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy import overrides
@@ -90,14 +91,13 @@ def notes_everywhere(folder: Path) -> Path:
 ARTICLES = {"figure": two_notes_and_a_tall_figure, "everywhere": notes_everywhere}
 
 
-def laid_out(article: Article, paper: str, variant: str) -> tuple[Document, list[Notice]]:
+def laid_out(article: Article, paper: str, variant: str) -> tuple[Document, tuple[Message, ...]]:
     settings = Settings(project=ROOT, paper=paper)
     pdf = writer(variant)
     assert isinstance(pdf, PdfWriter)
-    notices: list[Notice] = []
-    html = pdf.html(article, settings, notices)
-    document = layout(html, article, settings, stylesheets(settings, pdf.format.styles), notices)
-    return document, notices
+    html = pdf.html(article, settings).html
+    laid = layout(html, article, settings, stylesheets(settings, pdf.format.styles))
+    return laid.document, laid.messages
 
 
 @pytest.fixture(scope="module")
@@ -111,14 +111,14 @@ def articles(tmp_path_factory) -> dict[str, Article]:
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("name", ARTICLES)
 def test_every_note_on_its_call_page_in_call_order(articles, name, paper, variant):
-    document, notices = laid_out(articles[name], paper, variant)
+    document, messages = laid_out(articles[name], paper, variant)
     pages = note_pages(document)
     assert len(pages) == articles[name].path.read_text(encoding="utf-8").count("\n[^")
     misplaced = {key: where for key, where in pages.items() if where[0] != where[1]}
     assert misplaced == {}
     order = sorted(pages, key=lambda key: (pages[key][1], int(key[2:])))
     assert order == sorted(pages, key=lambda key: int(key[2:]))
-    assert not [n for n in notices if "footnote" in n.message]
+    assert not [m for m in messages if "footnote" in m.text]
 
 
 @pytest.mark.slow

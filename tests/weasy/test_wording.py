@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from briefexport.build.pipeline import build
-from briefexport.model import Notice
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy.wording import WEASYPRINT_LOG, Wording, captured_warnings
@@ -32,7 +31,7 @@ def test_weasyprint_warnings_in_our_words_at_their_lines_in_line_order(write_sou
         "[^a]: The note.\n"
     )
     report = build([source], tmp_path / "out", Settings(project=ROOT), ["pdf"], jobs=1)
-    said = [(n.line, n.text, n.hint) for n in report.results[0].notices]
+    said = [(n.line, n.text, n.hint) for n in report.results[0].messages]
     assert [(line, text) for line, text, _ in said if "brand fonts" not in text] == [
         (9, "link to '#nowhere': no such heading"),
         (
@@ -84,8 +83,8 @@ def test_remote_images_that_fail_are_worded_as_the_memo_words_them(write_source,
     source = write_source(HEAD + f"![Page]({not_an_image})\n\n![Gone]({closed})\n")
     settings = Settings(project=ROOT, allow_remote=True)
     article = read_article(source)
-    pdf = [(n.line, n.text) for n in writer("pdf").render(article, settings).notices]
-    memo = [(n.line, n.text) for n in writer("memo").render(article, settings).notices]
+    pdf = [(n.line, n.text) for n in writer("pdf").render(article, settings).messages]
+    memo = [(n.line, n.text) for n in writer("memo").render(article, settings).messages]
     assert pdf[0] == (
         9,
         f"image '{not_an_image}' could not be drawn: a damaged image, or not an image at all; "
@@ -98,21 +97,20 @@ def test_remote_images_that_fail_are_worded_as_the_memo_words_them(write_source,
 
 def test_a_message_not_worded_here_is_located_and_marked_as_weasyprints(write_source, tmp_path):
     source = write_source(HEAD + "Text.\n\n![Map](map.png)\n")
-    notices: list[Notice] = []
-    with captured_warnings(read_article(source), notices):
+    with captured_warnings(read_article(source)) as captured:
         WEASYPRINT_LOG.warning('Too many glyphs missing from "%s"', "Some Font")
         WEASYPRINT_LOG.warning("Unknown image mode: %s", f"{(tmp_path / 'map.png').as_uri()}")
-    assert [(n.line, n.text) for n in notices] == [
+    assert [(m.line, m.text) for m in captured.messages] == [
         (1, 'WeasyPrint: Too many glyphs missing from "Some Font"'),
         (11, "WeasyPrint: Unknown image mode: map.png"),
     ]
-    assert notices[0].hint.startswith("a layout warning briefexport does not word yet")
+    assert captured.messages[0].hint.startswith("a layout warning briefexport does not word yet")
 
 
 def test_the_fetchers_refusal_is_worded_as_the_image_it_refuses(write_source, tmp_path: Path):
     """What a --strict build stops with (test_sandbox has it stop)."""
     source = write_source(HEAD + "![Map](map.png)\n")
-    wording = Wording(read_article(source), [])
+    wording = Wording(read_article(source))
     url = (tmp_path / "map.png").as_uri()
-    notice = wording.notice(f"refused {url}: no such file")
-    assert (notice.line, notice.text) == (9, "image 'map.png' could not be read: no such file")
+    warning = wording.warning(f"refused {url}: no such file")
+    assert (warning.line, warning.text) == (9, "image 'map.png' could not be read: no such file")

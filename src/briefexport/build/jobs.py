@@ -14,7 +14,8 @@ from briefexport.build.manifest import fingerprint, referenced_files
 from briefexport.build.plan import Job
 from briefexport.build.results import OutputResult
 from briefexport.errors import BriefExportError, ResourceError, one_line, shown
-from briefexport.model import Article, Notice
+from briefexport.messages import Message
+from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.writers import output_path, writer
 
@@ -66,7 +67,7 @@ class Done:
     format: str
     output: OutputResult | None
     data: bytes
-    notices: tuple[Notice, ...]
+    messages: tuple[Message, ...]
     error: str
     seconds: float
     inputs: tuple[Path, ...] = ()
@@ -78,7 +79,7 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
     from briefexport.sandbox import budget
 
     started = time.perf_counter()
-    notices: tuple[Notice, ...] = ()
+    messages: tuple[Message, ...] = ()
     inputs: tuple[Path, ...] = ()
     output, data, error = None, b"", ""
     where = f"{shown(job.source)}:1: {job.format}"
@@ -92,9 +93,9 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
             inputs = tuple(referenced_files(article))
             key = fingerprint(article.path, inputs, job.format, settings)
             produced = writer(job.format).render(article, settings)
-        notices, data = (*article.warnings, *produced.notices), produced.data
-        if settings.strict and notices:
-            first = notices[0]
+        messages, data = (*article.warnings, *produced.messages), produced.data
+        if settings.strict and messages:
+            first = messages[0]
             hint = "; ".join(filter(None, (first.hint, "--strict turns warnings into errors")))
             raise ResourceError(f"{first.severity}: {first.text}", first.path, first.line, hint)
         path = output_path(out, article, job.format)
@@ -110,7 +111,7 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
             "(a bug: please report it with the source)"
         )
     return Done(
-        job.plan, job.format, output, data, notices, error, time.perf_counter() - started, inputs
+        job.plan, job.format, output, data, messages, error, time.perf_counter() - started, inputs
     )
 
 

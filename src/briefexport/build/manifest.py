@@ -182,29 +182,37 @@ class Recorded:
         }
 
 
-def read_manifest(out: Path, warnings: list[str] | None = None) -> dict[str, Recorded]:
-    """The recorded outputs, keyed by path relative to ``out``; none when there is no
-    manifest. A manifest that cannot be read or holds anything this module would not write
-    is set aside (renamed ``*.corrupt``, said in ``warnings``) and everything is rebuilt."""
+@dataclass(frozen=True)
+class Manifest:
+    """The recorded outputs, keyed by path relative to the output folder, and the warning
+    reading them gave (a manifest set aside)."""
+
+    outputs: dict[str, Recorded]
+    warnings: tuple[str, ...] = ()
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The recorded outputs of ``out``; none when there is no manifest. A manifest that cannot
+    be read or holds anything this module would not write is set aside (renamed ``*.corrupt``,
+    said in the warnings) and everything is rebuilt."""
     path = out / MANIFEST
     try:
         with path.open("rb") as stream:
             data = json.loads(stream.read(MANIFEST_CAP + 1).decode("utf-8"))
-        return {str(k): Recorded.from_json(v) for k, v in data["outputs"].items()}
+        return Manifest({str(k): Recorded.from_json(v) for k, v in data["outputs"].items()})
     except FileNotFoundError:
-        return {}
+        return Manifest({})
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         aside = path.with_name(MANIFEST + ".corrupt")
         try:
             path.replace(aside)
         except OSError:
             aside = path
-        if warnings is not None:
-            warnings.append(
-                f"{shown(path)}: unreadable manifest ({type(exc).__name__}) set aside as "
-                f"{shown(aside)}; every output is rebuilt"
-            )
-        return {}
+        warning = (
+            f"{shown(path)}: unreadable manifest ({type(exc).__name__}) set aside as "
+            f"{shown(aside)}; every output is rebuilt"
+        )
+        return Manifest({}, (warning,))
 
 
 Outputs = dict[str, dict[str, tuple[str, Recorded]]]
@@ -233,14 +241,14 @@ def locked(out: Path) -> Iterator[None]:
         os.close(handle)  # closing releases the lock
 
 
-def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> None:
+def record(out: Path, results: Sequence[ArticleResult]) -> tuple[str, ...]:
     """Merge this build's records into the manifest, atomically and under the lock; a
-    manifest that would not change is not rewritten."""
+    manifest that would not change is not rewritten. The warnings reading it again gave."""
     with locked(out):
-        manifest = read_manifest(out, warnings)
-        before = dict(manifest)
+        read = read_manifest(out)
+        manifest, before = dict(read.outputs), read.outputs
         for result in results:
-            notices = tuple((n.line, n.text) for n in result.notices if n.path == result.source)
+            notices = tuple((n.line, n.text) for n in result.messages if n.path == result.source)
             for output in result.outputs:
                 manifest[output.path.relative_to(out).as_posix()] = Recorded(
                     output.fingerprint,
@@ -251,7 +259,8 @@ def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> 
                     notices,
                 )
         if manifest == before:
-            return
+            return read.warnings
         outputs = {key: r.to_json() for key, r in sorted(manifest.items())}
         data = {"version": __version__, "outputs": outputs}
         write_atomic(out / MANIFEST, (json.dumps(data, indent=1) + "\n").encode())
+    return read.warnings

@@ -29,12 +29,12 @@ def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str], out: Path) 
     and write its outputs when every one of them rendered."""
     result = plan.result
     ordered = sorted(done, key=lambda d: formats.index(d.format))
+    found = dict.fromkeys((*result.messages, *(m for item in ordered for m in item.messages)))
+    result.messages = sorted(found, key=lambda m: m.line)  # in reading order, as check lists them
     for item in ordered:
-        result.notices.extend(n for n in item.notices if n not in result.notices)
         result.seconds += item.seconds
         result.error = result.error or item.error
         result.inputs = result.inputs or item.inputs
-    result.notices.sort(key=lambda notice: notice.line)  # in reading order, as check lists them
     # An article's outputs are written together or not at all, except that a format that does
     # not hold back (a summary too long for its page) fails alone (its error says so).
     if not any(item.error for item in ordered if REGISTRY[item.format].holds_back):
@@ -82,8 +82,8 @@ def build(
     """Build every source; ``jobs`` 0 means one worker per core, ``kept`` the workers of a
     process that lives on (:class:`.pool.KeptWorkers`). Writers load only when needed."""
     formats = with_profile(formats, settings.profile)
-    warnings: list[str] = []
-    recorded_outputs = by_source(read_manifest(out, warnings))
+    manifest = read_manifest(out)
+    recorded_outputs = by_source(manifest.outputs)
     plans = [plan_article(s, out, settings, formats, force, recorded_outputs) for s in sources]
     work = jobs_of(plans)
     waiting = {job.plan for job in work}
@@ -98,9 +98,10 @@ def build(
             if on_result:
                 on_result(result)
     results = [plan.result for plan in plans]
+    warnings = list(manifest.warnings)
     if work:
         try:
-            record(out, results, warnings)
+            warnings += record(out, results)
         except (OSError, BriefExportError) as exc:
             warnings.append(f"{shown(out / MANIFEST)}: not recorded: {written(exc)}")
     return BuildReport(results, warnings)

@@ -9,7 +9,7 @@ from pathlib import Path
 from briefexport.build.manifest import Outputs, Recorded, fingerprint
 from briefexport.build.results import ArticleResult, OutputResult
 from briefexport.errors import BriefExportError
-from briefexport.model import Notice
+from briefexport.messages import Message
 from briefexport.settings import Settings
 from briefexport.weasy.hyphenation import declared_language
 from briefexport.writers import REGISTRY
@@ -80,7 +80,7 @@ def plan_article(
                 OutputResult(name, out / key, record.fingerprint, False, record.pages)
             )
             plan.result.inputs = tuple(inputs)
-            plan.result.notices = [Notice(source, line, text) for line, text in record.notices]
+            plan.result.messages = [Message(source, line, text) for line, text in record.notices]
         else:
             plan.stale.append(name)
     if plan.stale:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefexport.model import Notice
+from briefexport.messages import Message
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class ArticleResult:
 
     source: Path
     outputs: list[OutputResult] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
     inputs: tuple[Path, ...] = ()

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from briefexport.errors import SourceError
 from briefexport.messages import Message
-from briefexport.model import Article, item_count_notices, summary_notice
+from briefexport.model import Article, item_count_warnings, summary_warning
 from briefexport.render.text import plain_text
 from briefexport.sandbox import budget
 from briefexport.sandbox.images import locate, source_line
@@ -79,9 +79,9 @@ def summary_findings(article: Article, settings: Settings) -> Iterator[Message]:
     """A missing summary, one too long for its page, items too long to read at a glance,
     each at its line in the front matter."""
     lines = article.front_matter_lines
-    for notice in [summary_notice(article), *item_count_notices(article)]:
-        if notice:
-            yield notice
+    for warning in [summary_warning(article), *item_count_warnings(article)]:
+        if warning:
+            yield warning
     if estimated_fill(article) >= LAY_OUT_FROM:
         from briefexport.errors import LayoutError
         from briefexport.writers.summary.writer import SummaryWriter  # imports WeasyPrint

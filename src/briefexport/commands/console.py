@@ -59,7 +59,7 @@ def plain_line(result: ArticleResult) -> str:
 def json_records(result: ArticleResult) -> Iterator[dict[str, Any]]:
     """One object per output (and one for an article that failed): source, format, path,
     pages, warnings, status; ``error`` too when it failed."""
-    warnings = [str(notice) for notice in dict.fromkeys(result.notices)]
+    warnings = [str(message) for message in dict.fromkeys(result.messages)]
     for output in result.outputs:
         yield {
             "source": str(result.source),
@@ -122,8 +122,8 @@ def report(build: BuildReport, rebuilt_only: bool = False) -> None:
     """
     results = [r for r in build.results if not rebuilt_only or r.status != "skipped"]
     for result in results:
-        for notice in dict.fromkeys(result.notices):
-            print(notice, file=sys.stderr)
+        for message in dict.fromkeys(result.messages):
+            print(message, file=sys.stderr)
     if is_terminal() and results:
         table(results)
     built = sum(o.built for r in build.results for o in r.outputs)

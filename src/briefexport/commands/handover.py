@@ -129,7 +129,7 @@ def result_json(result: Any) -> dict[str, Any]:
         "outputs": [
             [o.format, str(o.path), o.fingerprint, o.built, o.pages] for o in result.outputs
         ],
-        "notices": [[str(n.path), n.line, n.message] for n in result.notices],
+        "messages": [[str(m.path), m.line, m.text, m.severity, m.hint] for m in result.messages],
         "error": result.error,
         "seconds": result.seconds,
         "inputs": [str(path) for path in result.inputs],
@@ -139,12 +139,15 @@ def result_json(result: Any) -> dict[str, Any]:
 def result_from_json(data: dict[str, Any]) -> Any:
     """The :class:`ArticleResult` that :func:`result_json` wrote."""
     from briefexport.build.results import ArticleResult, OutputResult
-    from briefexport.model import Notice
+    from briefexport.messages import Message
 
     return ArticleResult(
         Path(data["source"]),
         [OutputResult(f, Path(p), h, bool(b), int(n)) for f, p, h, b, n in data["outputs"]],
-        [Notice(Path(p), int(line), str(m)) for p, line, m in data["notices"]],
+        [
+            Message(Path(p), int(line), str(text), severity, str(hint))
+            for p, line, text, severity, hint in data["messages"]
+        ],
         str(data["error"]),
         float(data["seconds"]),
         tuple(Path(p) for p in data["inputs"]),

@@ -113,7 +113,7 @@ def verify_article(
     from briefexport.sandbox.images import ALT_PRINTED
     from briefexport.writers import lookup, output_path, verifier
 
-    manifest = read_manifest(out)
+    manifest = read_manifest(out).outputs
     findings = []
     for name in formats:
         lookup(name)

@@ -10,7 +10,7 @@ from itertools import pairwise
 from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup, escape
 
-from briefexport.model import Notice
+from briefexport.messages import Message
 from briefexport.render.text import image_alt, plain_text, tie, unbroken_amounts
 from briefexport.render.tree import (
     WIDE_TABLE_COLUMNS,
@@ -23,7 +23,7 @@ from briefexport.render.tree import (
     is_landscape,
     safe_href,
 )
-from briefexport.sandbox.images import ImageRef, image_notice, locate
+from briefexport.sandbox.images import ImageRef, image_warning, locate
 from briefexport.sandbox.policy import ResourcePolicy
 
 SHORT_TABLE_ROWS = 8
@@ -58,7 +58,7 @@ class HtmlRenderer(TreeRenderer[str]):
     """
 
     policy: ResourcePolicy
-    notices: list[Notice] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
     cited_in_notes: list[int] = field(default_factory=list)
     in_note: bool = False
     asides: list[str] = field(default_factory=list)
@@ -167,7 +167,7 @@ class HtmlRenderer(TreeRenderer[str]):
     def node_image(self, node: SyntaxTreeNode) -> str:
         image = locate(self.article, node, self.policy)
         if not image.usable:
-            self.notices.append(image_notice(self.article, image))
+            self.messages.append(image_warning(self.article, image))
             return f'<span class="missing-image">[{self.plain(node)}]</span>'
         return f'<img src="{escape(image.url)}" alt="{escape(self.alt(node, image))}">'
 
@@ -180,8 +180,8 @@ class HtmlRenderer(TreeRenderer[str]):
         src = str(node.attrs.get("src", ""))
         stand_in = image_alt(node)
         said = "its caption" if node.attrs.get("title") else "its file name"
-        self.notices.append(
-            Notice(
+        self.messages.append(
+            Message(
                 self.article.path,
                 image.line,
                 f"image '{src}' has no alt text; {said} describes it in the PDF "

@@ -8,14 +8,15 @@ from urllib.parse import unquote
 from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import ResourceError
-from briefexport.model import Article, Notice
+from briefexport.messages import Message
+from briefexport.model import Article
 from briefexport.sandbox.policy import ResourcePolicy, scheme_of, shorten, sniff
 
 __all__ = [
     "ALT_PRINTED",
     "ImageRef",
-    "image_notice",
     "image_places",
+    "image_warning",
     "locate",
     "sniff",
     "source_line",
@@ -75,9 +76,9 @@ def locate(article: Article, node: SyntaxTreeNode, policy: ResourcePolicy) -> Im
     return ImageRef(url, kind, problem, line)
 
 
-def image_notice(article: Article, image: ImageRef) -> Notice:
+def image_warning(article: Article, image: ImageRef) -> Message:
     """The warning for an image that is left out."""
-    return Notice(article.path, image.line, f"{image.problem}; {ALT_PRINTED}")
+    return Message(article.path, image.line, f"{image.problem}; {ALT_PRINTED}")
 
 
 def image_places(article: Article) -> dict[str, tuple[int, str]]:

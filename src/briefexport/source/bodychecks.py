@@ -9,7 +9,7 @@ from pathlib import Path
 from markdown_it.tree import SyntaxTreeNode
 
 from briefexport.errors import SourceError
-from briefexport.model import Notice
+from briefexport.messages import Message
 from briefexport.source.frontmatter import FrontMatter
 
 MAX_DEPTH = 10
@@ -124,16 +124,16 @@ def note_weights(body: SyntaxTreeNode) -> dict[int, int]:
     return weights
 
 
-def scan_body(path: Path, body: SyntaxTreeNode, first_line: int) -> tuple[Notice, ...]:
+def scan_body(path: Path, body: SyntaxTreeNode, first_line: int) -> tuple[Message, ...]:
     """Warnings about the body: raw HTML shown as text, footnote references with no note."""
-    notices: list[Notice] = []
+    messages: list[Message] = []
     for node in body.walk():
         if node.type != "inline" or node.map is None:
             continue
         line = first_line + node.map[0]
         text = "".join(child.content for child in node.walk() if child.type == "text")
         for match in DANGLING_NOTE.finditer(text):
-            notices.append(
-                Notice(path, line, f"footnote [^{match[1]}] has no definition; printed as text")
+            messages.append(
+                Message(path, line, f"footnote [^{match[1]}] has no definition; printed as text")
             )
-    return tuple(notices)
+    return tuple(messages)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefexport.errors import SourceError
-from briefexport.model import Article, Notice
+from briefexport.messages import Message
+from briefexport.model import Article
 from briefexport.source import citations
 from briefexport.source.bodychecks import (
     check_depth,
@@ -59,12 +60,12 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
     check_notes_have_text(path, body, front)
     check_note_clusters(path, body, front.body_first_line)
     raw_html = tuple(
-        Notice(
+        Message(
             path, front.body_first_line + line, "raw HTML is not rendered; it is printed as text"
         )
         for line in raw_html_lines(front.body)
     )
-    notices = tuple(
+    warnings = tuple(
         sorted(scan_body(path, body, front.body_first_line) + raw_html, key=lambda n: n.line)
     )
     if not body.children or all(n.type == "footnote_block" for n in body.children):
@@ -78,7 +79,7 @@ def read_article(path: Path | str, styles: Path | None = None) -> Article:
         path=path,
         slug=slug,
         body=body,
-        warnings=notices,
+        warnings=warnings,
         body_first_line=front.body_first_line,
         front_matter_lines=lines,
         **fields,

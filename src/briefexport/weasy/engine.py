@@ -6,7 +6,8 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -23,7 +24,8 @@ from weasyprint.urls import (
 from briefexport.brand import Brand, load_brand
 from briefexport.errors import ResourceError, SourceError
 from briefexport.labels import labels
-from briefexport.model import Article, Notice
+from briefexport.messages import Message
+from briefexport.model import Article
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import source_text
@@ -156,15 +158,22 @@ def render_html(template: str, context: dict[str, object], settings: Settings) -
     return environment(settings.template_dirs).get_template(template).render(context)
 
 
+@dataclass(frozen=True)
+class Laid:
+    """A laid-out document and the warnings its layout gave, in the order they came."""
+
+    document: Document
+    messages: tuple[Message, ...]
+
+
 def layout(
     html: str,
     article: Article,
     settings: Settings,
     sheets: tuple[CSS, ...],
-    notices: list[Notice],
     *,
     furniture: bool = True,
-) -> Document:
+) -> Laid:
     """Lay out HTML inside the article's sandbox; ``furniture`` adds :func:`page_css`.
 
     A table wider than the page is laid out again as a wide one (weasy.overflow). A figure
@@ -178,8 +187,7 @@ def layout(
     fetcher = SandboxFetcher(policy_for(article, settings))
     extra = [page_css(article, settings)] if furniture else []
     for keep_whole in ([], [KEEP_WHOLE]):
-        attempt: list[Notice] = []
-        with captured_warnings(article, attempt):
+        with captured_warnings(article) as attempt:
             page = HTML(
                 string=html, base_url=article.folder.resolve().as_uri() + "/", url_fetcher=fetcher
             )
@@ -195,7 +203,6 @@ def layout(
         faults = footnote_faults(html, document)
         if not faults:
             break
-    notices.extend(attempt)
     for fault in faults:
         if not fault.note_page:
             raise SourceError(
@@ -204,19 +211,20 @@ def layout(
                 f"footnote {fault.number} does not fit at the foot of the page that calls it",
                 "shorten it or move its call; the build stops rather than leave it out",
             )
-        notices.append(
-            Notice(
-                article.path,
-                fault.line,
-                f"footnote {fault.number} is printed on page {fault.note_page}, its call on "
-                f"page {fault.call_page} (shorten the note or split the paragraph)",
-            )
+    moved = (
+        Message(
+            article.path,
+            fault.line,
+            f"footnote {fault.number} is printed on page {fault.note_page}, its call on "
+            f"page {fault.call_page} (shorten the note or split the paragraph)",
         )
-    return without_attachments(document)
+        for fault in faults
+    )
+    return Laid(without_attachments(document), (*attempt.messages, *moved))
 
 
-def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
-    """One notice naming the characters of the source that the brand fonts lack, at the line
+def fallback_font_warnings(article: Article, settings: Settings) -> list[Message]:
+    """One warning naming the characters of the source that the brand fonts lack, at the line
     of the first: the machine's fallback fonts set them, so the PDF varies between machines."""
     brand = load_brand(settings.brand_file)
     source = source_text(article.path)
@@ -228,7 +236,7 @@ def fallback_font_notices(article: Article, settings: Settings) -> list[Notice]:
     line = source.count("\n", 0, source.find(missing[0])) + 1
     families = f"{brand.fonts['body']}, {brand.fonts['heading']}"
     return [
-        Notice(
+        Message(
             article.path,
             line,
             f"{shown}{more} not in the brand fonts ({families}): set in a fallback font of this "
@@ -254,12 +262,11 @@ def write_pdf(
     document: Document,
     article: Article,
     variant: str,
-    notices: list[Notice] | None = None,
     finisher: Finisher | None = None,
 ) -> bytes:
     """The PDF bytes with a stable identifier, so equal inputs give equal files, its tags
-    completed (weasy.tagging) and then ``finisher`` applied; WeasyPrint's warnings while
-    drawing (SVG images, attachments) go to ``notices`` when given."""
+    completed (weasy.tagging) and then ``finisher`` applied. WeasyPrint warns while drawing
+    too (SVG images, attachments): a writer runs this inside :func:`captured_warnings`."""
     identifier = (
         hashlib.sha256(f"{article.slug}\0{article.title}\0{article.date}\0{variant}".encode())
         .hexdigest()[:32]
@@ -271,8 +278,7 @@ def write_pdf(
         if finisher is not None:
             finisher(document, pdf)
 
-    capture = captured_warnings(article, notices) if notices is not None else nullcontext()
-    with derived_document_id(identifier), tagged_structure(), capture:
+    with derived_document_id(identifier), tagged_structure():
         data: bytes = document.write_pdf(
             pdf_variant=variant, pdf_identifier=identifier, pdf_tags=True, finisher=finish
         )

@@ -22,7 +22,8 @@ from urllib.parse import unquote
 from weasyprint.urls import FatalURLFetchingError
 
 from briefexport.errors import SourceError
-from briefexport.model import Article, Notice
+from briefexport.messages import Message
+from briefexport.model import Article
 from briefexport.sandbox.images import ALT_PRINTED, image_places
 from briefexport.source.reader import source_text
 
@@ -42,20 +43,21 @@ TWICE = re.compile(r"Anchor defined twice: (['\"])(?P<id>.*)\1")
 
 
 class Wording(logging.Handler):
-    """Collects WeasyPrint's warnings about one article as notices in this project's words."""
+    """Collects WeasyPrint's warnings about one article, in this project's words, in
+    :attr:`messages` (in the order WeasyPrint gave them)."""
 
-    def __init__(self, article: Article, notices: list[Notice]) -> None:
+    def __init__(self, article: Article) -> None:
         super().__init__(logging.WARNING)
         self.article = article
-        self.notices = notices
+        self.messages: list[Message] = []
         self.folder = unquote(article.folder.resolve().as_uri()) + "/"
         places = image_places(article)  # the longest address first: a.svg is in a.svg.png
         self.images = dict(sorted(places.items(), key=lambda item: -len(item[0])))
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.notices.append(self.notice(record.getMessage()))
+        self.messages.append(self.warning(record.getMessage()))
 
-    def notice(self, message: str) -> Notice:
+    def warning(self, message: str) -> Message:
         """One WeasyPrint message as a located warning."""
         text = " ".join(unquote(message).split())
         if found := LOAD_FAILED.fullmatch(text):
@@ -113,9 +115,9 @@ class Wording(logging.Handler):
             "a layout warning briefexport does not word yet: check the PDF here",
         )
 
-    def say(self, line: int, text: str, hint: str = "") -> Notice:
+    def say(self, line: int, text: str, hint: str = "") -> Message:
         """A warning at ``line`` of the article."""
-        return Notice(self.article.path, line, text, hint=hint)
+        return Message(self.article.path, line, text, hint=hint)
 
     def image(self, url: str) -> tuple[int, str]:
         """The line of the image at ``url`` and its address as the source writes it (else
@@ -138,21 +140,22 @@ def quoted(detail: str) -> str:
 
 
 @contextmanager
-def captured_warnings(article: Article, notices: list[Notice]) -> Iterator[None]:
-    """WeasyPrint's warnings while the block runs as notices on the article, in this project's
-    words (:class:`Wording`); a fatal refusal (``--strict``) becomes a SourceError."""
-    handler = Wording(article, notices)
+def captured_warnings(article: Article) -> Iterator[Wording]:
+    """WeasyPrint's warnings while the block runs, as warnings on the article in this project's
+    words: the :class:`Wording` yielded holds them in ``messages``. A fatal refusal
+    (``--strict``) becomes a SourceError."""
+    handler = Wording(article)
     WEASYPRINT_LOG.addHandler(handler)
     previous = WEASYPRINT_LOG.propagate
     WEASYPRINT_LOG.propagate = False
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module="PIL")  # corrupt EXIF: the sandbox judged it
-            yield
+            yield handler
     except FatalURLFetchingError as exc:
-        notice = handler.notice(str(exc))
+        refused = handler.warning(str(exc))
         raise SourceError(
-            article.path, notice.line, notice.text, "--strict refuses what it would warn about"
+            article.path, refused.line, refused.text, "--strict refuses what it would warn about"
         ) from None
     finally:
         WEASYPRINT_LOG.removeHandler(handler)

@@ -18,7 +18,8 @@ from briefexport.errors import ConfigError
 
 if TYPE_CHECKING:
     from briefexport.commands.verify import Finding, LeftOut
-    from briefexport.model import Article, Notice
+    from briefexport.messages import Message
+    from briefexport.model import Article
     from briefexport.settings import Settings
 
     Verifier = Callable[[Article, Path, str, LeftOut], Finding]
@@ -34,7 +35,7 @@ class Output:
 
     data: bytes
     pages: int = 0
-    notices: tuple[Notice, ...] = ()
+    messages: tuple[Message, ...] = ()
 
 
 class Writer(Protocol):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from weasyprint import CSS
 
 from briefexport.brand import load_brand
-from briefexport.model import Article, Notice
+from briefexport.messages import Message
+from briefexport.model import Article
 from briefexport.render.html import HtmlRenderer
 from briefexport.render.report import report_context
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.weasy.engine import (
     Finisher,
-    fallback_font_notices,
+    fallback_font_warnings,
     layout,
     render_html,
     stylesheets,
@@ -20,7 +23,17 @@ from briefexport.weasy.engine import (
     write_pdf,
 )
 from briefexport.weasy.press import finish_press, press_css, slug_css
+from briefexport.weasy.wording import captured_warnings
 from briefexport.writers import REGISTRY, Format, Output
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The HTML handed to WeasyPrint and the warnings rendering it gave (the body's and the
+    key takeaways')."""
+
+    html: str
+    messages: tuple[Message, ...]
 
 
 class PdfWriter:
@@ -29,14 +42,15 @@ class PdfWriter:
     variant = "pdf/ua-1"
     format: Format = REGISTRY["pdf"]
 
-    def html(self, article: Article, settings: Settings, notices: list[Notice]) -> str:
-        """The HTML handed to WeasyPrint (also committed as golden structure in tests)."""
+    def html(self, article: Article, settings: Settings) -> Rendered:
+        """The HTML handed to WeasyPrint (also committed as golden structure in tests), with the
+        warnings rendering it gave."""
         renderer = HtmlRenderer(article, policy_for(article, settings))
         body = renderer.render()
         context = template_context(article, settings, body)
         context.update(report_context(article, load_brand(settings.brand_file), renderer))
-        notices.extend(renderer.notices)  # the body's and the key takeaways'
-        return render_html(self.format.template, context, settings)
+        html = render_html(self.format.template, context, settings)
+        return Rendered(html, tuple(renderer.messages))
 
     def sheets(self, article: Article, settings: Settings) -> tuple[CSS, ...]:
         """The stylesheets of this output."""
@@ -47,12 +61,13 @@ class PdfWriter:
         return None
 
     def render(self, article: Article, settings: Settings) -> Output:
-        notices: list[Notice] = []
-        html = self.html(article, settings, notices)
-        document = layout(html, article, settings, self.sheets(article, settings), notices)
-        notices += fallback_font_notices(article, settings)
-        data = write_pdf(document, article, self.variant, notices, self.finisher(settings))
-        return Output(data, len(document.pages), tuple(notices))
+        rendered = self.html(article, settings)
+        laid = layout(rendered.html, article, settings, self.sheets(article, settings))
+        with captured_warnings(article) as drawing:
+            data = write_pdf(laid.document, article, self.variant, self.finisher(settings))
+        fonts = fallback_font_warnings(article, settings)
+        found = (*rendered.messages, *laid.messages, *fonts, *drawing.messages)
+        return Output(data, len(laid.document.pages), found)
 
 
 class PressWriter(PdfWriter):

@@ -218,7 +218,7 @@ def test_core_properties(kazakhstan, kazakhstan_memo):
 
 
 def test_no_notices_for_a_clean_source(kazakhstan, settings):
-    assert writer("memo").render(kazakhstan, settings).notices == ()
+    assert writer("memo").render(kazakhstan, settings).messages == ()
 
 
 def test_page_furniture(kazakhstan_memo):
@@ -367,7 +367,7 @@ def test_each_numbered_list_restarts(features_memo):
 
 
 def test_features_have_no_notices(features, settings):
-    assert writer("memo").render(features, settings).notices == ()
+    assert writer("memo").render(features, settings).messages == ()
 
 
 def test_missing_image_prints_its_alt_text(write_source, settings, tmp_path):
@@ -378,8 +378,8 @@ def test_missing_image_prints_its_alt_text(write_source, settings, tmp_path):
     path = tmp_path / "m.docx"
     path.write_bytes(output.data)
     assert "See [the map] here." in [p.text for p in docx.Document(str(path)).paragraphs]
-    assert [n.line for n in output.notices] == [7]
-    assert "no such file" in output.notices[0].text
+    assert [n.line for n in output.messages] == [7]
+    assert "no such file" in output.messages[0].text
 
 
 def test_a_note_cited_inside_a_note_is_called_after_it(write_source, settings, tmp_path):
@@ -515,4 +515,4 @@ def test_an_image_notice_points_at_the_images_own_line(write_source, settings):
         " then ![the map](map.png)\nand more.\n"
     )
     output = writer("memo").render(read_article(source), settings)
-    assert [n.line for n in output.notices] == [8]
+    assert [n.line for n in output.messages] == [8]

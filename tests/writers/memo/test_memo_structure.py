@@ -277,7 +277,7 @@ def svg_source(write_source, href: str) -> Path:
 def test_an_svg_draws_what_the_sandbox_allows(write_source, settings, tmp_path):
     Image.new("RGB", (4, 2), "#A8232B").save(tmp_path / "red.png")
     output = writer("memo").render(read_article(svg_source(write_source, "red.png")), settings)
-    assert output.notices == ()
+    assert output.messages == ()
     with zipfile.ZipFile(io.BytesIO(output.data)) as archive:
         [png] = [n for n in archive.namelist() if n.startswith("word/media/image")]
         with Image.open(io.BytesIO(archive.read(png))) as fallback:
@@ -288,8 +288,8 @@ def test_an_svg_draws_what_the_sandbox_allows(write_source, settings, tmp_path):
 def test_an_svg_referring_outside_the_article_is_left_out(write_source, settings, tmp_path):
     source = svg_source(write_source, "file:///etc/passwd")
     output = writer("memo").render(read_article(source), settings)
-    assert [n.line for n in output.notices] == [7]
-    assert "refused" in output.notices[0].text
+    assert [n.line for n in output.messages] == [7]
+    assert "refused" in output.messages[0].text
     with zipfile.ZipFile(io.BytesIO(output.data)) as archive:
         assert not [n for n in archive.namelist() if n.startswith("word/media/")]
 

@@ -166,7 +166,7 @@ def test_a_russian_passage_is_hyphenated_as_russian(write_source, settings, tmp_
 
 
 def test_key_takeaways_are_rendered_as_the_body_is(settings):
-    html = PdfWriter().html(read_article(PASSAGES), settings, [])
+    html = PdfWriter().html(read_article(PASSAGES), settings).html
     assert (
         '<li>Ministers now speak of a <span lang="ru">«зерновой коридор»</span>, '
         "a <em>grain corridor</em>.</li>" in html

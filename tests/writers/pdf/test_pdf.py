@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from briefexport.commands.pdfpage import classify, read_pages
 from briefexport.commands.verify import letters, missing_in_order, source_blocks
-from briefexport.model import Article, Notice
+from briefexport.messages import Message
+from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.writers import writer
@@ -132,7 +133,7 @@ def crop_mark_pixels(pdf: bytes, folder: Path) -> list[tuple[int, int]]:
 
 
 def test_golden_html(kazakhstan, settings, file_regression):
-    html = PdfWriter().html(kazakhstan, settings, [])
+    html = PdfWriter().html(kazakhstan, settings).html
     file_regression.check(html, extension=".html")
 
 
@@ -168,7 +169,7 @@ Text with a note[^a] and *emphasis*, a [safe link](https://example.org) and a
 
 def test_features_and_hostile_bits(write_source, settings):
     article = read_article(write_source(FEATURES))
-    html = PdfWriter().html(article, settings, [])
+    html = PdfWriter().html(article, settings).html
     assert '<a href="https://example.org">safe link</a>' in html
     assert "javascript:" not in html and "file:///etc" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -260,19 +261,19 @@ def test_characters_the_brand_fonts_lack_are_named_at_their_line(write_source, s
         "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nҚазақ тілі «ok».\n\n"
         "Prices in ₸ and the ratio α → β.\n"
     )
-    [notice] = pdf_notices(source, settings, "brand fonts")
+    [notice] = pdf_warnings(source, settings, "brand fonts")
     assert notice.line == 9
     assert notice.text.startswith("₸ (U+20B8) α (U+03B1) → (U+2192) β (U+03B2) not in")
 
 
 def test_the_kazakhstan_article_needs_no_fallback_font(settings):
-    assert pdf_notices(KAZAKHSTAN, settings, "brand fonts") == []
+    assert pdf_warnings(KAZAKHSTAN, settings, "brand fonts") == []
 
 
-def pdf_notices(source: Path, settings: Settings, about: str) -> list[Notice]:
-    """The PDF writer's notices on a source whose message mentions ``about``."""
-    notices = writer("pdf").render(read_article(source), settings).notices
-    return [notice for notice in notices if about in notice.text]
+def pdf_warnings(source: Path, settings: Settings, about: str) -> list[Message]:
+    """The PDF writer's warnings on a source that mention ``about``."""
+    messages = writer("pdf").render(read_article(source), settings).messages
+    return [message for message in messages if about in message.text]
 
 
 def test_a_line_breaks_at_a_space_before_a_link_not_inside_its_first_word(settings, tmp_path):
@@ -290,7 +291,7 @@ def test_a_link_to_a_missing_anchor_is_reported_at_its_line(write_source, settin
         "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n## Background\n\nText.\n\n"
         "See [the other part](#nowhere).\n"
     )
-    [notice] = pdf_notices(source, settings, "no such heading")
+    [notice] = pdf_warnings(source, settings, "no such heading")
     assert (notice.line, notice.text) == (11, "link to '#nowhere': no such heading")
     from briefexport.commands.check import check_source
 

@@ -86,12 +86,10 @@ def test_brand_colours_print_as_they_look_within_the_ink_limit(name, ink_limit):
 @pytest.mark.nonconforming
 def test_weasyprint_alone_writes_no_output_intent(kazakhstan, settings):
     """What issue 13 found: PDF/X-4 declared in the XMP, no OutputIntent, RGB colour."""
-    notices: list = []
-    press = PdfWriter()
-    html = press.html(kazakhstan, settings, notices)
+    html = PdfWriter().html(kazakhstan, settings).html
     sheets = PressWriter().sheets(kazakhstan, settings)[:-1]  # without the CMYK colours
-    document = layout(html, kazakhstan, settings, sheets, notices)
-    problems = check_pdfx(write_pdf(document, kazakhstan, "pdf/x-4"))
+    laid = layout(html, kazakhstan, settings, sheets)
+    problems = check_pdfx(write_pdf(laid.document, kazakhstan, "pdf/x-4"))
     assert problems[0] == "no OutputIntent with /S /GTS_PDFX"
     assert "page 1: device RGB colour, not covered by the output intent or a DefaultRGB" in problems
 

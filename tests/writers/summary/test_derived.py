@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefexport.build.pipeline import build
-from briefexport.model import BOTTOM_LINE_WORDS, KEY_POINTS, derive_summary, summary_notice
+from briefexport.model import BOTTOM_LINE_WORDS, KEY_POINTS, derive_summary, summary_warning
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from conftest import FIXTURES, ROOT
@@ -39,7 +39,7 @@ def test_derived_summary_takes_what_fits_and_says_so(write_source):
     assert all(len(point.split()) <= 40 for point in summary.key_points)
     assert not any("autumn meeting" in point for point in summary.key_points)
     assert summary.omitted == 14
-    notice = summary_notice(article)
+    notice = summary_warning(article)
     assert notice and notice.text == (
         "no summary in the front matter; the one-pager's is derived from the opening and 6 "
         "section leads; 14 more left out so it fits one page (write summary: in the front "

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from briefexport.build.pipeline import build
 from briefexport.commands.verify import letters
 from briefexport.errors import LayoutError
-from briefexport.model import Article, summary_notice
+from briefexport.model import Article, summary_warning
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.writers import Output, writer
@@ -72,7 +72,7 @@ def kazakhstan_summary(kazakhstan: Article, settings: Settings) -> Output:
 
 def test_kazakhstan_is_one_page_with_every_word(kazakhstan, kazakhstan_summary):
     text = assert_one_page_with_every_item(kazakhstan_summary, kazakhstan)
-    assert kazakhstan_summary.notices == ()
+    assert kazakhstan_summary.messages == ()
     for field in (
         "American Foreign Policy Council",
         "Executive Summary",
@@ -182,15 +182,15 @@ def test_without_summary_the_page_is_derived_with_a_warning(settings):
     text = assert_one_page_with_every_item(output, article)
     assert letters("The Ferghana Valley’s water disputes are no longer") in text
     assert letters("Recommendations") not in text
-    assert [str(n) for n in output.notices] == [
+    assert [str(n) for n in output.messages] == [
         f"{DERIVED}:1: warning: no summary in the front matter; the one-pager's is derived "
         "from the opening and 3 section leads (write summary: in the front matter to choose)"
     ]
-    assert output.notices[0] == summary_notice(article)
+    assert output.messages[0] == summary_warning(article)
 
 
 def test_authored_summary_has_no_notice(kazakhstan):
-    assert summary_notice(kazakhstan) is None
+    assert summary_warning(kazakhstan) is None
 
 
 def test_qr_code_decodes_to_the_url(settings, tmp_path):
@@ -253,7 +253,7 @@ def test_references_and_languages_in_the_summary(settings):
     assert "Exports recovered by a third once the corridor opened (Table 1)." in text
     assert "The figures in Table 1 come from the port authorities." in text
     assert "Keep the monitoring described in Section 2." in text
-    assert not output.notices  # no link to an anchor the one-pager lacks
+    assert not output.messages  # no link to an anchor the one-pager lacks
     with pikepdf.open(io.BytesIO(output.data)) as pdf:
         tagged = [(str(e.S), str(e.Lang)) for e in structure_elements(pdf) if "/Lang" in e]
     assert tagged == [("/Span", "ru")]

@@ -14,8 +14,9 @@ from markdown_it.tree import SyntaxTreeNode
 from PIL import Image
 
 from briefexport.errors import ResourceError
-from briefexport.model import Article, Notice
-from briefexport.sandbox.images import ImageRef, image_notice, locate, sniff
+from briefexport.messages import Message
+from briefexport.model import Article
+from briefexport.sandbox.images import ImageRef, image_warning, locate, sniff
 from briefexport.sandbox.policy import ResourcePolicy
 from briefexport.wordml.pictures import word_picture
 
@@ -51,17 +52,17 @@ class Picture:
 
 def load_picture(
     article: Article, node: SyntaxTreeNode, policy: ResourcePolicy
-) -> tuple[Picture | None, Notice | None]:
-    """The picture an image node shows, or None and why; a notice for every image left out."""
+) -> tuple[Picture | None, Message | None]:
+    """The picture an image node shows, or None and why: a warning for every image left out."""
     image = locate(article, node, policy)
     if not image.usable:
-        return None, image_notice(article, image)
+        return None, image_warning(article, image)
     src = str(node.attrs.get("src", ""))
     try:
         data = policy.read(image.url)
     except (ResourceError, OSError) as exc:
         problem = f"image '{src}' could not be read: {exc}"
-        return None, image_notice(article, replace(image, problem=problem))
+        return None, image_warning(article, replace(image, problem=problem))
     kind = sniff(data[:1024])
     try:
         if kind == "svg":
@@ -71,7 +72,7 @@ def load_picture(
             size = raster.size[0] * CSS_PIXEL, raster.size[1] * CSS_PIXEL
     except (OSError, ValueError, ElementTree.ParseError) as exc:
         problem = f"image '{src}' could not be drawn: {exc}"
-        return None, image_notice(article, replace(image, problem=problem))
+        return None, image_warning(article, replace(image, problem=problem))
     return Picture(data, False, *size, image), None
 
 

@@ -17,10 +17,10 @@ from markdown_it.tree import SyntaxTreeNode
 from briefexport.brand import load_brand
 from briefexport.errors import ResourceError
 from briefexport.labels import labels
-from briefexport.model import Notice
+from briefexport.messages import Message
 from briefexport.render.text import plain_text
 from briefexport.render.tree import TreeRenderer, safe_href
-from briefexport.sandbox.images import image_notice
+from briefexport.sandbox.images import image_warning
 from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.wordml.hyperlinks import Hyperlink, add_hyperlink
@@ -48,7 +48,7 @@ class InlineRenderer(TreeRenderer[None]):
 
     settings: Settings
     document: Document
-    notices: list[Notice] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -157,9 +157,9 @@ class InlineRenderer(TreeRenderer[None]):
         """An image at its size in the PDF (CSS pixels, within the text block and ``height``),
         with its alt text; where Word cannot show it, the alt text in brackets."""
         alt = plain_text(node)
-        picture, notice = load_picture(self.article, node, self.policy)
-        if notice is not None:
-            self.notices.append(notice)
+        picture, warning = load_picture(self.article, node, self.policy)
+        if warning is not None:
+            self.messages.append(warning)
         if picture is None:
             self.run(f"[{alt}]")
             return
@@ -171,7 +171,9 @@ class InlineRenderer(TreeRenderer[None]):
             png = fallback_png(picture, width, tall, self.policy)
         except (ResourceError, OSError, ValueError) as exc:
             problem = f"image '{node.attrs.get('src', '')}' could not be drawn: {exc}"
-            self.notices.append(image_notice(self.article, replace(picture.image, problem=problem)))
+            self.messages.append(
+                image_warning(self.article, replace(picture.image, problem=problem))
+            )
             self.run(f"[{alt}]")
             return
         add_picture(self.run(""), png, picture.data, width, tall, alt)

@@ -35,4 +35,4 @@ class MemoWriter:
         number_pictures(document)
         if settings.embed_fonts and renderer.brand.embed_fonts:
             embed_brand_fonts(document, renderer.brand)
-        return Output(save(document, article.modified), notices=tuple(renderer.notices))
+        return Output(save(document, article.modified), messages=tuple(renderer.messages))

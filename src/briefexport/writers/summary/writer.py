@@ -20,17 +20,19 @@ from weasyprint import CSS, Document
 from briefexport.brand import load_brand
 from briefexport.errors import LayoutError
 from briefexport.labels import labels
-from briefexport.model import Article, Notice, item_count_notices, summary_notice
+from briefexport.messages import Message
+from briefexport.model import Article, item_count_warnings, summary_warning
 from briefexport.settings import Settings
 from briefexport.weasy.engine import (
     FONTS,
-    fallback_font_notices,
+    fallback_font_warnings,
     layout,
     render_html,
     stylesheets,
     template_context,
     write_pdf,
 )
+from briefexport.weasy.wording import captured_warnings
 from briefexport.writers import REGISTRY, Format, Output
 from briefexport.writers.summary.size import FLOOR_PT, estimated_fill, shorten_hint, summary_line
 
@@ -54,7 +56,7 @@ class Fit:
     density: float
     document: Document
     fill: float
-    notices: tuple[Notice, ...]
+    messages: tuple[Message, ...]
     passes: int = 1
 
     @property
@@ -89,12 +91,10 @@ class SummaryWriter:
             html = self.html(article, settings, columns)
 
             def attempt(density: float) -> Fit:
-                notices: list[Notice] = []
-                sheet = density_css(density)
-                document = layout(
-                    html, article, settings, (*sheets, sheet), notices, furniture=False
+                laid = layout(
+                    html, article, settings, (*sheets, density_css(density)), furniture=False
                 )
-                return Fit(density, document, fill(document), tuple(notices))
+                return Fit(density, laid.document, fill(laid.document), laid.messages)
 
             return attempt
 
@@ -108,12 +108,17 @@ class SummaryWriter:
 
     def render(self, article: Article, settings: Settings) -> Output:
         fit = self.fit(article, settings)
-        notice = summary_notice(article)
-        notices = [notice, *fit.notices] if notice else list(fit.notices)
-        notices += item_count_notices(article)
-        notices += fallback_font_notices(article, settings)
-        data = write_pdf(fit.document, article, self.variant, notices)
-        return Output(data, 1, tuple(notices))
+        with captured_warnings(article) as drawing:
+            data = write_pdf(fit.document, article, self.variant)
+        unsummarised = summary_warning(article)
+        found = (
+            *([unsummarised] if unsummarised else []),
+            *fit.messages,
+            *item_count_warnings(article),
+            *fallback_font_warnings(article, settings),
+            *drawing.messages,
+        )
+        return Output(data, 1, found)
 
 
 def summary_markup(article: Article, settings: Settings) -> dict[str, object]:
