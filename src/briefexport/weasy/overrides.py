@@ -77,6 +77,8 @@ from weasyprint.formatting_structure.boxes import (
 )
 from weasyprint.layout import LayoutContext
 
+from briefexport.weasy import notesplit
+
 
 @dataclass(frozen=True)
 class Patch:
@@ -134,6 +136,11 @@ PATCHES = (
                 "report = not context.in_column and can_break_now and not could_break_before",
                 "report = False",
             ),
+            (
+                "overflow = context.layout_footnote(footnote)",
+                "overflow = context.layout_note_above(\n"
+                "                    footnote, bottom_space, new_position_y + offset_y)",
+            ),
         ),
     ),
 )
@@ -142,7 +149,7 @@ PATCHED = {patch.name: patch.patched(UPSTREAM[patch.name]) for patch in PATCHES}
 
 
 UPSTREAM_PDF_TAG = tags._get_pdf_tag
-STRUCTURE_TYPES = {"aside": "Note", "ul": "UL", "ol": "OL"}
+STRUCTURE_TYPES = {"aside": "Note", notesplit.CONTINUED: "NoteContinued", "ul": "UL", "ol": "OL"}
 
 
 def pdf_tag(tag: str | None) -> str:
@@ -393,6 +400,7 @@ def reusable(context: Any, box: Any, notes: list[Any], ends: list[float]) -> boo
 def install(patched: bool = True) -> None:
     """Put the patched functions in place (or, for a test, the upstream ones back)."""
     LayoutContext.laid_out_notes = laid_out_notes
+    notesplit.install(patched)
     for patch in PATCHES:
         setattr(patch.owner, patch.name, (PATCHED if patched else UPSTREAM)[patch.name])
     tags._get_pdf_tag = pdf_tag if patched else UPSTREAM_PDF_TAG
