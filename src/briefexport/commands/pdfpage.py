@@ -6,7 +6,10 @@ what it is, never by searching the text for a pattern:
 
 - **furniture**: "Page N of M" at the foot and the running head on the top line;
 - **note**: the note area, the lines from the first that opens with a note's number ("3"
-  then ". ", or "3. ") down to the foot of the page, none larger than the last;
+  then ". ", or "3. ") down to the foot of the page, none larger than the last; above them,
+  or alone at the foot, the rest of the previous page's last note when it was split there
+  (weasy.notesplit): lines at the notes' size and spacing, below a gap as wide as the note
+  area's rule and margin;
 - **call**: a note's call, digits in a smaller size above the baseline of their line;
 - **marker**: a list item's bullet or number, alone in its run at the start of its line
   (or alone on its line, with the spaces ``article.css`` sets after it);
@@ -26,6 +29,8 @@ NOTE_MARKER = re.compile(r"^(\d+)(\.\s+)?$")
 LIST_MARKER = re.compile(r"^\s*([•–›◦▪‣]|\d+\.)\s*$")
 CALL = re.compile(r"^\d+$")
 WORD = re.compile(r"[\W_]+")
+NOTE_PITCH = 1.8  # at most, between the baselines of a note's lines, in the notes' size
+AREA_GAP = 3.0  # at least, between the body's last baseline and the notes' first
 
 
 def letters(text: str) -> str:
@@ -80,18 +85,20 @@ class Page:
         return letters("".join(r.text for r in self.runs if r.kind == kind))
 
     def notes(self) -> list[tuple[int, str]]:
-        """The notes at the foot of this page: (number, letters), in drawing order."""
+        """The notes at the foot of this page: (number, letters), in drawing order; number 0
+        for the rest of a note carried over from the page before."""
         notes: list[tuple[int, str]] = []
         for run in self.runs:
             if run.kind == "note-marker":
                 notes.append((int(run.text.split(".")[0]), ""))
-            elif run.kind == "note" and notes:
+            elif run.kind == "note":
+                notes = notes or [(0, "")]  # the rest of the last note of the page before
                 notes[-1] = (notes[-1][0], notes[-1][1] + letters(run.text))
         return notes
 
     def numbers(self) -> list[int]:
         """The numbers of the notes at the foot of this page, top to bottom."""
-        return [number for number, _ in self.notes()]
+        return [number for number, _ in self.notes() if number]
 
     def calls(self, kind: str = "call") -> list[int]:
         """The note numbers called in the body of this page, in reading order."""
@@ -198,11 +205,18 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
         ),
         default=0,
     )
+    noted = False
     for page in pages:
         lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
         start = _note_area_start(lines, called)
+        carried = _carried_start(lines, start) if noted else None
+        noted = start is not None
         number = 0
         for index, line in enumerate(lines):
+            if carried is not None and carried <= index < (len(lines) if start is None else start):
+                for run in line.runs:
+                    run.kind = "note" if run.kind == "body" else run.kind
+                continue
             in_notes = start is not None and index >= start
             for run in line.runs:
                 if run.kind != "body":
@@ -261,6 +275,28 @@ def _note_area_start(lines: list[Line], called: int) -> int | None:
     left = min(bottom[index].first.x for index in numbered)
     start = next(index for index in numbered if abs(bottom[index].first.x - left) < 1)
     return len(lines) - len(bottom) + start
+
+
+def _carried_start(lines: list[Line], start: int | None) -> int | None:
+    """The first line of the rest of a note carried over from the page before: the lines just
+    above the page's first note (``start``; the foot of the page when it has none) set in the
+    notes' size, each within :data:`NOTE_PITCH` sizes of the next, the first of them below a
+    gap of more than :data:`AREA_GAP` sizes (the note area's rule and margin); None when
+    there are none."""
+    end = len(lines) if start is None else start
+    if not end or (start is None and not lines):
+        return None
+    size = lines[end if start is not None else -1].size
+    first = end
+    while (
+        first > 0
+        and abs(lines[first - 1].size - size) <= 0.05
+        and (first == end or lines[first].y - lines[first - 1].y <= NOTE_PITCH * size)
+    ):
+        first -= 1
+    if first == end or (first and lines[first].y - lines[first - 1].y <= AREA_GAP * size):
+        return None
+    return first
 
 
 def _note_number(line: Line) -> int | None:
