@@ -200,8 +200,14 @@ def make_page(context: Any, *args: Any) -> Any:
     return made
 
 
+def whole(context: Any, footnote: Any, bottom_space: float, line_bottom: float) -> bool:
+    """``context.layout_footnote(footnote)``, as upstream calls it."""
+    overflow: bool = context.layout_footnote(footnote)
+    return overflow
+
+
 def install(patched: bool = True) -> None:
     """Put the splitting in place (or, for a test, upstream's whole notes back)."""
-    LayoutContext.layout_note_above = layout_note_above
+    LayoutContext.layout_note_above = layout_note_above if patched else whole
     LayoutContext.unlayout_footnote = unlayout_footnote if patched else UPSTREAM_UNLAYOUT
     page.make_page = make_page if patched else UPSTREAM_MAKE_PAGE
