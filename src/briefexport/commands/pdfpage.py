@@ -205,12 +205,12 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
         ),
         default=0,
     )
-    noted = False
+    last, size = 0, 0.0  # the last note number of the pages before, and their notes' size
     for page in pages:
         lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
-        start = _note_area_start(lines, called)
-        carried = _carried_start(lines, start) if noted else None
-        noted = start is not None
+        start = _note_area_start(lines, called, last)
+        carried = _carried_start(lines, start, size) if last else None
+        size = lines[-1].size if start is not None else size
         number = 0
         for index, line in enumerate(lines):
             if carried is not None and carried <= index < (len(lines) if start is None else start):
@@ -230,6 +230,7 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
                     opens = marker is not None and (not number or marker == number + 1)
                     number = marker if marker is not None and opens else number
                     run.kind = "note-marker" if opens else "note"
+                    last = max(last, number)
                 elif run is line.first and LIST_MARKER.match(run.text):
                     run.kind = "marker" if len(line.runs) > 1 or run.text[-1:].isspace() else "body"
 
@@ -254,12 +255,14 @@ def _mark_furniture(page: Page, items: list[str]) -> None:
                 break
 
 
-def _note_area_start(lines: list[Line], called: int) -> int | None:
+def _note_area_start(lines: list[Line], called: int, last: int = 0) -> int | None:
     """The first line that opens with a note's number at the note area's left edge (the
     number of a note some call names, not a year that wrapped to a line's start), from which
     every line down to the foot of the page is set no larger than the bottom line (the notes'
     size); None when the page has no notes. The edge is the leftmost start of the lines that
-    open with such a number: a wide table set as small as the notes reaches further left."""
+    open with such a number: a wide table set as small as the notes reaches further left.
+    No note opens with a number up to ``last`` (the pages before printed those): a line that
+    does is part of a note carried over, opening with "2. " by chance."""
     bottom: list[Line] = []
     for line in reversed(lines):
         if line.size > lines[-1].size + 0.05:
@@ -268,7 +271,7 @@ def _note_area_start(lines: list[Line], called: int) -> int | None:
     numbered = [
         index
         for index, line in enumerate(bottom)
-        if (number := _note_number(line)) is not None and 1 <= number <= called
+        if (number := _note_number(line)) is not None and last < number <= called
     ]
     if not numbered:
         return None
@@ -277,21 +280,18 @@ def _note_area_start(lines: list[Line], called: int) -> int | None:
     return len(lines) - len(bottom) + start
 
 
-def _carried_start(lines: list[Line], start: int | None) -> int | None:
+def _carried_start(lines: list[Line], start: int | None, size: float) -> int | None:
     """The first line of the rest of a note carried over from the page before: the lines just
     above the page's first note (``start``; the foot of the page when it has none) set in the
-    notes' size, each within :data:`NOTE_PITCH` sizes of the next, the first of them below a
-    gap of more than :data:`AREA_GAP` sizes (the note area's rule and margin); None when
-    there are none."""
+    notes' ``size``, each within :data:`NOTE_PITCH` sizes of the next, the first of them
+    below a gap of more than :data:`AREA_GAP` sizes (the note area's rule and margin); None
+    when there are none."""
     end = len(lines) if start is None else start
-    if not end or (start is None and not lines):
-        return None
-    size = lines[end if start is not None else -1].size
     first = end
     while (
         first > 0
         and abs(lines[first - 1].size - size) <= 0.05
-        and (first == end or lines[first].y - lines[first - 1].y <= NOTE_PITCH * size)
+        and (first == len(lines) or lines[first].y - lines[first - 1].y <= NOTE_PITCH * size)
     ):
         first -= 1
     if first == end or (first and lines[first].y - lines[first - 1].y <= AREA_GAP * size):

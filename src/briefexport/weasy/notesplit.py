@@ -42,7 +42,7 @@ UPSTREAM_UNLAYOUT = LayoutContext.unlayout_footnote
 ZERO = Dimension(0, "px")
 
 
-class Unsplittable(Exception):
+class UnsplittableError(Exception):
     """A note's layout broke somewhere :func:`cut` cannot follow."""
 
 
@@ -99,7 +99,7 @@ def split(context: Any, footnote: Any, short: float) -> tuple[Any, Any] | None:
         return None  # not a line of the note on this page
     try:
         cut_head, cut_tail = cut(box.children[-1], skip, printed)
-    except Unsplittable:
+    except UnsplittableError:
         return None
     cut_tail.element_tag = CONTINUED
     return unlined(cut_head), unlined(cut_tail)
@@ -116,7 +116,7 @@ def cut(box: Any, skip: dict[int, Any], printed: str) -> tuple[Any, Any]:
     stack resumes it; ``printed`` is the text the head's last line ended with (a word broken
     by hyphenation gets its hyphen back)."""
     if len(skip) != 1:
-        raise Unsplittable
+        raise UnsplittableError
     ((index, rest),) = skip.items()
     if isinstance(box, TextBox):
         text = box.text.encode()
@@ -125,14 +125,14 @@ def cut(box: Any, skip: dict[int, Any], printed: str) -> tuple[Any, Any]:
         if printed.endswith(hyphen) and not before.rstrip().endswith(hyphen):
             before += hyphen
         if not before.strip() or not after.strip():
-            raise Unsplittable
+            raise UnsplittableError
         return box.copy_with_text(before), box.copy_with_text(after)
     if not isinstance(box, ParentBox) or index >= len(box.children):
-        raise Unsplittable
+        raise UnsplittableError
     children = list(box.children)
     if rest is None:
         if not index:
-            raise Unsplittable
+            raise UnsplittableError
         heads, tails = children[:index], children[index:]
     else:
         head, tail = cut(children[index], rest, printed)
@@ -161,7 +161,7 @@ def unlined(box: Any) -> Any:
     (which each layout of the footnote area does again, and cannot do twice)."""
     if not isinstance(box, ParentBox):
         return box
-    children = []
+    children: list[Any] = []
     for child in box.children:
         children.extend(child.children if isinstance(child, LineBox) else [child])
     box.children = [unlined(child) for child in children]

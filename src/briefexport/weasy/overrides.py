@@ -18,8 +18,10 @@ upstream function with one line changed (a test pins the upstream source they ap
    order when two go. The patch never reports them; the page breaks where orphans and widows
    allow, as it does on a page without notes.
 
-A note that really does not fit is handled by ``footnote-policy: line`` (article.css): the
-call's line moves to the next page with its note.
+A note that really does not fit under its call is split across the foot of two pages
+(weasy.notesplit: a third line of ``_linebox_layout`` replaced lets it know where the call's
+line ends); where it cannot be, ``footnote-policy: line`` (article.css) moves the call's line
+to the next page with its note.
 
 One more replaced statement makes notes cheap: ``_update_footnote_area`` lays the page's whole
 footnote area out again each time a note is added, so a page of n notes costs n(n+1)/2 note
