@@ -7,10 +7,12 @@ import io
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, TextBox
 
 from briefexport.commands.verify import verify_pdf
 from briefexport.model import Article
@@ -123,3 +125,35 @@ def test_no_byte_changes_where_no_note_splits(tmp_path):
         assert writer("pdf").render(article, settings).data == split
     finally:
         notesplit.install()
+
+
+NOTE = "Internationalization considerations notwithstanding, " * 8
+HYPHENATED = f"""<html lang="en"><style>
+@page {{ size: 170px 300px; margin: 10px; @footnote {{ margin-top: 4px }} }}
+html {{ font-size: 10px; line-height: 1.2 }} p {{ margin: 0; orphans: 2; widows: 2 }}
+.n {{ float: footnote; hyphens: auto }}</style>
+<p>{"Body text that fills the page. " * 30}call<span class="n" id="fn1">{NOTE}</span>
+and more {"body text after the call. " * 30}</p></html>"""
+
+
+def note_lines(page: Any) -> list[str]:
+    """The lines of the notes at the foot of a laid-out page, as drawn."""
+    areas = [c for c in page._page_box.children if isinstance(c, FootnoteAreaBox)]
+    return [
+        "".join(t.text for t in line.descendants() if isinstance(t, TextBox))
+        for area in areas
+        for line in area.descendants()
+        if isinstance(line, LineBox)
+    ]
+
+
+def test_a_note_split_inside_a_hyphenated_word_keeps_its_hyphen_and_its_text():
+    """The head's last line ends as it was laid out, with the hyphen of the word broken
+    there; the tail goes on with the rest of that word, and no letter is lost or doubled."""
+    document = HTML(string=HYPHENATED).render()
+    assert note_pages(document) == {"fn1": (2, 2)}
+    head, tail = note_lines(document.pages[1]), note_lines(document.pages[2])
+    assert len(head) >= 2 and len(tail) >= 2
+    assert head[-1].endswith("\u2010") and not tail[0].startswith(" ")
+    text = "".join(line[:-1] if line.endswith("\u2010") else line + " " for line in head + tail)
+    assert text.split() == ["1.", *NOTE.split()]

@@ -54,7 +54,7 @@ def layout_note_above(context: Any, footnote: Any, bottom_space: float, line_bot
     overflow: bool = context.layout_footnote(footnote)
     if not (overflow or context.overflows_page(bottom_space, line_bottom)) or waiting:
         return overflow
-    halves = split(context, footnote, context.page_bottom - bottom_space - line_bottom)
+    halves = split(context, context.page_bottom - bottom_space - line_bottom)
     if halves is None:
         return overflow
     notes = context.current_page_footnotes
@@ -73,9 +73,9 @@ def tails(context: Any) -> list[Any]:
     return waiting
 
 
-def split(context: Any, footnote: Any, short: float) -> tuple[Any, Any] | None:
-    """The head and tail of ``footnote`` (the last note of the page's footnote area), the head
-    ending ``-short`` px above where the whole note ends; None when the note cannot break
+def split(context: Any, short: float) -> tuple[Any, Any] | None:
+    """The head and tail of the last note of the page's footnote area, the head ending
+    ``-short`` px above where the whole note ends; None when the note cannot break
     there (orphans, widows, a single line) or the area is not the plain stack of notes of
     auto height this assumes."""
     area = context.current_footnote_area
@@ -90,7 +90,7 @@ def split(context: Any, footnote: Any, short: float) -> tuple[Any, Any] | None:
     note = laid.children[-1]
     end = note.border_box_y() + note.border_height() + short
     head, resume_at = block_level_layout(
-        context, box, context.page_bottom - end, None, area.page, False
+        context, box.deepcopy(), context.page_bottom - end, None, area.page, False
     )[:2]
     if head is None or not resume_at or list(resume_at) != [len(box.children) - 1]:
         return None
@@ -121,6 +121,8 @@ def cut(box: Any, skip: dict[int, Any], printed: str) -> tuple[Any, Any]:
     if isinstance(box, TextBox):
         text = box.text.encode()
         before, after = text[:index].decode(), text[index:].decode()
+        if box.style["white_space"] in ("normal", "nowrap", "pre-line"):
+            before = before.rstrip(" ")  # at a line's end, it would take room
         hyphen = box.style["hyphenate_character"]
         if printed.endswith(hyphen) and not before.rstrip().endswith(hyphen):
             before += hyphen
