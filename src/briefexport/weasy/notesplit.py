@@ -21,7 +21,10 @@ weasy.tagging merges into the note it continues (one ``Note`` holds both halves)
 no anchor, so links to the note land on its head, on the call's page.
 
 Nothing is split in columns, in a footnote area of fixed or maximum height, or when a note of
-the page already waits for the next one; the note then goes as upstream sends it.
+the page already waits for the next one; the note then goes as upstream sends it. Like the
+notes upstream reports, a tail lives in ``reported_footnotes`` between pages: a repagination
+that remakes a page but not the next one (WeasyPrint skips pages it deems up to date) could
+leave it there, as it could a reported note; a brief's "Page N of M" remakes every page.
 """
 
 from __future__ import annotations
