@@ -20,13 +20,13 @@ from conftest import ROOT
 
 CORPUS = sorted(p for p in (ROOT / "tests" / "corpus").glob("*.md") if p.name != "README.md")
 PAPERS = ["letter", "a4"]
-# Long notes take their call's line (and, for widows, the line before) to the next page, since
-# WeasyPrint cannot split a note across two pages: these pages end with 15-21% blank, the room
-# the note lacked (Letter p. 16: note 48, 162 px with the area's rule, margin and padding, plus
-# its call's line, against a 167 px hole; p. 17: note 53, 192 px against 185 px; A4 p. 19:
-# note 61 and two lines against 161 px). Only splitting a note across two pages fills them.
+# A note too long for the foot of its call's page is split across two pages (weasy.notesplit):
+# on Letter notes 48 and 54 are, where the call's line and a hole of 19-21% moved before.
 HOLES = {
-    ("lessig-code-v2-ch7-what-things-regulate", "letter"),
+    # A4 p. 15 ends 32% blank before the figure of four ovals: each pass of weasy.floats fills
+    # one hole by moving the figure after it, which leaves the next hole a page further on
+    # (pp. 5, 13, 14, 15, 16 in turn, with note 43 split on p. 13); floats.PASSES (3) runs
+    # out, and 5 passes leave no hole.
     ("lessig-code-v2-ch7-what-things-regulate", "a4"),
     # p. 29 ends 24% blank below Figure 6-2: the next block, the 4-row table of pictures and
     # text that explains the figure, is not "short" (its pictures), cannot split (3 rows kept

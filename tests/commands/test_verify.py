@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from briefexport.build.pipeline import build
 from briefexport.commands.memoread import verify_memo
 from briefexport.commands.pdfchecks import note_problems, pdf_list_problems
-from briefexport.commands.pdfpage import Page, Run, classify, group_lines
+from briefexport.commands.pdfpage import Page, Run, classify, group_lines, letters
 from briefexport.commands.verify import (
     Block,
     Finding,
@@ -255,6 +255,29 @@ def test_a_note_printed_two_pages_after_its_call_fails(tmp_path: Path):
     pages = [page(1, [call]), page(2, [note])]
     classify(pages, [[], []])
     assert note_problems([Block("footnote", "The note.", 12)], pages) == ([], [])
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["before-own-notes", "alone"])
+def test_a_note_split_across_two_pages_is_one_note_on_its_call_page(own):
+    """The rest of a note split at the foot of its call's page (weasy.notesplit) leads the
+    next page's notes, without a number; a line of it that opens with a number the pages
+    before printed ("1. ") opens no note, and the body above the notes stays body, even set
+    as small as the notes."""
+    calls = [("Text with a call", 50, 100, 10), ("1", 130, 97, 6)]
+    head = [[("1. ", 50, 680, 8), ("The note, which", 62, 680, 8)], [("runs on", 50, 690, 8)]]
+    small = [("A caption as small as the notes.", 50, 600, 8)]
+    rest = [[("to page", 50, 650, 8)], [("1. ", 50, 660, 8), ("of a report.", 62, 660, 8)]]
+    own_note = [[("2. ", 50, 670, 8), ("The other note.", 62, 670, 8)]]
+    second = [[("More text", 50, 100, 10), ("2", 110, 97, 6)]] if own else []
+    pages = [
+        page(1, [calls, *head]),
+        page(2, [*second, small, *rest, *(own_note if own else [])]),
+    ]
+    classify(pages, [[], []])
+    notes = [Block("footnote", "The note, which runs on to page 1. of a report.", 12)]
+    notes += [Block("footnote", "The other note.", 13)] if own else []
+    assert note_problems(notes, pages) == ([], [])
+    assert letters("A caption as small as the notes") in pages[1].text("body")
 
 
 def test_notes_out_of_call_order_fail(tmp_path: Path):

@@ -17,9 +17,16 @@ def note_problems(notes: list[Block], pages: list[Page]) -> tuple[list[Block], l
     """The notes lost and the problems with the rest: each note must be found at the foot of
     a page, word for word, numbered and printed in call order, on the page of its first call
     (or, when it cannot fit, leading the next page's notes, as typesetters carry notes over;
-    never further). A note printed under another number is out of order, not lost."""
+    never further). A note split across two pages is one note, on the page it starts on. A
+    note printed under another number is out of order, not lost."""
     problems: list[str] = []
-    printed = [(page.number, n, text) for page in pages for n, text in page.notes()]
+    printed: list[tuple[int, int, str]] = []
+    for page in pages:
+        for n, text in page.notes():
+            if n or not printed:
+                printed.append((page.number, n, text))
+            else:  # the rest of a note split across two pages: it starts where it counts
+                printed[-1] = (*printed[-1][:2], printed[-1][2] + text)
     first_call: dict[int, int] = {}
     body_calls: list[int] = []
     for page in pages:

@@ -6,7 +6,10 @@ what it is, never by searching the text for a pattern:
 
 - **furniture**: "Page N of M" at the foot and the running head on the top line;
 - **note**: the note area, the lines from the first that opens with a note's number ("3"
-  then ". ", or "3. ") down to the foot of the page, none larger than the last;
+  then ". ", or "3. ") down to the foot of the page, none larger than the last; above them,
+  or alone at the foot, the rest of the previous page's last note when it was split there
+  (weasy.notesplit): lines at the notes' size and spacing, below a gap as wide as the note
+  area's rule and margin;
 - **call**: a note's call, digits in a smaller size above the baseline of their line;
 - **marker**: a list item's bullet or number, alone in its run at the start of its line
   (or alone on its line, with the spaces ``article.css`` sets after it);
@@ -26,6 +29,8 @@ NOTE_MARKER = re.compile(r"^(\d+)(\.\s+)?$")
 LIST_MARKER = re.compile(r"^\s*([•–›◦▪‣]|\d+\.)\s*$")
 CALL = re.compile(r"^\d+$")
 WORD = re.compile(r"[\W_]+")
+NOTE_PITCH = 1.8  # at most, between the baselines of a note's lines, in the notes' size
+AREA_GAP = 3.0  # at least, between the body's last baseline and the notes' first
 
 
 def letters(text: str) -> str:
@@ -80,18 +85,20 @@ class Page:
         return letters("".join(r.text for r in self.runs if r.kind == kind))
 
     def notes(self) -> list[tuple[int, str]]:
-        """The notes at the foot of this page: (number, letters), in drawing order."""
+        """The notes at the foot of this page: (number, letters), in drawing order; number 0
+        for the rest of a note carried over from the page before."""
         notes: list[tuple[int, str]] = []
         for run in self.runs:
             if run.kind == "note-marker":
                 notes.append((int(run.text.split(".")[0]), ""))
-            elif run.kind == "note" and notes:
+            elif run.kind == "note":
+                notes = notes or [(0, "")]  # the rest of the last note of the page before
                 notes[-1] = (notes[-1][0], notes[-1][1] + letters(run.text))
         return notes
 
     def numbers(self) -> list[int]:
         """The numbers of the notes at the foot of this page, top to bottom."""
-        return [number for number, _ in self.notes()]
+        return [number for number, _ in self.notes() if number]
 
     def calls(self, kind: str = "call") -> list[int]:
         """The note numbers called in the body of this page, in reading order."""
@@ -198,11 +205,18 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
         ),
         default=0,
     )
+    last, size = 0, 0.0  # the last note number of the pages before, and their notes' size
     for page in pages:
         lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
-        start = _note_area_start(lines, called)
+        start = _note_area_start(lines, called, last)
+        carried = _carried_start(lines, start, size) if last else None
+        size = lines[-1].size if start is not None else size
         number = 0
         for index, line in enumerate(lines):
+            if carried is not None and carried <= index < (len(lines) if start is None else start):
+                for run in line.runs:
+                    run.kind = "note" if run.kind == "body" else run.kind
+                continue
             in_notes = start is not None and index >= start
             for run in line.runs:
                 if run.kind != "body":
@@ -216,6 +230,7 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
                     opens = marker is not None and (not number or marker == number + 1)
                     number = marker if marker is not None and opens else number
                     run.kind = "note-marker" if opens else "note"
+                    last = max(last, number)
                 elif run is line.first and LIST_MARKER.match(run.text):
                     run.kind = "marker" if len(line.runs) > 1 or run.text[-1:].isspace() else "body"
 
@@ -240,12 +255,14 @@ def _mark_furniture(page: Page, items: list[str]) -> None:
                 break
 
 
-def _note_area_start(lines: list[Line], called: int) -> int | None:
+def _note_area_start(lines: list[Line], called: int, last: int = 0) -> int | None:
     """The first line that opens with a note's number at the note area's left edge (the
     number of a note some call names, not a year that wrapped to a line's start), from which
     every line down to the foot of the page is set no larger than the bottom line (the notes'
     size); None when the page has no notes. The edge is the leftmost start of the lines that
-    open with such a number: a wide table set as small as the notes reaches further left."""
+    open with such a number: a wide table set as small as the notes reaches further left.
+    No note opens with a number up to ``last`` (the pages before printed those): a line that
+    does is part of a note carried over, opening with "2. " by chance."""
     bottom: list[Line] = []
     for line in reversed(lines):
         if line.size > lines[-1].size + 0.05:
@@ -254,13 +271,32 @@ def _note_area_start(lines: list[Line], called: int) -> int | None:
     numbered = [
         index
         for index, line in enumerate(bottom)
-        if (number := _note_number(line)) is not None and 1 <= number <= called
+        if (number := _note_number(line)) is not None and last < number <= called
     ]
     if not numbered:
         return None
     left = min(bottom[index].first.x for index in numbered)
     start = next(index for index in numbered if abs(bottom[index].first.x - left) < 1)
     return len(lines) - len(bottom) + start
+
+
+def _carried_start(lines: list[Line], start: int | None, size: float) -> int | None:
+    """The first line of the rest of a note carried over from the page before: the lines just
+    above the page's first note (``start``; the foot of the page when it has none) set in the
+    notes' ``size``, each within :data:`NOTE_PITCH` sizes of the next, the first of them
+    below a gap of more than :data:`AREA_GAP` sizes (the note area's rule and margin); None
+    when there are none."""
+    end = len(lines) if start is None else start
+    first = end
+    while (
+        first > 0
+        and abs(lines[first - 1].size - size) <= 0.05
+        and (first == len(lines) or lines[first].y - lines[first - 1].y <= NOTE_PITCH * size)
+    ):
+        first -= 1
+    if first == end or (first and lines[first].y - lines[first - 1].y <= AREA_GAP * size):
+        return None
+    return first
 
 
 def _note_number(line: Line) -> int | None:

@@ -18,8 +18,10 @@ upstream function with one line changed (a test pins the upstream source they ap
    order when two go. The patch never reports them; the page breaks where orphans and widows
    allow, as it does on a page without notes.
 
-A note that really does not fit is handled by ``footnote-policy: line`` (article.css): the
-call's line moves to the next page with its note.
+A note that really does not fit under its call is split across the foot of two pages
+(weasy.notesplit: a third line of ``_linebox_layout`` replaced lets it know where the call's
+line ends); where it cannot be, ``footnote-policy: line`` (article.css) moves the call's line
+to the next page with its note.
 
 One more replaced statement makes notes cheap: ``_update_footnote_area`` lays the page's whole
 footnote area out again each time a note is added, so a page of n notes costs n(n+1)/2 note
@@ -76,6 +78,8 @@ from weasyprint.formatting_structure.boxes import (
     TextBox,
 )
 from weasyprint.layout import LayoutContext
+
+from briefexport.weasy import notesplit
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,11 @@ PATCHES = (
                 "report = not context.in_column and can_break_now and not could_break_before",
                 "report = False",
             ),
+            (
+                "overflow = context.layout_footnote(footnote)",
+                "overflow = context.layout_note_above(\n"
+                "                    footnote, bottom_space, new_position_y + offset_y)",
+            ),
         ),
     ),
 )
@@ -142,7 +151,7 @@ PATCHED = {patch.name: patch.patched(UPSTREAM[patch.name]) for patch in PATCHES}
 
 
 UPSTREAM_PDF_TAG = tags._get_pdf_tag
-STRUCTURE_TYPES = {"aside": "Note", "ul": "UL", "ol": "OL"}
+STRUCTURE_TYPES = {"aside": "Note", notesplit.CONTINUED: "NoteContinued", "ul": "UL", "ol": "OL"}
 
 
 def pdf_tag(tag: str | None) -> str:
@@ -393,6 +402,7 @@ def reusable(context: Any, box: Any, notes: list[Any], ends: list[float]) -> boo
 def install(patched: bool = True) -> None:
     """Put the patched functions in place (or, for a test, the upstream ones back)."""
     LayoutContext.laid_out_notes = laid_out_notes
+    notesplit.install(patched)
     for patch in PATCHES:
         setattr(patch.owner, patch.name, (PATCHED if patched else UPSTREAM)[patch.name])
     tags._get_pdf_tag = pdf_tag if patched else UPSTREAM_PDF_TAG

@@ -7,7 +7,8 @@ written (``write_pdf(finisher=...)``); readback.pdfua checks the result.
   become ``/Artifact <</Type /Pagination>>`` and leave the ParentTree.
 - Notes (``<aside class="footnote">``, see overrides.pdf_tag and weasy.structure) get an ID,
   as a Note must; the anonymous blocks WeasyPrint makes inside them (tagged as their element)
-  become NonStruct.
+  become NonStruct. The rest of a note split across two pages (weasy.notesplit), tagged
+  NoteContinued, joins the Note it continues: one Note holds both halves.
 - Lists get ListNumbering (Disc or Decimal, from ``ul`` or ``ol``), list items an LBody
   beside their Lbl, header cells Scope Column.
 - Pages with annotations get ``/Tabs /S`` (tab order follows the structure).
@@ -23,6 +24,8 @@ import pydyf
 
 LIST_NUMBERING = {"/UL": "/Disc", "/OL": "/Decimal"}
 LISTS = ("/L", *LIST_NUMBERING)  # a list, before or after it is named L
+CONTINUED = "/NoteContinued"
+NOTES = ("/Note", CONTINUED)
 
 
 def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
@@ -32,15 +35,18 @@ def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
     objects = pdf.objects
     root = _get(objects, pdf.catalog["StructTreeRoot"])
     reachable = _reachable(objects, root)
-    notes = 0
+    notes: list[pydyf.Dictionary] = []
+    continued: list[tuple[pydyf.Dictionary | None, pydyf.Dictionary]] = []
     for number in sorted(reachable):
         element = objects[number]
         kind = element.get("S")
-        if kind == "/Note" and _get(objects, element["P"]).get("S") == "/Note":
+        if kind == "/Note" and _get(objects, element["P"]).get("S") in NOTES:
             element["S"] = "/NonStruct"  # an anonymous block inside the note
         elif kind == "/Note":
-            notes += 1
-            element["ID"] = pydyf.String(f"note-{notes}")
+            notes.append(element)
+            element["ID"] = pydyf.String(f"note-{len(notes)}")
+        elif kind == CONTINUED:
+            continued.append((notes[-1] if notes else None, element))
         elif kind in LIST_NUMBERING:
             element["S"] = "/L"
             element["A"] = pydyf.Dictionary({"O": "/List", "ListNumbering": LIST_NUMBERING[kind]})
@@ -50,10 +56,28 @@ def finish_tags(document: Any, pdf: pydyf.PDF) -> None:
             element["S"] = "/Link"  # a link's fragment on the next line, with its annotation
         elif kind == "/TH":
             element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = "/Column"
+    for note, rest in continued:
+        _join(pdf, note, rest)
     _furniture_as_artifacts(pdf, root, reachable)
     for page in _pages(pdf):
         if page.get("Annots"):
             page["Tabs"] = "/S"
+
+
+def _join(pdf: pydyf.PDF, note: pydyf.Dictionary | None, rest: pydyf.Dictionary) -> None:
+    """Move the kids of ``rest`` (a note's continuation on the next page) to the end of
+    ``note`` and take ``rest`` out of the tree; a continuation of no note, or holding marked
+    content of its own (its page's), stays a Note of its own."""
+    kids = list(rest["K"])
+    if note is None or not all(_kind(pdf, kid) for kid in kids):
+        rest["S"] = "/Note"
+        rest["ID"] = pydyf.String(f"note-continued-{rest.reference.split()[0].decode()}")
+        return
+    for kid in kids:
+        _get(pdf.objects, kid)["P"] = note.reference
+        note["K"].append(kid)
+    parent = _get(pdf.objects, rest["P"])
+    parent["K"] = pydyf.Array([kid for kid in parent["K"] if kid != rest.reference])
 
 
 def _label_and_body(pdf: pydyf.PDF, item: pydyf.Dictionary) -> None:

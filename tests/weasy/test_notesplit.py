@@ -1,0 +1,159 @@
+"""A footnote too long for the foot of its call's page is split across two pages (issue 13),
+rather than taking the call's line, and a hole, to the next page."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, TextBox
+
+from briefexport.commands.verify import verify_pdf
+from briefexport.model import Article
+from briefexport.readback.pdfua import check_pdfua
+from briefexport.settings import Settings
+from briefexport.source.reader import read_article
+from briefexport.weasy import notesplit
+from briefexport.weasy.engine import layout, write_pdf
+from briefexport.weasy.notes import note_pages
+from briefexport.writers import writer
+from briefexport.writers.pdf import PdfWriter
+from conftest import ROOT
+from weasy.test_pdf_notes import SENTENCE, two_notes_and_a_tall_figure
+
+WORDS = 250  # "w000" to "w249": some 13 lines of note, called near the foot of page 1
+PUBLISHER = "American Foreign Policy Council"
+
+
+@pytest.fixture(scope="module")
+def long_note(tmp_path_factory: pytest.TempPathFactory) -> Article:
+    """Two paragraphs, then one whose first line calls a note of :data:`WORDS` words."""
+    para = (SENTENCE * 5).strip()
+    at = para.index(" ", 100)
+    note = " ".join(f"w{i:03d}" for i in range(WORDS))
+    path = tmp_path_factory.mktemp("notesplit") / "long-note.md"
+    path.write_text(
+        "---\ntitle: A Long Note\ndate: 2024-01-01\nauthor: Test Author\n---\n\n"
+        f"{para}\n\n{para}\n\n{para[:at]}[^1]{para[at:]}\n\n{para}\n\n{para}\n\n"
+        f"[^1]: {note}\n",
+        encoding="utf-8",
+    )
+    return read_article(path)
+
+
+def laid_out(article: Article, paper: str) -> tuple[object, bytes]:
+    settings = Settings(project=ROOT, paper=paper)
+    pdf = PdfWriter()
+    document = layout(
+        pdf.html(article, settings, []), article, settings, pdf.sheets(article, settings), []
+    )
+    return document, write_pdf(document, article, pdf.variant)
+
+
+def page_words(path: Path, page: int) -> list[int]:
+    text = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [int(word) for word in re.findall(r"\bw(\d{3})\b", text)]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_long_note_splits_across_the_foot_of_two_pages(long_note, paper, tmp_path):
+    notesplit.install(patched=False)
+    try:
+        upstream = note_pages(laid_out(long_note, paper)[0])
+    finally:
+        notesplit.install()
+    assert upstream == {"fn1": (2, 2)}  # WeasyPrint takes the call's line overleaf
+    document, data = laid_out(long_note, paper)
+    assert note_pages(document) == {"fn1": (1, 1)}  # the note starts on its call's page
+    area = next(c for c in document.pages[1]._page_box.children if isinstance(c, FootnoteAreaBox))
+    assert area.children[0].element_tag == notesplit.CONTINUED  # leading page 2's notes
+    path = tmp_path / "long-note.pdf"
+    path.write_bytes(data)
+    head, tail = page_words(path, 1), page_words(path, 2)
+    assert head + tail == list(range(WORDS))
+    assert len(head) >= 2 * 8 and len(tail) >= 2 * 8  # two lines or more on each page
+    assert [str(failure) for failure in check_pdfua(data)] == []
+    finding = verify_pdf(long_note, path, PUBLISHER)
+    assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_the_split_note_is_one_note_in_the_tags(long_note):
+    data = laid_out(long_note, "letter")[1]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        kinds, notes = [], []
+        pending = [pdf.Root.StructTreeRoot]
+        while pending:
+            element = pending.pop()
+            kids = element.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+            for kid in kids:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    kinds.append(str(kid.S))
+                    notes += [kid] if kid.S == "/Note" else []
+                    pending.append(kid)
+    assert "/NoteContinued" not in kinds
+    [note] = notes
+
+    def on(element: pikepdf.Dictionary) -> set[int]:
+        kids = element.get("/K")
+        kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+        below = [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+        own = {pages[element.Pg.objgen]} if "/Pg" in element else set()
+        return own.union(*(on(kid) for kid in below))
+
+    assert on(note) == {1, 2}
+
+
+def test_no_byte_changes_where_no_note_splits(tmp_path):
+    """Where every note fits under its call, the PDF is the one upstream's layout gives."""
+    article, settings = read_article(two_notes_and_a_tall_figure(tmp_path)), Settings(project=ROOT)
+    split = writer("pdf").render(article, settings).data
+    notesplit.install(patched=False)
+    try:
+        assert writer("pdf").render(article, settings).data == split
+    finally:
+        notesplit.install()
+
+
+NOTE = "Internationalization considerations notwithstanding, " * 8
+HYPHENATED = f"""<html lang="en"><style>
+@page {{ size: 170px 300px; margin: 10px; @footnote {{ margin-top: 4px }} }}
+html {{ font-size: 10px; line-height: 1.2 }} p {{ margin: 0; orphans: 2; widows: 2 }}
+.n {{ float: footnote; hyphens: auto }}</style>
+<p>{"Body text that fills the page. " * 30}call<span class="n" id="fn1">{NOTE}</span>
+and more {"body text after the call. " * 30}</p></html>"""
+
+
+def note_lines(page: Any) -> list[str]:
+    """The lines of the notes at the foot of a laid-out page, as drawn."""
+    areas = [c for c in page._page_box.children if isinstance(c, FootnoteAreaBox)]
+    return [
+        "".join(t.text for t in line.descendants() if isinstance(t, TextBox))
+        for area in areas
+        for line in area.descendants()
+        if isinstance(line, LineBox)
+    ]
+
+
+def test_a_note_split_inside_a_hyphenated_word_keeps_its_hyphen_and_its_text():
+    """The head's last line ends as it was laid out, with the hyphen of the word broken
+    there; the tail goes on with the rest of that word, and no letter is lost or doubled."""
+    document = HTML(string=HYPHENATED).render()
+    assert note_pages(document) == {"fn1": (2, 2)}
+    head, tail = note_lines(document.pages[1]), note_lines(document.pages[2])
+    assert len(head) >= 2 and len(tail) >= 2
+    assert head[-1].endswith("\u2010") and not tail[0].startswith(" ")
+    text = "".join(line[:-1] if line.endswith("\u2010") else line + " " for line in head + tail)
+    assert text.split() == ["1.", *NOTE.split()]
