@@ -74,7 +74,9 @@ def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int] | None:
         if position >= len(box.children):
             return None
         parent, box = box, box.children[position]
-    return (parent, position) if parent is not None and floating(box) else None
+    if parent is None or parent.element is box.element or not floating(box):
+        return None  # not a float, or a table after its own caption
+    return parent, position
 
 
 def place(parent: Any, position: int, room: float, following: Any) -> bool:
