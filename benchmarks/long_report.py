@@ -41,6 +41,29 @@ def long_report(folder: Path) -> Path:
     return source
 
 
+def pages_made(source: Path) -> tuple[int, int]:
+    """The pages of the brief, and how many pages WeasyPrint made (laid out) for them: more
+    than one layout's worth when the contents' page numbers or floats lay pages out again."""
+    import weasyprint.layout.page as pagination
+
+    from briefexport.settings import Settings
+    from briefexport.source.reader import read_article
+    from briefexport.writers import writer
+
+    upstream, made = pagination.make_page, []
+
+    def counted(*args: object) -> object:
+        made.append(1)
+        return upstream(*args)
+
+    pagination.make_page = counted
+    try:
+        pages = writer("pdf").render(read_article(source), Settings(project=ROOT)).pages
+    finally:
+        pagination.make_page = upstream
+    return pages, len(made)
+
+
 def memo_seconds(source: Path, runs: int) -> list[float]:
     """The memo writer's seconds on ``source``, warm (after one untimed run)."""
     from briefexport.settings import Settings
@@ -61,14 +84,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
-    from briefexport.settings import Settings
     from briefexport.source.reader import read_article
-    from briefexport.writers import writer
 
     source = long_report(WORK / "long-report")
     article = read_article(source)
-    pages = writer("pdf").render(article, Settings(project=ROOT)).pages
-    print(f"report: {pages} pages, {len(article.crossrefs.references)} references")
+    pages, made = pages_made(source)
+    print(
+        f"report: {pages} pages ({made} laid out), {len(article.crossrefs.references)} references"
+    )
     scale = in_turn(runs, {"article": pdf_probe(ARTICLE, pages), "report": pdf_probe(source, 1)})
     for name, sample in scale.samples.items():
         print(

@@ -29,8 +29,7 @@ from briefexport.model import Article
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import source_text
-from briefexport.weasy import overrides
-from briefexport.weasy.floats import PASSES, defer_floats
+from briefexport.weasy import floats, overrides
 from briefexport.weasy.notes import footnote_faults, place_notes
 from briefexport.weasy.overflow import widen_overflowing_tables
 from briefexport.weasy.structure import tagged_structure
@@ -39,6 +38,7 @@ from briefexport.weasy.templating import environment
 from briefexport.weasy.wording import FETCHED, captured_warnings
 
 overrides.install()
+floats.install()
 
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
@@ -178,7 +178,7 @@ def layout(
 
     A table wider than the page is laid out again as a wide one (weasy.overflow). A figure
     or short table that leaves a hole at the foot of a page floats past the text
-    after it (weasy.floats), a layout again each time. A note that WeasyPrint cannot print at
+    after it while the pages are made (weasy.floats). A note that WeasyPrint cannot print at
     the foot of its call's page (it leaves out notes called from a quote or list item that
     breaks across pages) is tried once more with those kept whole; a note still missing stops
     the build rather than vanish, and one still on another page than its call is a warning at
@@ -195,10 +195,6 @@ def layout(
             options = {"font_config": FONTS, "pdf_tags": True, "cache": IMAGE_CACHE}
             document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
             if widen_overflowing_tables(page, document):
-                document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
-            for _ in range(PASSES):
-                if not defer_floats(page, document):
-                    break
                 document = page.render(stylesheets=[*sheets, *extra, *keep_whole], **options)
         faults = footnote_faults(html, document)
         if not faults:

@@ -1,103 +1,156 @@
 """Figures and short tables that float: one that does not fit at the foot of a page goes to
 the next and the text after it fills the gap, as LaTeX and InDesign place floats.
 
-WeasyPrint has no page floats (``float: top`` is not in its CSS), so this is done between
-layouts: a figure (or a table of at most 8 rows, kept whole) that starts a page after a page
-that ends more than :data:`HOLE` blank is moved, in the parsed tree, past the blocks that
-followed it until they fill that blank, and the document is laid out again. A block is never
-moved past a heading, so it stays in its section; its caption moves with it. A figure that
-has nothing left to move past (the section ends) shrinks instead to fit the hole, when it keeps
-at least :data:`SHRINK` of its height.
+WeasyPrint has no page floats (``float: top`` is not in its CSS), so this is done while it
+paginates, page by page: when a page ends more than :data:`HOLE` blank before a figure (or a
+table of at most 8 rows, kept whole), the next page is laid out to measure the blocks after
+the float, the float is moved in the box tree past those that fill the blank, and the page is
+laid out again; the pages after it are then laid out once, from the edited tree. A block is
+never moved past a heading, so it stays in its section; its caption moves with it. A figure
+that has nothing left to move past (the section ends) shrinks instead to fit the hole, when it
+keeps at least :data:`SHRINK` of its height.
+
+Deciding each float while the pages before it are final lays the document out once, plus two
+pages a float; moving floats between whole layouts took four layouts of a 60-page report, as
+each move opened a hole further on.
 """
 
 from __future__ import annotations
 
+from copy import copy
 from typing import Any
 
-from weasyprint import HTML, Document
+import weasyprint.layout.page as pagination
+from weasyprint.css.properties import Dimension
 from weasyprint.formatting_structure.boxes import ReplacedBox
 
-from briefexport.weasy.pages import blank_fractions, tree_edited
+from briefexport.weasy.pages import blank_fraction
 
 HOLE = 0.15  # of the text area
 SHRINK = 0.6
-PASSES = 3
+MOVES = 3  # at most, of the floats after one page
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+UPSTREAM = pagination.remake_page
 
 
-def floating(element: Any) -> bool:
-    """Whether an element floats: a figure, or a table short enough to be kept whole."""
+def floating(box: Any) -> bool:
+    """Whether a box floats: a figure, or a table short enough to be kept whole."""
+    element = box.element
+    if element is None or box.element_tag != element.tag:
+        return False  # an anonymous or generated box
     short = element.tag == "table" and "short" in (element.get("class") or "").split()
     return bool(element.tag == "figure" or short)
 
 
-def first_block(page: Any) -> Any:
-    """The first block of the article's body that a page holds, or None."""
-    box = page._page_box.children[0]
-    while box.element_tag in ("html", "body", "main") and box.children:
-        box = box.children[0]
-    return box if box.element_tag not in ("html", "body") else None
+def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any, Any]:
+    """WeasyPrint's ``remake_page``, then, while the page leaves a hole before a float that
+    starts the next page, that float moved (see the module) and the page made again."""
+    before = State(context, index)
+    page, resume_at = UPSTREAM(index, context, root_box, html)
+    for _ in range(MOVES):
+        found = resumed_float(root_box, resume_at)
+        if found is None or blank_fraction(page) <= HOLE:
+            break
+        parent, position = found
+        after = State(context, index + 1)
+        following, _ = UPSTREAM(index + 1, context, root_box, html)
+        room = blank_fraction(page) * page.height
+        if not place(parent, position, room, following):
+            after.restore(context)
+            break
+        before.restore(context)
+        page, resume_at = UPSTREAM(index, context, root_box, html)
+    return page, resume_at
 
 
-def defer_floats(html: HTML, document: Document) -> bool:
-    """Move every float that left a hole on the page before it (see the module); whether any
-    moved, so that the caller lays the document out again."""
-    if not any(floating(element) for element in html.etree_element.iter()):
-        return False
-    fractions = blank_fractions(document)
-    parents = {child: parent for parent in html.etree_element.iter() for child in parent}
-    moved = False
-    for index in range(1, len(document.pages)):
-        box = first_block(document.pages[index])
-        if fractions[index - 1] <= HOLE or box is None or not floating(box.element):
-            continue
-        hole = fractions[index - 1] * document.pages[index - 1]._page_box.height
-        element = box.element
-        parent = parents[element]
-        siblings = list(parent)
-        following = siblings[siblings.index(element) + 1 :]
-        heights = {child.element: child.margin_height() for child in _siblings(document, index)}
-        passed = []
-        for sibling in following:
-            if sibling.tag in HEADINGS:
-                break
-            passed.append(sibling)
-            hole -= heights.get(sibling, hole)
-            if hole <= 0:
-                break
-        if not passed:
-            moved = (
-                shrink(box, fractions[index - 1] * document.pages[index - 1]._page_box.height)
-                or moved
-            )
-            continue
-        parent.remove(element)
-        parent.insert(list(parent).index(passed[-1]) + 1, element)
-        moved = True
-    if moved:
-        tree_edited(html)
-    return moved
+def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int] | None:
+    """The parent and position of the float the next page starts with, or None."""
+    parent, box, position = None, root_box, -1
+    skip = resume_at
+    while skip:
+        if len(skip) != 1:
+            return None
+        ((position, skip),) = skip.items()
+        if position >= len(box.children):
+            return None
+        parent, box = box, box.children[position]
+    if parent is None or parent.element is box.element or not floating(box):
+        return None  # not a float, or a table after its own caption
+    return parent, position
 
 
-def shrink(figure: Any, room: float) -> bool:
-    """Scale a figure's picture down so that the figure fits in ``room`` (CSS px), if it keeps
-    :data:`SHRINK` of its height; whether it did."""
-    if figure.element.tag != "figure":
-        return False
-    picture = next((b for b in figure.descendants() if isinstance(b, ReplacedBox)), None)
-    if picture is None:
-        return False
-    height = picture.height - (figure.margin_height() - room) - 1
-    if height < SHRINK * picture.height:
-        return False
-    picture.element.set("style", f"max-height: {height:.1f}px")
+def place(parent: Any, position: int, room: float, following: Any) -> bool:
+    """Move the float at ``position`` in ``parent`` past the blocks after it that fill
+    ``room`` (CSS px), as measured on the ``following`` page it starts, or shrink it to fit;
+    whether it moved or shrank."""
+    box = parent.children[position]
+    laid = following.children[0]
+    while laid.children and laid.element is not parent.element:
+        laid = laid.children[0]
+    heights = {child.element: child.margin_height() for child in laid.children}
+    passed = 0
+    hole = room
+    for sibling in parent.children[position + 1 :]:
+        if sibling.element_tag in HEADINGS:
+            break
+        passed += 1
+        hole -= heights.get(sibling.element, hole)
+        if hole <= 0:
+            break
+    if not passed:
+        return bool(laid.children) and shrink(box, laid.children[0], room)
+    parent.children.insert(position + passed, parent.children.pop(position))
     return True
 
 
-def _siblings(document: Document, index: int) -> list[Any]:
-    """The blocks of the body on a page, in order."""
-    box = first_block(document.pages[index])
-    main = document.pages[index]._page_box.children[0]
-    while main.element_tag != "main" and main.children:
-        main = main.children[0]
-    return list(main.children) if box is not None and main.element_tag == "main" else []
+def shrink(box: Any, laid: Any, room: float) -> bool:
+    """Scale a figure's picture down so that the figure, ``laid`` out at the top of the next
+    page, fits in ``room`` (CSS px), if it keeps :data:`SHRINK` of its height; whether it did."""
+    if box.element_tag != "figure" or laid.element is not box.element:
+        return False
+    picture = next((b for b in laid.descendants() if isinstance(b, ReplacedBox)), None)
+    if picture is None:
+        return False
+    height = picture.height - (laid.margin_height() - room) - 1
+    if height < SHRINK * picture.height:
+        return False
+    original = next(b for b in box.descendants() if b.element is picture.element)
+    original.style = original.style.copy()
+    original.style["max_height"] = Dimension(round(height, 1), "px")
+    return True
+
+
+class State:
+    """What laying out a page changes in WeasyPrint's layout context, to lay it out again."""
+
+    def __init__(self, context: Any, index: int) -> None:
+        self.footnotes = list(context.footnotes)
+        self.reported = list(context.reported_footnotes)
+        self.broken = dict(context.broken_out_of_flow)
+        self.notes = list(context.rendered_notes)
+        self.running = {
+            name: {page: list(boxes) for page, boxes in pages.items()}
+            for name, pages in context.running_elements.items()
+        }
+        self.maker = list(context.page_maker)
+        self.remake = context.page_maker[index][-1]
+        self.flags = {key: copy(value) for key, value in self.remake.items()}
+
+    def restore(self, context: Any) -> None:
+        """Put the context back as it was when this state was taken."""
+        context.footnotes = list(self.footnotes)
+        context.reported_footnotes = list(self.reported)
+        context.broken_out_of_flow = dict(self.broken)
+        context.rendered_notes = list(self.notes)
+        context.running_elements.clear()
+        for name, pages in self.running.items():
+            context.running_elements[name].update(
+                {page: list(boxes) for page, boxes in pages.items()}
+            )
+        context.page_maker[:] = self.maker
+        self.remake.update({key: copy(value) for key, value in self.flags.items()})
+
+
+def install(patched: bool = True) -> None:
+    """Float while paginating (or, for a test, paginate as upstream does)."""
+    pagination.remake_page = remake_page if patched else UPSTREAM
