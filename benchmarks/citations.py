@@ -3,16 +3,22 @@ citations against the same article without them, in one warm process, as ``watch
 
 Each figure is the median of ``--runs`` runs with min and max: reading the source when its
 citations changed (one Pandoc call) and after an edit elsewhere (Pandoc's answer remembered);
-rebuilding the three outputs with an author-date style (citations in the text), with Chicago
-notes (100 footnotes), and with the same 100 notes written by hand as footnotes, which
-separates what citations cost from what footnotes cost the PDF.
+rendering each output (PDF, memo, summary) with an author-date style (citations in the text),
+with Chicago notes (100 footnotes and a bibliography), and with the same 100 notes written by
+hand as footnotes, which separates what citations cost from what footnotes cost. Outputs are
+timed in CPU seconds of this process, which other work on a shared machine blurs less than
+wall time (printed too); reads in wall time, since Pandoc runs in a child process. After
+warming up, what the process holds is frozen out of the garbage collector's reach, as
+``watch`` does with what it loads (``build.preload.kept``). The load average is printed.
 Run: ``PYTHONPATH=src python benchmarks/citations.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import html
+import os
 import re
 import shutil
 import statistics
@@ -53,13 +59,23 @@ def cited_text(count: int = COUNT) -> str:
     return f"{head}\nbibliography: refs.json\n---\n" + "\n".join(lines)
 
 
-def median(action: Callable[[], object], runs: int) -> tuple[float, float, float]:
+Figure = tuple[float, float, float]
+"""Median, min and max."""
+OUTPUTS = ("pdf", "memo", "summary")
+
+
+def spread(times: list[float]) -> Figure:
+    return statistics.median(times), min(times), max(times)
+
+
+def median(action: Callable[[], object], runs: int) -> Figure:
+    """The wall time of ``action``."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         action()
         times.append(time.perf_counter() - started)
-    return statistics.median(times), min(times), max(times)
+    return spread(times)
 
 
 def hand_written(cited: Path, styles: Path) -> str:
@@ -105,44 +121,67 @@ def main() -> None:
 
     def rebuild(path: Path) -> None:
         article = read_article(path, styles)
-        for name in ("pdf", "memo", "summary"):
+        for name in OUTPUTS:
             writer(name).render(article, settings)
 
     for path in (cited, apa, plain, by_hand):
         rebuild(path)  # warm: imports, stylesheets, fonts, hyphenation, Pandoc's answers
+    gc.freeze()
+    load = os.getloadavg()[0]
 
     def fresh_read() -> None:
         citations._RUNS.clear()
         read_article(cited, styles)
 
-    def timed(action: Callable[[], object]) -> tuple[float, float, float]:
-        return median(action, runs)
-
-    baseline_read = timed(lambda: read_article(plain, styles))
-    baseline = timed(lambda: rebuild(plain))
-    rows = {
-        "read, citations changed (one Pandoc call)": (timed(fresh_read), baseline_read),
-        "read, edit elsewhere (Pandoc's answer remembered)": (
-            timed(lambda: read_article(cited, styles)),
-            baseline_read,
-        ),
-        "rebuild 3 outputs, APA (citations in the text)": (timed(lambda: rebuild(apa)), baseline),
-        "rebuild 3 outputs, Chicago (100 citation notes)": (
-            timed(lambda: rebuild(cited)),
-            baseline,
-        ),
-        "rebuild 3 outputs, the same 100 notes by hand": (
-            timed(lambda: rebuild(by_hand)),
-            baseline,
+    baseline_read = median(lambda: read_article(plain, styles), runs)
+    reads = {
+        "read, citations changed (one Pandoc call)": median(fresh_read, runs),
+        "read, edit elsewhere (Pandoc's answer remembered)": median(
+            lambda: read_article(cited, styles), runs
         ),
     }
-    print(f"{COUNT} citations, median of {runs} runs (min-max), seconds; 'added' is over the")
-    print(f"article without them: read {baseline_read[0]:.3f}, rebuild {baseline[0]:.3f}")
-    for label, (figure, base) in rows.items():
-        print(
-            f"{label:50} {figure[0]:7.3f} ({figure[1]:.3f}-{figure[2]:.3f})  "
-            f"added {figure[0] - base[0]:+.3f}"
-        )
+    renders = {
+        "without citations": rendered(plain, runs),
+        "APA (citations in the text)": rendered(apa, runs),
+        "Chicago (100 citation notes)": rendered(cited, runs),
+        "the same 100 notes by hand": rendered(by_hand, runs),
+    }
+    print(
+        f"{COUNT} citations, median of {runs} runs (min-max), seconds; 'added' is over the "
+        f"article without them; load {load:.1f} before, {os.getloadavg()[0]:.1f} after"
+    )
+    print(f"{'read, wall time (without citations ' + f'{baseline_read[0]:.3f})':58} added")
+    for label, figure in reads.items():
+        print(f"  {label:54} {figure[0] - baseline_read[0]:+.3f} ({figure[1]:.3f}-{figure[2]:.3f})")
+    base = renders["without citations"]
+    print(f"{'render, CPU time':36} {'CPU':>21} {'added CPU':>10} {'added wall':>11}")
+    for label, (cpu, wall) in renders.items():
+        for name in (*OUTPUTS, "all 3"):
+            print(
+                f"  {label + ', ' + name:34} {cpu[name][0]:7.3f} ({cpu[name][1]:.3f}-"
+                f"{cpu[name][2]:.3f}) {cpu[name][0] - base[0][name][0]:+10.3f} "
+                f"{wall[name][0] - base[1][name][0]:+11.3f}"
+            )
+
+
+def rendered(path: Path, runs: int) -> tuple[dict[str, Figure], dict[str, Figure]]:
+    """CPU and wall time of rendering each output of ``path`` and of the three together."""
+    settings = Settings(project=ROOT)
+    article = read_article(path, settings.styles)
+    cpu: dict[str, list[float]] = {name: [] for name in (*OUTPUTS, "all 3")}
+    wall: dict[str, list[float]] = {name: [] for name in (*OUTPUTS, "all 3")}
+    for _ in range(runs):
+        for name in OUTPUTS:
+            started, clock = time.process_time(), time.perf_counter()
+            writer(name).render(article, settings)
+            cpu[name].append(time.process_time() - started)
+            wall[name].append(time.perf_counter() - clock)
+        cpu["all 3"].append(sum(times[-1] for name, times in cpu.items() if name in OUTPUTS))
+        wall["all 3"].append(sum(times[-1] for name, times in wall.items() if name in OUTPUTS))
+    return (
+        {name: spread(times) for name, times in cpu.items()},
+        {name: spread(times) for name, times in wall.items()},
+    )
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """What footnotes cost the PDF writer: one warm render of a source, with the footnote area laid
 out note by note (weasy.overrides.laid_out_notes) or, with ``--whole-area``, laid out whole
-again at every note as upstream WeasyPrint does. Prints the CPU seconds (min of ``--runs``).
+again at every note as upstream WeasyPrint does; ``--format memo`` renders the memo instead.
+Prints the CPU seconds (min of ``--runs``).
 
 Under callgrind it counts the instructions of one warm render only, which a machine shared
 with other work does not blur (instrumentation is switched on around that render)::
 
     PYTHONPATH=src valgrind --tool=callgrind --instr-atstart=no \\
-        python benchmarks/footnotes.py SOURCE [--whole-area]
+        python benchmarks/footnotes.py SOURCE [--whole-area] [--format memo]
 
 (``python`` must be the interpreter itself, not a pyenv shim).
 """
@@ -33,12 +34,13 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("--whole-area", action="store_true")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--format", default="pdf", help="the output rendered (default: pdf)")
     args = parser.parse_args()
     if args.whole_area:
         overrides.unobstructed = lambda context: False  # never reuse a note laid out before
     settings = Settings(project=ROOT)
     article = read_article(args.source, settings.styles)
-    pages = writer("pdf").render(article, settings).pages  # warm
+    pages = writer(args.format).render(article, settings).pages  # warm
     control = (
         shutil.which("callgrind_control")
         if "valgrind" in os.environ.get("LD_PRELOAD", "")
@@ -51,7 +53,7 @@ def main() -> None:
                 [control, "-i", "on", str(os.getpid())], capture_output=True, check=False
             )
         started = time.process_time()
-        writer("pdf").render(article, settings)
+        writer(args.format).render(article, settings)
         seconds.append(time.process_time() - started)
         if control:
             subprocess.run(
@@ -59,7 +61,7 @@ def main() -> None:
             )
     area = "whole area at each note" if args.whole_area else "note by note"
     print(
-        f"{args.source.name}: {pages} pages, {area}: {min(seconds):.3f} s CPU "
+        f"{args.source.name} {args.format}: {pages} pages, {area}: {min(seconds):.3f} s CPU "
         f"(min of {args.runs}), load {os.getloadavg()[0]:.1f}"
     )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from weasyprint import HTML, Document
+from weasyprint.layout import LayoutContext
 
 from briefexport.messages import Message
 from briefexport.model import Article
@@ -170,6 +172,27 @@ def test_notes_laid_out_once_each_place_everything_as_upstream(note, monkeypatch
     fast = pages()
     monkeypatch.setattr(overrides, "unobstructed", lambda context: False)
     assert pages() == fast
+
+
+@pytest.mark.parametrize(("note", "reused"), [("", True), ("margin-top: 3px", False)])
+def test_each_page_draws_the_notes_laid_out_while_filling_it(note, reused, monkeypatch):
+    """make_page lays the footnote area out once more to draw it; overrides.page_notes gives
+    it the area laid out note by note instead, unless the notes have margins."""
+    answers: list[bool] = []
+
+    def spied(context: Any, area: Any, positioned: list[Any]) -> Any:
+        last = context.__dict__.get("laid_notes")
+        box = overrides.page_notes(context, area, positioned)
+        answers.append(last is not None and box is last.box)
+        return box
+
+    monkeypatch.setattr(LayoutContext, "page_notes", spied)
+    paragraphs = "".join(
+        f'<p>Paragraph {n}<span class="n">note {n}</span> {"text " * 30}</p>' for n in range(30)
+    )
+    pages = HTML(string=MARGINS.format(note=note, paragraphs=paragraphs)).render().pages
+    assert len(answers) == len(pages) > 2
+    assert set(answers) == {reused}
 
 
 ROUNDING = """<style>@page { size: A4; margin: 22mm 22mm 24mm;

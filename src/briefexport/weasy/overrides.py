@@ -30,7 +30,9 @@ which lays out only the notes that were not in the area last time, from where th
 ended: the same heights to the bit, since each note starts where upstream's walk starts it. It
 does so only where nothing else can move a note (no margins around notes, no floats, no
 columns, no maximum height); elsewhere, and after a layout it cannot vouch for, it lays the
-whole area out as upstream does.
+whole area out as upstream does. ``make_page`` then lays the finished page's area out whole
+once more to draw it, every note a second time; the patched one takes the area
+:func:`laid_out_notes` last laid out, under the same conditions (:func:`page_notes`).
 
 Automatic hyphenation splits names ("Ka-bul", "Wash-ing-ton"): :class:`NamesWhole` is the
 pyphen dictionary WeasyPrint's line breaking uses, except that a capitalised word is never
@@ -65,6 +67,7 @@ import pyphen
 import weasyprint.document as weasy_document
 import weasyprint.layout.block as block
 import weasyprint.layout.inline as inline
+import weasyprint.layout.page as page
 import weasyprint.pdf.tags as tags
 import weasyprint.text.line_break as line_break
 from weasyprint.css.properties import Dimension
@@ -78,6 +81,7 @@ from weasyprint.formatting_structure.boxes import (
     TextBox,
 )
 from weasyprint.layout import LayoutContext
+from weasyprint.layout.absolute import AbsolutePlaceholder
 
 from briefexport.weasy import notesplit
 
@@ -127,6 +131,20 @@ PATCHES = (
                 "            self, footnote_area, -inf, None,\n"
                 "            self.current_footnote_area.page)[0]",
                 "footnote_area = self.laid_out_notes()",
+            ),
+        ),
+    ),
+    Patch(
+        page,
+        "make_page",
+        (
+            (
+                "footnote_area = build.create_anonymous_boxes(footnote_area.deepcopy())\n"
+                "    footnote_area = block_level_layout(\n"
+                "        context, footnote_area, bottom_space=-inf, skip_stack=None,\n"
+                "        containing_block=footnote_area.page, page_is_empty=True,\n"
+                "        absolute_boxes=positioned_boxes, fixed_boxes=positioned_boxes)[0]",
+                "footnote_area = context.page_notes(footnote_area, positioned_boxes)",
             ),
         ),
     ),
@@ -351,6 +369,28 @@ def laid_out_notes(context: Any) -> Any:
     return box
 
 
+def page_notes(context: Any, area: Any, positioned: list[Any]) -> Any:
+    """The page's footnote area laid out for drawing, where ``make_page`` lays it out whole
+    once more: the area :func:`laid_out_notes` last laid out, when it holds the page's notes
+    and nothing else can move them; else laid out whole as upstream does."""
+    last: LaidNotes | None = context.__dict__.pop("laid_notes", None)
+    if (
+        last is not None
+        and last.area is area
+        and len(last.notes) == len(area.children)
+        and all(a is b for a, b in zip(last.notes, area.children, strict=True))
+        and unobstructed(context)
+        and not any(
+            isinstance(box, AbsolutePlaceholder) for box in last.box.descendants(placeholders=True)
+        )
+    ):
+        return last.box
+    box = build.create_anonymous_boxes(area.deepcopy())
+    return block.block_level_layout(
+        context, box, -inf, None, area.page, True, positioned, positioned
+    )[0]
+
+
 def lay_out(context: Any, area: Any, notes: list[Any], top: float | None = None) -> Any:
     """``notes`` laid out in a copy of the footnote ``area``, as upstream does; from ``top``
     on, when given, as the remainder of an area whose notes before end there."""
@@ -402,6 +442,7 @@ def reusable(context: Any, box: Any, notes: list[Any], ends: list[float]) -> boo
 def install(patched: bool = True) -> None:
     """Put the patched functions in place (or, for a test, the upstream ones back)."""
     LayoutContext.laid_out_notes = laid_out_notes
+    LayoutContext.page_notes = page_notes
     notesplit.install(patched)
     for patch in PATCHES:
         setattr(patch.owner, patch.name, (PATCHED if patched else UPSTREAM)[patch.name])

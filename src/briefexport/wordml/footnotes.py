@@ -46,7 +46,7 @@ class CT_Footnotes(BaseOxmlElement):  # noqa: N801  (python-docx's naming of sch
     def add_footnote(self) -> CT_Footnote:
         """A new, empty ``w:footnote`` with the next free id (the separators are -1 and 0)."""
         note = cast(CT_Footnote, element("w:footnote"))
-        note.id = max((n.id for n in self.footnote_lst), default=0) + 1
+        note.id = max(map(int, self.xpath("w:footnote/@w:id")), default=0) + 1
         self.append(note)
         return note
 

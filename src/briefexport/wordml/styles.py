@@ -1,5 +1,11 @@
 """Declarative Word styles: fonts, sizes, colours, spacing, borders, shading, outline level,
-and the document's language; a style already in the document (a designer's) is kept."""
+and the document's language; a style already in the document (a designer's) is kept.
+
+python-docx styles each paragraph and run by asking whether its style is the default one
+(``CT_Styles.default_for``), reading the type and default flag of every style of the document
+each time: a fifth of a memo with a hundred notes. :func:`default_for` (installed in its
+place) reads only the styles that carry a default flag, and gives the same answer.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from typing import Protocol, cast
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml.ns import qn
+from docx.oxml.styles import CT_Style, CT_Styles
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, RGBColor
 from docx.styles import BabelFish
@@ -233,3 +240,14 @@ def set_language(styles: Styles, tag: str) -> None:
     put(_default_run(styles), element("w:lang", val=tag), RPR_ORDER)
     for lang in styles.element.xpath("./w:style/w:rPr/w:lang"):
         lang.set(qn("w:val"), tag)
+
+
+def default_for(styles: CT_Styles, kind: WD_STYLE_TYPE) -> CT_Style | None:
+    """The last style of ``kind`` marked default, or None: python-docx's
+    ``CT_Styles.default_for``, reading only the styles that carry ``w:default``."""
+    marked = [s for s in styles.xpath("w:style[@w:default]") if s.type == kind and s.default]
+    return marked[-1] if marked else None
+
+
+UPSTREAM_DEFAULT_FOR = CT_Styles.default_for
+setattr(CT_Styles, "default_for", default_for)  # noqa: B010  (mypy: no method assignment)

@@ -328,3 +328,21 @@ def test_pictures_in_notes_and_body_have_distinct_ids(write_source, settings, tm
         for d in xml(path, member).iter(f"{WP}docPr")
     ]
     assert len(ids) == 2 and len(set(ids)) == 2
+
+
+def test_default_styles_are_python_docxs():
+    """wordml.styles.default_for, which python-docx asks at every styled paragraph and run,
+    answers as python-docx's own: the last flagged style of the type, a flag "0" or "false"
+    not counting."""
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+
+    from briefexport.wordml.styles import UPSTREAM_DEFAULT_FOR, default_for
+
+    styles = Document().styles.element
+    for name, flag in (("Heading1", "1"), ("Title", "false"), ("Quote", "0"), ("Caption", "true")):
+        styles.get_by_id(name).set(qn("w:default"), flag)
+    for kind in WD_STYLE_TYPE:
+        assert default_for(styles, kind) is UPSTREAM_DEFAULT_FOR(styles, kind)
+    assert default_for(styles, WD_STYLE_TYPE.PARAGRAPH).get(qn("w:styleId")) == "Caption"

@@ -43,9 +43,16 @@ class StyleSheet:
         self.defaults = defaults
         paragraph = root.xpath("./w:style[@w:type='paragraph' and @w:default='1']/@w:styleId")
         self.default_paragraph = str(paragraph[0]) if paragraph else "Normal"
+        self.chains: dict[str | None, list[BaseOxmlElement]] = {}
 
-    def chain(self, style_id: str | None) -> Iterator[BaseOxmlElement]:
-        """The run properties of a style and of the styles it is based on, nearest first."""
+    def chain(self, style_id: str | None) -> list[BaseOxmlElement]:
+        """The run properties of a style and of the styles it is based on, nearest first
+        (found once per style: every run asks)."""
+        if style_id not in self.chains:
+            self.chains[style_id] = list(self._chain(style_id))
+        return self.chains[style_id]
+
+    def _chain(self, style_id: str | None) -> Iterator[BaseOxmlElement]:
         seen: set[str] = set()
         while style_id and style_id in self.styles and style_id not in seen:
             seen.add(style_id)
