@@ -21,13 +21,10 @@ from conftest import ROOT
 CORPUS = sorted(p for p in (ROOT / "tests" / "corpus").glob("*.md") if p.name != "README.md")
 PAPERS = ["letter", "a4"]
 # A note too long for the foot of its call's page is split across two pages (weasy.notesplit):
-# on Letter notes 48 and 54 are, where the call's line and a hole of 19-21% moved before.
+# on Letter notes 48 and 54 are, where the call's line and a hole of 19-21% moved before. On A4
+# weasy.floats moves the figure of four ovals while paginating, page by page, as often as a hole
+# opens (the whole-document passes it replaced ran out after three).
 HOLES = {
-    # A4 p. 15 ends 32% blank before the figure of four ovals: each pass of weasy.floats fills
-    # one hole by moving the figure after it, which leaves the next hole a page further on
-    # (pp. 5, 13, 14, 15, 16 in turn, with note 43 split on p. 13); floats.PASSES (3) runs
-    # out, and 5 passes leave no hole.
-    ("lessig-code-v2-ch7-what-things-regulate", "a4"),
     # p. 29 ends 24% blank below Figure 6-2: the next block, the 4-row table of pictures and
     # text that explains the figure, is not "short" (its pictures), cannot split (3 rows kept
     # on each side of a break) and, the last block of section 6.2, may not float past 6.3's

@@ -16,7 +16,7 @@ from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
-from conftest import KAZAKHSTAN, ROOT
+from conftest import KAZAKHSTAN, ROOT, rendered
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +297,20 @@ def test_a_link_to_a_missing_anchor_is_reported_at_its_line(write_source, settin
 
     [finding] = check_source(source, settings)[1:]  # after the missing summary's warning
     assert (finding.line, finding.severity, finding.text) == (11, "warning", notice.text)
+
+
+@pytest.mark.parametrize("title", ["A long report", "Code: Version 2.0, Chapter Seven"])
+def test_the_running_head_keeps_a_short_title_on_one_line(title, write_source, settings):
+    """The head reaches into the side column by shifting, not by a negative margin, which
+    WeasyPrint counted against the title's share of the top margin (a word a line)."""
+    words = " ".join(["Words of a paragraph that runs on."] * 160)
+    source = write_source(f"---\ntitle: '{title}'\ndate: 2024-01-01\nauthor: A\n---\n\n{words}\n")
+    path = rendered("pdf", source, source.parent, settings)
+    head = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()[0]
+    assert head.split("  ")[0] == title
+    assert head.split()[-1] == "COUNCIL"
