@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from briefexport.build.hashes import Entry, handed_back
 from briefexport.build.manifest import fingerprint, referenced_files
 from briefexport.build.plan import Job
 from briefexport.build.results import OutputResult
@@ -23,8 +24,8 @@ PR_SET_PDEATHSIG = 1
 
 def load(source: Path, styles: Path | None = None) -> Article:
     """:func:`read_article` (``styles`` holds the default citation style), remembered for the
-    last few sources by path, modification time and size (like :func:`file_hash`), failures
-    too: a worker rendering several outputs of one article parses it once."""
+    last few sources by path, modification time and size (like :func:`.hashes.file_hash`),
+    failures too: a worker rendering several outputs of one article parses it once."""
     try:
         stat = source.stat()
     except OSError:
@@ -70,6 +71,8 @@ class Done:
     error: str
     seconds: float
     inputs: tuple[Path, ...] = ()
+    hashes: tuple[Entry, ...] = ()
+    """The file hashes the worker found, for the manifest (:mod:`.hashes`)."""
 
 
 def render_job(job: Job, out: Path, settings: Settings) -> Done:
@@ -109,9 +112,8 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
             f"{where} could not be rendered: {type(exc).__name__}: {one_line(str(exc))} "
             "(a bug: please report it with the source)"
         )
-    return Done(
-        job.plan, job.format, output, data, notices, error, time.perf_counter() - started, inputs
-    )
+    took = time.perf_counter() - started
+    return Done(job.plan, job.format, output, data, notices, error, took, inputs, handed_back())
 
 
 def render_fresh(job: Job, out: Path, settings: Settings) -> Done:

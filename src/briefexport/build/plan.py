@@ -9,7 +9,7 @@ from pathlib import Path
 from briefexport.build.manifest import Outputs, Recorded, fingerprint
 from briefexport.build.results import ArticleResult, OutputResult
 from briefexport.errors import BriefExportError
-from briefexport.model import Notice
+from briefexport.messages import Message as Notice
 from briefexport.settings import Settings
 from briefexport.weasy.hyphenation import declared_language
 from briefexport.writers import REGISTRY

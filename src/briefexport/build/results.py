@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefexport.model import Notice
+from briefexport.messages import Message as Notice
 
 
 @dataclass(frozen=True)
