@@ -27,7 +27,7 @@ from briefexport.model import Article, Notice
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import source_text
-from briefexport.weasy import overrides
+from briefexport.weasy import arrays, overrides
 from briefexport.weasy.floats import PASSES, defer_floats
 from briefexport.weasy.notes import footnote_faults, place_notes
 from briefexport.weasy.overflow import widen_overflowing_tables
@@ -37,6 +37,7 @@ from briefexport.weasy.templating import environment
 from briefexport.weasy.wording import FETCHED, captured_warnings
 
 overrides.install()
+arrays.install()
 
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
