@@ -421,7 +421,8 @@ def test_a_noop_build_imports_no_writer_no_worker_and_not_the_article_model(tmp_
         "Program(namespace=ns).run(['invoke', 'memo', *sys.argv[1:]], exit=False)\n"
         "print(sorted(m for m in sys.modules if m.partition('.')[0] in "
         "('weasyprint', 'docx', 'rich', 'jinja2', 'markdown_it', 'pyphen') or m in "
-        "('briefexport.model', 'briefexport.build.jobs', 'briefexport.build.pool')))\n"
+        "('briefexport.model', 'briefexport.build.jobs', 'briefexport.build.pool',"
+        " 'briefexport.weasy.hyphenation')))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", code, "--source", str(tmp_path), "--out", str(out)],
