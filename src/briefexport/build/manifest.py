@@ -221,7 +221,8 @@ def locked(out: Path) -> Iterator[None]:
 
 def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> None:
     """Merge this build's records and the file hashes it found into the manifest, atomically
-    and under the lock; a manifest that would not change is not rewritten."""
+    and under the lock; a manifest that would not change is not rewritten, nor one that
+    records no output."""
     with locked(out):
         manifest, found = _read(out, warnings)
         hashes.remember(found)
@@ -238,8 +239,9 @@ def record(out: Path, results: Sequence[ArticleResult], warnings: list[str]) -> 
                     notices,
                 )
         known = hashes.to_json()
-        if manifest == before and known == {name: [*stamp, h] for name, stamp, h in found}:
-            return
+        recorded = {name: [*stamp, digest] for name, stamp, digest in found}
+        if manifest == before and (not manifest or known == recorded):
+            return  # the hashes serve only to find recorded outputs fresh
         outputs = {key: r.to_json() for key, r in sorted(manifest.items())}
         data = {"version": __version__, "outputs": outputs, "hashes": known}
         write_atomic(out / MANIFEST, (json.dumps(data, indent=1) + "\n").encode())
