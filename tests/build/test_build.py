@@ -414,6 +414,28 @@ def test_fast_paths_do_not_import_weasyprint(args):
     assert run.stdout.strip().endswith("LIGHT"), run.stdout + run.stderr
 
 
+def test_a_noop_build_imports_no_writer_no_worker_and_not_the_article_model(tmp_path: Path):
+    (tmp_path / "a.md").write_text(short_article(1), encoding="utf-8")
+    out = tmp_path / "out"
+    assert build_memos(tmp_path, out).ok
+    code = (
+        "import sys\nfrom invoke import Program\nfrom tasks import ns\n"
+        "Program(namespace=ns).run(['invoke', 'memo', *sys.argv[1:]], exit=False)\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] in "
+        "('weasyprint', 'docx', 'rich', 'jinja2', 'markdown_it', 'pyphen') or m in "
+        "('briefexport.model', 'briefexport.build.jobs', 'briefexport.build.pool',"
+        " 'briefexport.weasy.hyphenation')))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, "--source", str(tmp_path), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])},  # this code
+    )
+    assert run.stdout.splitlines()[-1] == "[]" and "1 up to date" in run.stderr, run.stderr
+
+
 def test_an_article_whose_one_format_fails_keeps_all_its_previous_outputs(tmp_path: Path):
     source = tmp_path / "long-note.md"
     source.write_text(

@@ -118,8 +118,9 @@ def nested(depth: int) -> str:
         '{"version": "1", "outputs": {"good/good.txt": {"fingerprint": "x", "pages": 1e999}}}',
         '{"outputs": {"good/good.txt": {"fingerprint": 7}}}',
         "\xff\xfe not json",
+        '{"outputs": {}, "hashes": {"/etc/hosts": [1, 2, 3, 4, "5", "x"]}}',
     ],
-    ids=["nested 100,000 deep", "1e999", "a number for a string", "not text"],
+    ids=["nested 100,000 deep", "1e999", "a number for a string", "not text", "a hash's stamp"],
 )
 def test_a_corrupt_manifest_is_set_aside_and_everything_rebuilt(tmp_path, odd_format, manifest):
     out = tmp_path / "out"

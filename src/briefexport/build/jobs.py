@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from briefexport.build.hashes import Entry, handed_back
 from briefexport.build.manifest import fingerprint, referenced_files
 from briefexport.build.plan import Job
 from briefexport.build.results import OutputResult
@@ -24,8 +25,8 @@ PR_SET_PDEATHSIG = 1
 
 def load(source: Path, styles: Path | None = None) -> Article:
     """:func:`read_article` (``styles`` holds the default citation style), remembered for the
-    last few sources by path, modification time and size (like :func:`file_hash`), failures
-    too: a worker rendering several outputs of one article parses it once."""
+    last few sources by path, modification time and size (like :func:`.hashes.file_hash`),
+    failures too: a worker rendering several outputs of one article parses it once."""
     try:
         stat = source.stat()
     except OSError:
@@ -71,6 +72,8 @@ class Done:
     error: str
     seconds: float
     inputs: tuple[Path, ...] = ()
+    hashes: tuple[Entry, ...] = ()
+    """The file hashes the worker found, for the manifest (:mod:`.hashes`)."""
 
 
 def render_job(job: Job, out: Path, settings: Settings) -> Done:
@@ -110,9 +113,8 @@ def render_job(job: Job, out: Path, settings: Settings) -> Done:
             f"{where} could not be rendered: {type(exc).__name__}: {one_line(str(exc))} "
             "(a bug: please report it with the source)"
         )
-    return Done(
-        job.plan, job.format, output, data, messages, error, time.perf_counter() - started, inputs
-    )
+    took = time.perf_counter() - started
+    return Done(job.plan, job.format, output, data, messages, error, took, inputs, handed_back())
 
 
 def render_fresh(job: Job, out: Path, settings: Settings) -> Done:

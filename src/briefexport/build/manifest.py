@@ -17,16 +17,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING, Any
 
 from briefexport import __version__
+from briefexport.build import hashes
 from briefexport.build.atomic import write_atomic
+from briefexport.build.hashes import Entry, file_hash
 from briefexport.build.results import ArticleResult
-from briefexport.errors import BriefExportError, shown
-from briefexport.model import Article
+from briefexport.errors import shown
 from briefexport.settings import Settings
 from briefexport.writers import REGISTRY
+
+if TYPE_CHECKING:
+    from briefexport.model import Article
 
 MANIFEST = ".briefexport-manifest.json"
 
@@ -35,34 +38,6 @@ MANIFEST_CAP = 50_000_000
 
 
 LOCK = ".briefexport.lock"
-
-
-_FILE_HASHES: dict[tuple[int, int, int, int], str] = {}
-
-
-def file_hash(path: Path, roots: Sequence[Path] = ()) -> str:
-    """SHA-256 of a regular file, read from its one open handle and cached per (device, inode,
-    mtime, size) within one process. With ``roots`` (an article's resources) the file is opened
-    from the root that holds it down, following no link. A file that cannot be read, or may
-    not be, hashes as "missing" (its reader reports why)."""
-    from briefexport.sandbox.files import open_inside, open_regular, root_of
-
-    try:
-        if roots:
-            root = root_of(path, roots)
-            if root is None:
-                return "missing"
-            stream = open_inside(path, root)
-        else:
-            stream = open_regular(path)
-        with stream:
-            stat = os.fstat(stream.fileno())
-            key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
-            if key not in _FILE_HASHES:
-                _FILE_HASHES[key] = hashlib.file_digest(stream, "sha256").hexdigest()
-    except (BriefExportError, OSError, ValueError):
-        return "missing"
-    return _FILE_HASHES[key]
 
 
 def resource_roots(source: Path, settings: Settings) -> tuple[Path, ...]:
@@ -75,6 +50,8 @@ def referenced_files(article: Article) -> list[Path]:
     bibliography and citation style (already read through the sandbox) and the images the
     body names inside its folder. What the manifest records and hashes;
     a refused image is never read or hashed here, its reader reports it."""
+    from urllib.parse import urljoin, urlsplit
+
     from briefexport.sandbox.files import local_path, root_of
 
     base = article.folder.resolve().as_uri() + "/"
@@ -192,16 +169,25 @@ class Manifest:
 
 
 def read_manifest(out: Path) -> Manifest:
-    """The recorded outputs of ``out``; none when there is no manifest. A manifest that cannot
-    be read or holds anything this module would not write is set aside (renamed ``*.corrupt``,
-    said in the warnings) and everything is rebuilt."""
+    """The recorded outputs of ``out``; none when there is no manifest. The file hashes it
+    remembers become known (:mod:`.hashes`)."""
+    read, found = _read(out)
+    hashes.remember(found)
+    return read
+
+
+def _read(out: Path) -> tuple[Manifest, list[Entry]]:
+    """The manifest and its file hashes. A manifest that cannot be read or holds anything
+    this module would not write is set aside (renamed ``*.corrupt``, said in the warnings) and
+    everything is rebuilt."""
     path = out / MANIFEST
     try:
         with path.open("rb") as stream:
             data = json.loads(stream.read(MANIFEST_CAP + 1).decode("utf-8"))
-        return Manifest({str(k): Recorded.from_json(v) for k, v in data["outputs"].items()})
+        outputs = {str(k): Recorded.from_json(v) for k, v in data["outputs"].items()}
+        return Manifest(outputs), hashes.from_json(data.get("hashes", {}))
     except FileNotFoundError:
-        return Manifest({})
+        return Manifest({}), []
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         aside = path.with_name(MANIFEST + ".corrupt")
         try:
@@ -212,7 +198,7 @@ def read_manifest(out: Path) -> Manifest:
             f"{shown(path)}: unreadable manifest ({type(exc).__name__}) set aside as "
             f"{shown(aside)}; every output is rebuilt"
         )
-        return Manifest({}, (warning,))
+        return Manifest({}, (warning,)), []
 
 
 Outputs = dict[str, dict[str, tuple[str, Recorded]]]
@@ -242,10 +228,12 @@ def locked(out: Path) -> Iterator[None]:
 
 
 def record(out: Path, results: Sequence[ArticleResult]) -> tuple[str, ...]:
-    """Merge this build's records into the manifest, atomically and under the lock; a
-    manifest that would not change is not rewritten. The warnings reading it again gave."""
+    """Merge this build's records and the file hashes it found into the manifest, atomically
+    and under the lock; a manifest that would not change is not rewritten, nor one that
+    records no output. The warnings reading it again gave."""
     with locked(out):
-        read = read_manifest(out)
+        read, found = _read(out)
+        hashes.remember(found)
         manifest, before = dict(read.outputs), read.outputs
         for result in results:
             notices = tuple((n.line, n.text) for n in result.messages if n.path == result.source)
@@ -258,9 +246,11 @@ def record(out: Path, results: Sequence[ArticleResult]) -> tuple[str, ...]:
                     tuple(str(path) for path in result.inputs),
                     notices,
                 )
-        if manifest == before:
-            return read.warnings
+        known = hashes.to_json()
+        recorded = {name: [*stamp, digest] for name, stamp, digest in found}
+        if manifest == before and (not manifest or known == recorded):
+            return read.warnings  # the hashes serve only to find recorded outputs fresh
         outputs = {key: r.to_json() for key, r in sorted(manifest.items())}
-        data = {"version": __version__, "outputs": outputs}
+        data = {"version": __version__, "outputs": outputs, "hashes": known}
         write_atomic(out / MANIFEST, (json.dumps(data, indent=1) + "\n").encode())
     return read.warnings

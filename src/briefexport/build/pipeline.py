@@ -10,18 +10,22 @@ stops the others, and every good output is written atomically.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from briefexport.build import hashes
 from briefexport.build.atomic import write_atomic
-from briefexport.build.jobs import Done
 from briefexport.build.manifest import MANIFEST, by_source, read_manifest, record
-from briefexport.build.plan import Plan, jobs_of, plan_article
-from briefexport.build.pool import KeptWorkers, render
+from briefexport.build.plan import Job, Plan, jobs_of, plan_article
 from briefexport.build.results import ArticleResult, BuildReport, Progress
 from briefexport.errors import BriefExportError, shown
 from briefexport.settings import Settings
 from briefexport.writers import DEFAULT_FORMATS, REGISTRY, with_profile
+
+if TYPE_CHECKING:
+    from briefexport.build.jobs import Done
+    from briefexport.build.pool import KeptWorkers
 
 
 def finish(plan: Plan, done: Sequence[Done], formats: Sequence[str], out: Path) -> ArticleResult:
@@ -68,6 +72,18 @@ def written(exc: BaseException) -> str:
     return str(exc)
 
 
+def rendered(
+    work: Sequence[Job], out: Path, settings: Settings, jobs: int, kept: KeptWorkers | None
+) -> Iterator[Done]:
+    """Each job's outcome as it finishes (:func:`.pool.render`); the workers' modules are
+    imported only when there is work, so a build that finds nothing stale never loads them."""
+    if not work:
+        return iter(())
+    from briefexport.build.pool import render
+
+    return render(work, out, settings, jobs, kept)
+
+
 def build(
     sources: Sequence[Path],
     out: Path,
@@ -91,8 +107,9 @@ def build(
         if index not in waiting and on_result:
             on_result(plan.result)
     done: dict[int, list[Done]] = {index: [] for index in waiting}
-    for item in render(work, out, settings, jobs, kept):
+    for item in rendered(work, out, settings, jobs, kept):
         done[item.plan].append(item)
+        hashes.remember(item.hashes)
         if len(done[item.plan]) == len(plans[item.plan].stale):
             result = finish(plans[item.plan], done[item.plan], formats, out)
             if on_result:

@@ -11,7 +11,6 @@ from briefexport.build.results import ArticleResult, OutputResult
 from briefexport.errors import BriefExportError
 from briefexport.messages import Message
 from briefexport.settings import Settings
-from briefexport.weasy.hyphenation import declared_language
 from briefexport.writers import REGISTRY
 
 SOURCE_SUFFIXES = (".md", ".markdown")
@@ -84,6 +83,8 @@ def plan_article(
         else:
             plan.stale.append(name)
     if plan.stale:
+        from briefexport.weasy.hyphenation import declared_language  # not for a no-op
+
         plan.language = declared_language(source)
     return plan
 

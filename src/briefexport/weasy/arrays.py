@@ -1,0 +1,35 @@
+"""C arrays for WeasyPrint by their item type, not their length.
+
+WeasyPrint subsets each font of a PDF with HarfBuzz, handing it arrays it allocates as
+``ffi.new(f"hb_codepoint_t[{len(items)}]", items)``. cffi parses every C type it has not seen
+with pycparser, and each new length is a new type: 2 to 4 ms apiece here, about nine per
+PDF (a few of them new even in a process that wrote PDFs before), in every process.
+:func:`new` allocates the same array as ``hb_codepoint_t[]`` with the items (or the length),
+a type parsed once: the same C memory, the same bytes out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from weasyprint.text.ffi import ffi
+
+SIZED = re.compile(r"(\w[\w ]*)\[(\d+)\]")
+UPSTREAM_NEW = ffi.new
+
+
+def new(cdecl: Any, init: Any = None) -> Any:
+    """``ffi.new``, with an array of a stated length and as many items (or none) allocated as
+    an array of unstated length."""
+    found = SIZED.fullmatch(cdecl) if isinstance(cdecl, str) else None
+    if found and init is None:
+        return UPSTREAM_NEW(f"{found[1]}[]", int(found[2]))
+    if found and isinstance(init, list | tuple) and len(init) == int(found[2]):
+        return UPSTREAM_NEW(f"{found[1]}[]", init)
+    return UPSTREAM_NEW(cdecl, init)
+
+
+def install(patched: bool = True) -> None:
+    """Route WeasyPrint's ``ffi.new`` through :func:`new` (or back to cffi's own)."""
+    ffi.new = new if patched else UPSTREAM_NEW
