@@ -50,9 +50,8 @@ def long_note(tmp_path_factory: pytest.TempPathFactory) -> Article:
 def laid_out(article: Article, paper: str) -> tuple[object, bytes]:
     settings = Settings(project=ROOT, paper=paper)
     pdf = PdfWriter()
-    document = layout(
-        pdf.html(article, settings, []), article, settings, pdf.sheets(article, settings), []
-    )
+    html = pdf.html(article, settings).html
+    document = layout(html, article, settings, pdf.sheets(article, settings)).document
     return document, write_pdf(document, article, pdf.variant)
 
 
@@ -157,3 +156,20 @@ def test_a_note_split_inside_a_hyphenated_word_keeps_its_hyphen_and_its_text():
     assert head[-1].endswith("\u2010") and not tail[0].startswith(" ")
     text = "".join(line[:-1] if line.endswith("\u2010") else line + " " for line in head + tail)
     assert text.split() == ["1.", *NOTE.split()]
+
+
+def test_a_note_split_on_the_last_page_keeps_its_rest_on_a_page_of_its_own(write_source):
+    """The rest of a note split under the document's last line gets a page of notes: with the
+    split wrapping the wrong ``make_page``, the rest was dropped and the build said built."""
+    body = " ".join(f"Body{i:04d} text of the paragraph here." for i in range(370))
+    note = " ".join(f"Note{i:04d} of a long footnote." for i in range(160))
+    source = write_source(
+        f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n{body} Last.[^1]\n\n[^1]: {note}\n"
+    )
+    data = writer("pdf").render(read_article(source), Settings(project=ROOT)).data
+    path = source.with_suffix(".pdf")
+    path.write_bytes(data)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert [f"Note{i:04d}" for i in range(160)] == re.findall(r"\bNote\d{4}\b", text)

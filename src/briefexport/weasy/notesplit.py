@@ -20,8 +20,10 @@ The tail's box is an ``aside::continued``: overrides.pdf_tag tags it ``NoteConti
 weasy.tagging merges into the note it continues (one ``Note`` holds both halves). It carries
 no anchor, so links to the note land on its head, on the call's page.
 
-Nothing is split in columns, in a footnote area of fixed or maximum height, or when a note of
-the page already waits for the next one; the note then goes as upstream sends it. Like the
+Nothing is split in columns, in a footnote area of fixed or maximum height, when a note of
+the page already waits for the next one, or when the rest would take more than half the next
+page (WeasyPrint would cut a rest taller than a page: a note that long stays the build's "does
+not fit" error, not lost words); the note then goes as upstream sends it. Like the
 notes upstream reports, a tail lives in ``reported_footnotes`` between pages: a repagination
 that remakes a page but not the next one (WeasyPrint skips pages it deems up to date) could
 leave it there, as it could a reported note; a brief's "Page N of M" remakes every page.
@@ -40,9 +42,10 @@ from weasyprint.layout import LayoutContext
 from weasyprint.layout.block import block_level_layout
 
 CONTINUED = "aside::continued"
-UPSTREAM_MAKE_PAGE = page.make_page
+BELOW = {"make_page": page.make_page}  # what :func:`make_page` wraps: weasy.overrides' own
 UPSTREAM_UNLAYOUT = LayoutContext.unlayout_footnote
 ZERO = Dimension(0, "px")
+TAIL_SHARE = 0.5  # of the next page's height, at most, that a note's rest may take
 
 
 class UnsplittableError(Exception):
@@ -105,6 +108,10 @@ def split(context: Any, short: float) -> tuple[Any, Any] | None:
     except UnsplittableError:
         return None
     cut_tail.element_tag = CONTINUED
+    tail = build.create_anonymous_boxes(box.copy_with_children([unlined(cut_tail).deepcopy()]))
+    laid_tail = block_level_layout(context, tail, -inf, None, area.page)[0]
+    if laid_tail.margin_height() > area.page.height * TAIL_SHARE:
+        return None  # a tail the next page could not hold: upstream's error, no silent loss
     return unlined(cut_head), unlined(cut_tail)
 
 
@@ -199,7 +206,7 @@ def make_page(context: Any, *args: Any) -> Any:
     """``weasyprint.layout.page.make_page``, after which the tails of the notes split on the
     page lead the notes reported to the next page."""
     context.split_tails = []
-    made = UPSTREAM_MAKE_PAGE(context, *args)
+    made = BELOW["make_page"](context, *args)
     context.reported_footnotes[:0] = tails(context)
     context.split_tails = []
     return made
@@ -212,7 +219,10 @@ def whole(context: Any, footnote: Any, bottom_space: float, line_bottom: float) 
 
 
 def install(patched: bool = True) -> None:
-    """Put the splitting in place (or, for a test, upstream's whole notes back)."""
+    """Put the splitting in place (or, for a test, upstream's whole notes back); after
+    weasy.overrides has put its ``make_page`` in place, which :func:`make_page` wraps."""
+    if page.make_page is not make_page:
+        BELOW["make_page"] = page.make_page
     LayoutContext.layout_note_above = layout_note_above if patched else whole
     LayoutContext.unlayout_footnote = unlayout_footnote if patched else UPSTREAM_UNLAYOUT
-    page.make_page = make_page if patched else UPSTREAM_MAKE_PAGE
+    page.make_page = make_page if patched else BELOW["make_page"]

@@ -443,9 +443,9 @@ def install(patched: bool = True) -> None:
     """Put the patched functions in place (or, for a test, the upstream ones back)."""
     LayoutContext.laid_out_notes = laid_out_notes
     LayoutContext.page_notes = page_notes
-    notesplit.install(patched)
     for patch in PATCHES:
         setattr(patch.owner, patch.name, (PATCHED if patched else UPSTREAM)[patch.name])
+    notesplit.install(patched)  # it wraps the make_page just put in place
     tags._get_pdf_tag = pdf_tag if patched else UPSTREAM_PDF_TAG
     weasy_document.build_formatting_structure = (
         build_formatting_structure if patched else UPSTREAM_BUILD
