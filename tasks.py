@@ -14,8 +14,10 @@ from briefexport.tasks import ns as briefexport_tasks
 
 @command("develop", args="extra arguments for pytest, e.g. '-k memo -x'")
 def test(c: Context, args: str = "") -> None:
-    """Run the test suite."""
-    c.run(f"{sys.executable} -m pytest {args}", pty=False)
+    """Run the test suite, one pytest-xdist worker per core (a test file to one worker, so its
+    module's rendered fixtures are made once; in conftest's order, the slow files first)."""
+    xdist = "-n auto --dist loadfile --no-loadscope-reorder"
+    c.run(f"{sys.executable} -m pytest {xdist} {args}", pty=False)
 
 
 @command("develop")

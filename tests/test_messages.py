@@ -17,12 +17,13 @@ ARTICLE = "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\nText.\n"
 
 
 def docx_bytes() -> bytes:
-    """The first bytes of any Word document: a zip archive."""
+    """The first bytes of any Word document: a zip archive (dated 1980, so the test ids are
+    the same in every process: pytest-xdist's workers must collect the same tests)."""
     from io import BytesIO
 
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(zipfile.ZipInfo("word/document.xml"), "<w:document/>")
     return buffer.getvalue()
 
 
