@@ -1,5 +1,5 @@
 """What footnotes cost the PDF writer: one warm render of a source, with the footnote area laid
-out note by note (weasy.overrides.laid_out_notes) or, with ``--whole-area``, laid out whole
+out note by note (weasy.noteareas.laid_out_notes) or, with ``--whole-area``, laid out whole
 again at every note as upstream WeasyPrint does; ``--format memo`` renders the memo instead.
 Prints the CPU seconds (min of ``--runs``).
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
-from briefexport.weasy import overrides
+from briefexport.weasy import noteareas
 from briefexport.writers import writer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--format", default="pdf", help="the output rendered (default: pdf)")
     args = parser.parse_args()
     if args.whole_area:
-        overrides.unobstructed = lambda context: False  # never reuse a note laid out before
+        noteareas.unobstructed = lambda context: False  # never reuse a note laid out before
     settings = Settings(project=ROOT)
     article = read_article(args.source, settings.styles)
     pages = writer(args.format).render(article, settings).pages  # warm

@@ -13,7 +13,7 @@ from briefexport.messages import Message
 from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
-from briefexport.weasy import notesplit, overrides
+from briefexport.weasy import noteareas, notesplit, overrides
 from briefexport.weasy.engine import layout, stylesheets
 from briefexport.weasy.notes import note_pages
 from briefexport.writers import writer
@@ -125,20 +125,20 @@ def test_every_note_on_its_call_page_in_call_order(articles, name, paper, varian
 
 @pytest.mark.slow
 def test_notes_laid_out_once_each_change_no_byte(articles, monkeypatch):
-    """The footnote area laid out note by note (overrides.laid_out_notes) gives the PDF that
+    """The footnote area laid out note by note (noteareas.laid_out_notes) gives the PDF that
     laying the whole area out again at each note, as upstream does, gives; in linear work."""
     article, settings = articles["everywhere"], Settings(project=ROOT)
     laid: list[int] = []
-    lay_out = overrides.lay_out
+    lay_out = noteareas.lay_out
 
     def counted(context: object, area: object, notes: list[object], top: object = None) -> object:
         laid.append(len(notes))
         return lay_out(context, area, notes, top)
 
-    monkeypatch.setattr(overrides, "lay_out", counted)
+    monkeypatch.setattr(noteareas, "lay_out", counted)
     once, each_once = writer("pdf").render(article, settings).data, sum(laid)
     laid.clear()
-    monkeypatch.setattr(overrides, "unobstructed", lambda context: False)
+    monkeypatch.setattr(noteareas, "unobstructed", lambda context: False)
     assert writer("pdf").render(article, settings).data == once
     assert 3 * each_once < sum(laid)
 
@@ -170,19 +170,19 @@ def test_notes_laid_out_once_each_place_everything_as_upstream(note, monkeypatch
         ]
 
     fast = pages()
-    monkeypatch.setattr(overrides, "unobstructed", lambda context: False)
+    monkeypatch.setattr(noteareas, "unobstructed", lambda context: False)
     assert pages() == fast
 
 
 @pytest.mark.parametrize(("note", "reused"), [("", True), ("margin-top: 3px", False)])
 def test_each_page_draws_the_notes_laid_out_while_filling_it(note, reused, monkeypatch):
-    """make_page lays the footnote area out once more to draw it; overrides.page_notes gives
+    """make_page lays the footnote area out once more to draw it; noteareas.page_notes gives
     it the area laid out note by note instead, unless the notes have margins."""
     answers: list[bool] = []
 
     def spied(context: Any, area: Any, positioned: list[Any]) -> Any:
         last = context.__dict__.get("laid_notes")
-        box = overrides.page_notes(context, area, positioned)
+        box = noteareas.page_notes(context, area, positioned)
         answers.append(last is not None and box is last.box)
         return box
 
