@@ -82,12 +82,14 @@ def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int] | None:
 def place(parent: Any, position: int, room: float, following: Any) -> bool:
     """Move the float at ``position`` in ``parent`` past the blocks after it that fill
     ``room`` (CSS px), as measured on the ``following`` page it starts, or shrink it to fit;
-    whether it moved or shrank."""
+    whether it moved or shrank. The last block of that page counts as filling the room: cut
+    at its foot, it is taller than measured, and the blocks after it were not measured (a
+    float passed them all, far from its place, into a page's foot)."""
     box = parent.children[position]
     laid = following.children[0]
     while laid.children and laid.element is not parent.element:
         laid = laid.children[0]
-    heights = {child.element: child.margin_height() for child in laid.children}
+    heights = {child.element: child.margin_height() for child in laid.children[:-1]}
     passed = 0
     hole = room
     for sibling in parent.children[position + 1 :]:
