@@ -114,3 +114,29 @@ def test_a_figure_floats_past_the_paragraph_that_fills_its_hole_not_past_the_res
     assert words.index("b00330") < words.index("b00533")  # before the second paragraph
     finding = verify_pdf(article, pdf, "American Foreign Policy Council")
     assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_a_table_that_calls_a_note_does_not_float_past_the_next_call(tmp_path):
+    """A short table calling note 1 that leaves a hole at the foot of page 1: the paragraph
+    after it calls note 2, so the table stays before it (it went past, and note 2 was printed
+    before note 1)."""
+    calls = ["[^1]", "", "", "", ""]
+    cells = [
+        f"| {tokens(i * 24 + 252, 12)} | {tokens(i * 24 + 264, 12)}{calls[i]} |" for i in range(5)
+    ]
+    path = tmp_path / "table.md"
+    path.write_text(
+        "---\ntitle: Targeted\ndate: 2024-01-01\nauthor: A\n---\n\n"
+        f"{tokens(0, 250)}\n\n| b00250 | b00251 |\n|---|---|\n" + "\n".join(cells) + "\n\n"
+        f"{tokens(372, 30)}[^2]\n\n{tokens(402, 300)}\n\n"
+        f"[^1]: {' '.join(f'n01x{i:03d}' for i in range(20))}\n\n"
+        f"[^2]: {' '.join(f'n02x{i:03d}' for i in range(20))}\n",
+        encoding="utf-8",
+    )
+    article = read_article(path)
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    assert re.findall(r"n0(\d)x000", text) == ["1", "2"]
+    finding = verify_pdf(article, pdf, "American Foreign Policy Council")
+    assert (finding.missing, finding.problems) == ([], [])
