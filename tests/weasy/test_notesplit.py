@@ -25,7 +25,7 @@ from briefexport.weasy.notes import note_pages
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
 from conftest import ROOT
-from weasy.test_pdf_notes import SENTENCE, two_notes_and_a_tall_figure
+from weasy.test_pdf_notes import SENTENCE, tall_figure, two_notes_and_a_tall_figure
 
 WORDS = 250  # "w000" to "w249": some 13 lines of note, called near the foot of page 1
 PUBLISHER = "American Foreign Policy Council"
@@ -55,14 +55,17 @@ def laid_out(article: Article, paper: str) -> tuple[object, bytes]:
     return document, write_pdf(document, article, pdf.variant)
 
 
-def page_words(path: Path, page: int) -> list[int]:
-    text = subprocess.run(
+def page_text(path: Path, page: int) -> str:
+    return subprocess.run(
         ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return [int(word) for word in re.findall(r"\bw(\d{3})\b", text)]
+
+
+def page_words(path: Path, page: int) -> list[int]:
+    return [int(word) for word in re.findall(r"\bw(\d{3})\b", page_text(path, page))]
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -173,3 +176,24 @@ def test_a_note_split_on_the_last_page_keeps_its_rest_on_a_page_of_its_own(write
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert [f"Note{i:04d}" for i in range(160)] == re.findall(r"\bNote\d{4}\b", text)
+
+
+def test_a_caption_alone_at_a_pages_end_is_not_read_back_as_the_rest_of_a_note(tmp_path):
+    """A figure ending the document alone on page 2, after a page with a note: its caption,
+    set in the notes' size below a gap, is the last text of the page but not at the foot,
+    where the rest of a split note would be; verify read it as one and said it was missing."""
+    tall_figure(tmp_path)
+    body = " ".join(f"b{i:05d}" for i in range(200))
+    note = " ".join(f"n01x{i:03d}" for i in range(30))
+    source = tmp_path / "caption.md"
+    source.write_text(
+        f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n{body}[^1]\n\n"
+        f'![alt](tall.png "b00200 b00201 b00202")\n\n[^1]: {note}\n',
+        encoding="utf-8",
+    )
+    article = read_article(source)
+    path = source.with_suffix(".pdf")
+    path.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    assert "b00200 b00201 b00202" in page_text(path, 2)
+    finding = verify_pdf(article, path, PUBLISHER)
+    assert (finding.missing, finding.problems) == ([], [])

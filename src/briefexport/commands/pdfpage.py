@@ -206,10 +206,13 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
         default=0,
     )
     last, size = 0, 0.0  # the last note number of the pages before, and their notes' size
-    for page in pages:
-        lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
+    texts = [
+        [line for line in page.lines if any(r.kind == "body" for r in line.runs)] for page in pages
+    ]
+    foot = max((lines[-1].y for lines in texts if lines), default=0.0)
+    for lines in texts:
         start = _note_area_start(lines, called, last)
-        carried = _carried_start(lines, start, size) if last else None
+        carried = _carried_start(lines, start, size, foot) if last else None
         size = lines[-1].size if start is not None else size
         number = 0
         for index, line in enumerate(lines):
@@ -280,12 +283,16 @@ def _note_area_start(lines: list[Line], called: int, last: int = 0) -> int | Non
     return len(lines) - len(bottom) + start
 
 
-def _carried_start(lines: list[Line], start: int | None, size: float) -> int | None:
+def _carried_start(lines: list[Line], start: int | None, size: float, foot: float) -> int | None:
     """The first line of the rest of a note carried over from the page before: the lines just
-    above the page's first note (``start``; the foot of the page when it has none) set in the
+    above the page's first note (``start``; the foot of the page when it has none, then the
+    last of them within :data:`NOTE_PITCH` sizes of ``foot``, the lowest baseline of the
+    document, as the note area sits at the foot: not a caption under a figure) set in the
     notes' ``size``, each within :data:`NOTE_PITCH` sizes of the next, the first of them
     below a gap of more than :data:`AREA_GAP` sizes (the note area's rule and margin); None
     when there are none."""
+    if start is None and (not lines or lines[-1].y < foot - NOTE_PITCH * size):
+        return None
     end = len(lines) if start is None else start
     first = end
     while (
