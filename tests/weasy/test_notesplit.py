@@ -197,3 +197,27 @@ def test_a_caption_alone_at_a_pages_end_is_not_read_back_as_the_rest_of_a_note(t
     assert "b00200 b00201 b00202" in page_text(path, 2)
     finding = verify_pdf(article, path, PUBLISHER)
     assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_a_note_called_after_a_split_note_comes_after_its_rest(write_source):
+    """Two calls on one line, the first of a note split at the foot of the page: the second
+    note went below the first's head, between its halves; it goes overleaf with its line,
+    after the rest, as after a note WeasyPrint reports to the next page."""
+    words = [f"b{i:05d}" for i in range(145)]
+    words[79] += "[^1]"
+    words[84] += "[^2]"
+    notes = {
+        n: " ".join(f"n{n:02d}x{i:03d}" for i in range(size)) for n, size in [(1, 600), (2, 10)]
+    }
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n"
+        f"{' '.join(words[:60])}\n\n{' '.join(words[60:85])}\n\n{' '.join(words[85:])}\n\n"
+        f"[^1]: {notes[1]}\n\n[^2]: {notes[2]}\n"
+    )
+    article = read_article(source)
+    path = source.with_suffix(".pdf")
+    path.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
+    assert re.findall(r"n\d\dx\d{3}", text) == notes[1].split() + notes[2].split()
+    finding = verify_pdf(article, path, PUBLISHER)
+    assert (finding.missing, finding.problems) == ([], [])

@@ -55,10 +55,14 @@ class UnsplittableError(Exception):
 def layout_note_above(context: Any, footnote: Any, bottom_space: float, line_bottom: float) -> bool:
     """``context.layout_footnote(footnote)``, for a call on a line that ends at
     ``line_bottom``: when the whole note would push that line off the page, its head stays in
-    the page's footnote area and its tail goes overleaf; whether the area still overflows."""
-    waiting = bool(context.reported_footnotes or tails(context))
+    the page's footnote area and its tail goes overleaf; whether the area still overflows.
+    A note called after a split one overflows, as upstream has one called after a note
+    reported overleaf: its line goes there too, so the notes keep their order."""
     overflow: bool = context.layout_footnote(footnote)
-    if not (overflow or context.overflows_page(bottom_space, line_bottom)) or waiting:
+    if tails(context):
+        return True  # as after a note reported overleaf: the rest waiting there comes first
+    fits = not (overflow or context.overflows_page(bottom_space, line_bottom))
+    if fits or context.reported_footnotes:
         return overflow
     halves = split(context, context.page_bottom - bottom_space - line_bottom)
     if halves is None:
