@@ -15,13 +15,14 @@ from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, TextBox
 
 from briefexport.commands.verify import verify_pdf
+from briefexport.errors import SourceError
 from briefexport.model import Article
 from briefexport.readback.pdfua import check_pdfua
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy import notesplit
 from briefexport.weasy.engine import layout, write_pdf
-from briefexport.weasy.notes import note_pages
+from briefexport.weasy.notes import lost_rests, note_pages
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
 from conftest import ROOT
@@ -221,3 +222,21 @@ def test_a_note_called_after_a_split_note_comes_after_its_rest(write_source):
     assert re.findall(r"n\d\dx\d{3}", text) == notes[1].split() + notes[2].split()
     finding = verify_pdf(article, path, PUBLISHER)
     assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_a_split_note_whose_rest_is_lost_stops_the_build(long_note, monkeypatch):
+    """Were the rest of a split note dropped between pages (as when the split wrapped the
+    wrong ``make_page``), the build stops at the note's line instead of saying built."""
+    document = laid_out(long_note, "letter")[0]
+    heads = [
+        note
+        for page in document.pages
+        for area in page._page_box.children
+        if isinstance(area, FootnoteAreaBox)
+        for note in area.children
+        if getattr(note, "rest_follows", False)
+    ]
+    assert len(heads) == 1 and lost_rests(document) == set()
+    monkeypatch.setattr(notesplit.page, "make_page", notesplit.BELOW["make_page"])
+    with pytest.raises(SourceError, match="footnote 1 does not fit"):
+        laid_out(long_note, "letter")

@@ -116,7 +116,9 @@ def split(context: Any, short: float) -> tuple[Any, Any] | None:
     laid_tail = block_level_layout(context, tail, -inf, None, area.page)[0]
     if laid_tail.margin_height() > area.page.height * TAIL_SHARE:
         return None  # a tail the next page could not hold: upstream's error, no silent loss
-    return unlined(cut_head), unlined(cut_tail)
+    head = unlined(cut_head)
+    head.rest_follows = True  # for weasy.notes to find the rest on the next page
+    return head, unlined(cut_tail)
 
 
 def last_text(box: Any) -> str:
