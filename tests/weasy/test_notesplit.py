@@ -240,3 +240,48 @@ def test_a_split_note_whose_rest_is_lost_stops_the_build(long_note, monkeypatch)
     monkeypatch.setattr(notesplit.page, "make_page", notesplit.BELOW["make_page"])
     with pytest.raises(SourceError, match="footnote 1 does not fit"):
         laid_out(long_note, "letter")
+
+
+def test_a_note_split_on_the_last_page_keeps_its_rest_when_the_contents_change(write_source):
+    """With a contents page, WeasyPrint lays out the document again and skips the pages it
+    deems up to date, with the notes they report: the rest of a note split on the last page
+    was lost (the build stopped), unless that page and the next are made again."""
+    sentence = "text of the paragraph here."
+    sections = "".join(
+        f"## Section {s}\n\n" + " ".join(f"Body{s}{i:03d} {sentence}" for i in range(200)) + "\n\n"
+        for s in range(4)
+    )
+    body = " ".join(f"Body{i:04d} {sentence}" for i in range(100))
+    note = " ".join(f"Note{i:04d} of a long footnote." for i in range(160))
+    source = write_source(
+        f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n{sections}{body} Last.[^1]\n\n"
+        f"[^1]: {note}\n"
+    )
+    path = source.with_suffix(".pdf")
+    path.write_bytes(writer("pdf").render(read_article(source), Settings(project=ROOT)).data)
+    text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
+    assert "Contents" in text
+    assert re.findall(r"\bNote\d{4}\b", text) == [f"Note{i:04d}" for i in range(160)]
+
+
+def test_the_rest_of_a_note_on_a_landscape_page_is_read_back_as_the_notes(write_source):
+    """A note split above a table wide enough for a landscape page: its rest sits at the foot
+    of that page, higher than a portrait page's foot, and verify still reads it as the note."""
+    words = iter(f"b{i:05d}" for i in range(1000))
+
+    def text(count: int) -> str:
+        return " ".join(next(words) for _ in range(count))
+
+    rows = "\n".join(f"| {' | '.join(text(1) for _ in range(9))} |" for _ in range(13))
+    table = rows.replace("\n", "\n|" + "---|" * 9 + "\n", 1)
+    note = " ".join(f"n01x{i:03d}" for i in range(300))
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n"
+        f"{text(150)}\n\n{text(40)}[^1]\n\n{table}\n\n{text(300)}\n\n[^1]: {note}\n"
+    )
+    article = read_article(source)
+    path = source.with_suffix(".pdf")
+    path.write_bytes(writer("pdf").render(article, Settings(project=ROOT, paper="a4")).data)
+    assert "n01x299" in page_text(path, 2)
+    finding = verify_pdf(article, path, PUBLISHER)
+    assert (finding.missing, finding.problems) == ([], [])
