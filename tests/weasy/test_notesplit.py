@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pikepdf
@@ -285,3 +286,25 @@ def test_the_rest_of_a_note_on_a_landscape_page_is_read_back_as_the_notes(write_
     assert "n01x299" in page_text(path, 2)
     finding = verify_pdf(article, path, PUBLISHER)
     assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_a_page_that_reports_a_note_is_made_again_with_the_next(monkeypatch):
+    """A repagination skips the pages WeasyPrint deems up to date, and the notes they report
+    with them: a page that reports a note (here a whole one, as upstream does) is made again
+    on each, and so is the next page, which takes the note (a forced remake of the next page
+    alone dropped a note reported from the page before it: "does not fit", build stopped)."""
+
+    def below(context: Any, *args: Any) -> str:
+        context.reported_footnotes.append("a note")
+        return "page 2"
+
+    flags = [{"pages_wanted": False, "content_changed": False} for _ in range(3)]
+    context = SimpleNamespace(reported_footnotes=[], page_maker=[(None, flag) for flag in flags])
+    monkeypatch.setitem(notesplit.BELOW, "make_page", below)
+    assert notesplit.make_page(context, "root", "page type", None, 2, "page state") == "page 2"
+    assert context.reported_footnotes == ["a note"]
+    assert [(flag["pages_wanted"], flag["content_changed"]) for flag in flags] == [
+        (False, False),
+        (True, False),
+        (False, True),
+    ]

@@ -26,7 +26,7 @@ page (WeasyPrint would cut a rest taller than a page: a note that long stays the
 not fit" error, not lost words); the note then goes as upstream sends it. Like the
 notes upstream reports, a tail lives in ``reported_footnotes`` between pages; as a
 repagination skips the pages WeasyPrint deems up to date, with the notes they report, a page
-that reports a tail is made again on each, and so is the next (:func:`make_page`).
+that reports a tail or a note is made again on each, and so is the next (:func:`make_page`).
 weasy.notes checks that each head's tail leads the next page's notes.
 """
 
@@ -211,14 +211,14 @@ def unlayout_footnote(context: Any, footnote: Any) -> None:
 
 def make_page(context: Any, *args: Any) -> Any:
     """``weasyprint.layout.page.make_page``, after which the tails of the notes split on the
-    page lead the notes reported to the next page. A page that reports tails is made again
-    on every repagination, and the next page after it: WeasyPrint keeps no reported notes of
-    a page it deems up to date (the rest of a note split on the last page was lost when a
-    contents page changed), nor lays out again a page that takes them."""
+    page lead the notes reported to the next page. A page that reports notes (tails or
+    whole) is made again on every repagination, and the next page after it: WeasyPrint keeps
+    no reported notes of a page it deems up to date (the rest of a note split on the last
+    page was lost when a contents page changed), nor lays out again a page that takes them."""
     context.split_tails = []
     made = BELOW["make_page"](context, *args)
-    if tails(context):
-        context.reported_footnotes[:0] = tails(context)
+    context.reported_footnotes[:0] = tails(context)
+    if context.reported_footnotes:
         makers = context.page_maker[args[3] - 1 : args[3] + 1]  # this page's and the next's
         makers[0][-1]["pages_wanted"] = True
         if len(makers) > 1:
