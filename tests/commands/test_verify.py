@@ -262,12 +262,12 @@ def test_a_note_split_across_two_pages_is_one_note_on_its_call_page(own):
     """The rest of a note split at the foot of its call's page (weasy.notesplit) leads the
     next page's notes, without a number; a line of it that opens with a number the pages
     before printed ("1. ") opens no note, and the body above the notes stays body, even set
-    as small as the notes."""
+    as small as the notes. Alone, the rest ends at the foot, as page 1's notes do."""
     calls = [("Text with a call", 50, 100, 10), ("1", 130, 97, 6)]
     head = [[("1. ", 50, 680, 8), ("The note, which", 62, 680, 8)], [("runs on", 50, 690, 8)]]
     small = [("A caption as small as the notes.", 50, 600, 8)]
-    rest = [[("to page", 50, 650, 8)], [("1. ", 50, 660, 8), ("of a report.", 62, 660, 8)]]
-    own_note = [[("2. ", 50, 670, 8), ("The other note.", 62, 670, 8)]]
+    rest = [[("to page", 50, 670, 8)], [("1. ", 50, 680, 8), ("of a report.", 62, 680, 8)]]
+    own_note = [[("2. ", 50, 690, 8), ("The other note.", 62, 690, 8)]]
     second = [[("More text", 50, 100, 10), ("2", 110, 97, 6)]] if own else []
     pages = [
         page(1, [calls, *head]),

@@ -3,6 +3,8 @@ wherever no float moves."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,15 @@ from test_pdf_notes import SENTENCE, laid_out, tall_figure
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import ReplacedBox
 
+from briefexport.commands.verify import verify_pdf
+from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy import floats
 from briefexport.weasy.engine import write_pdf
 from briefexport.weasy.pages import blank_fractions
+from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
+from conftest import ROOT
 
 TEXT = (SENTENCE * 5).strip()
 
@@ -77,3 +83,60 @@ def test_a_figure_at_a_sections_end_shrinks_or_leaves_upstreams_pages(tmp_path, 
     else:
         variant = PdfWriter.variant
         assert write_pdf(floated, article, variant) == write_pdf(upstream, article, variant)
+
+
+def tokens(start: int, count: int) -> str:
+    """Words that each occur once: ``b00000``, ``b00001``..."""
+    return " ".join(f"b{i:05d}" for i in range(start, start + count))
+
+
+def test_a_figure_floats_past_the_paragraph_that_fills_its_hole_not_past_the_rest(tmp_path):
+    """A figure after a page-long note, before two long paragraphs: measured on the page it
+    starts, the first paragraph is cut at that page's foot, so it fills the hole; counting
+    it by its cut height, the figure went past the unmeasured second paragraph too, to the
+    foot of the last page, where verify took its caption for a note."""
+    tall_figure(tmp_path)
+    note = " ".join(f"n01x{i:03d}" for i in range(300))
+    path = tmp_path / "figure.md"
+    path.write_text(
+        "---\ntitle: Targeted\ndate: 2024-01-01\nauthor: A\n---\n\n"
+        f"{tokens(0, 290)}\n\n{tokens(290, 40)}[^1]\n\n"
+        f'![alt](tall.png "{tokens(330, 3)}")\n\n{tokens(333, 200)}\n\n{tokens(533, 200)}\n\n'
+        f"[^1]: {note}\n",
+        encoding="utf-8",
+    )
+    article = read_article(path)
+    pdf = tmp_path / "figure.pdf"
+    pdf.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    words = re.findall(r"b\d{5}", text)
+    assert sorted(words) == [f"b{i:05d}" for i in range(733)]
+    assert words.index("b00330") < words.index("b00533")  # before the second paragraph
+    finding = verify_pdf(article, pdf, "American Foreign Policy Council")
+    assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_a_table_that_calls_a_note_does_not_float_past_the_next_call(tmp_path):
+    """A short table calling note 1 that leaves a hole at the foot of page 1: the paragraph
+    after it calls note 2, so the table stays before it (it went past, and note 2 was printed
+    before note 1)."""
+    calls = ["[^1]", "", "", "", ""]
+    cells = [
+        f"| {tokens(i * 24 + 252, 12)} | {tokens(i * 24 + 264, 12)}{calls[i]} |" for i in range(5)
+    ]
+    path = tmp_path / "table.md"
+    path.write_text(
+        "---\ntitle: Targeted\ndate: 2024-01-01\nauthor: A\n---\n\n"
+        f"{tokens(0, 250)}\n\n| b00250 | b00251 |\n|---|---|\n" + "\n".join(cells) + "\n\n"
+        f"{tokens(372, 30)}[^2]\n\n{tokens(402, 300)}\n\n"
+        f"[^1]: {' '.join(f'n01x{i:03d}' for i in range(20))}\n\n"
+        f"[^2]: {' '.join(f'n02x{i:03d}' for i in range(20))}\n",
+        encoding="utf-8",
+    )
+    article = read_article(path)
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    assert re.findall(r"n0(\d)x000", text) == ["1", "2"]
+    finding = verify_pdf(article, pdf, "American Foreign Policy Council")
+    assert (finding.missing, finding.problems) == ([], [])

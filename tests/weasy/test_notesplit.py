@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pikepdf
@@ -15,17 +16,18 @@ from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, TextBox
 
 from briefexport.commands.verify import verify_pdf
+from briefexport.errors import SourceError
 from briefexport.model import Article
 from briefexport.readback.pdfua import check_pdfua
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy import notesplit
 from briefexport.weasy.engine import layout, write_pdf
-from briefexport.weasy.notes import note_pages
+from briefexport.weasy.notes import lost_rests, note_pages
 from briefexport.writers import writer
 from briefexport.writers.pdf import PdfWriter
 from conftest import ROOT
-from weasy.test_pdf_notes import SENTENCE, two_notes_and_a_tall_figure
+from weasy.test_pdf_notes import SENTENCE, tall_figure, two_notes_and_a_tall_figure
 
 WORDS = 250  # "w000" to "w249": some 13 lines of note, called near the foot of page 1
 PUBLISHER = "American Foreign Policy Council"
@@ -55,14 +57,17 @@ def laid_out(article: Article, paper: str) -> tuple[object, bytes]:
     return document, write_pdf(document, article, pdf.variant)
 
 
-def page_words(path: Path, page: int) -> list[int]:
-    text = subprocess.run(
+def page_text(path: Path, page: int) -> str:
+    return subprocess.run(
         ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return [int(word) for word in re.findall(r"\bw(\d{3})\b", text)]
+
+
+def page_words(path: Path, page: int) -> list[int]:
+    return [int(word) for word in re.findall(r"\bw(\d{3})\b", page_text(path, page))]
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -173,3 +178,133 @@ def test_a_note_split_on_the_last_page_keeps_its_rest_on_a_page_of_its_own(write
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert [f"Note{i:04d}" for i in range(160)] == re.findall(r"\bNote\d{4}\b", text)
+
+
+def test_a_caption_alone_at_a_pages_end_is_not_read_back_as_the_rest_of_a_note(tmp_path):
+    """A figure ending the document alone on page 2, after a page with a note: its caption,
+    set in the notes' size below a gap, is the last text of the page but not at the foot,
+    where the rest of a split note would be; verify read it as one and said it was missing."""
+    tall_figure(tmp_path)
+    body = " ".join(f"b{i:05d}" for i in range(200))
+    note = " ".join(f"n01x{i:03d}" for i in range(30))
+    source = tmp_path / "caption.md"
+    source.write_text(
+        f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n{body}[^1]\n\n"
+        f'![alt](tall.png "b00200 b00201 b00202")\n\n[^1]: {note}\n',
+        encoding="utf-8",
+    )
+    article = read_article(source)
+    path = source.with_suffix(".pdf")
+    path.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    assert "b00200 b00201 b00202" in page_text(path, 2)
+    finding = verify_pdf(article, path, PUBLISHER)
+    assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_a_note_called_after_a_split_note_comes_after_its_rest(write_source):
+    """Two calls on one line, the first of a note split at the foot of the page: the second
+    note went below the first's head, between its halves; it goes overleaf with its line,
+    after the rest, as after a note WeasyPrint reports to the next page."""
+    words = [f"b{i:05d}" for i in range(145)]
+    words[79] += "[^1]"
+    words[84] += "[^2]"
+    notes = {
+        n: " ".join(f"n{n:02d}x{i:03d}" for i in range(size)) for n, size in [(1, 600), (2, 10)]
+    }
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n"
+        f"{' '.join(words[:60])}\n\n{' '.join(words[60:85])}\n\n{' '.join(words[85:])}\n\n"
+        f"[^1]: {notes[1]}\n\n[^2]: {notes[2]}\n"
+    )
+    article = read_article(source)
+    path = source.with_suffix(".pdf")
+    path.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
+    assert re.findall(r"n\d\dx\d{3}", text) == notes[1].split() + notes[2].split()
+    finding = verify_pdf(article, path, PUBLISHER)
+    assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_a_split_note_whose_rest_is_lost_stops_the_build(long_note, monkeypatch):
+    """Were the rest of a split note dropped between pages (as when the split wrapped the
+    wrong ``make_page``), the build stops at the note's line instead of saying built."""
+    document = laid_out(long_note, "letter")[0]
+    heads = [
+        note
+        for page in document.pages
+        for area in page._page_box.children
+        if isinstance(area, FootnoteAreaBox)
+        for note in area.children
+        if getattr(note, "rest_follows", False)
+    ]
+    assert len(heads) == 1 and lost_rests(document) == set()
+    monkeypatch.setattr(notesplit.page, "make_page", notesplit.BELOW["make_page"])
+    with pytest.raises(SourceError, match="footnote 1 does not fit"):
+        laid_out(long_note, "letter")
+
+
+def test_a_note_split_on_the_last_page_keeps_its_rest_when_the_contents_change(write_source):
+    """With a contents page, WeasyPrint lays out the document again and skips the pages it
+    deems up to date, with the notes they report: the rest of a note split on the last page
+    was lost (the build stopped), unless that page and the next are made again."""
+    sentence = "text of the paragraph here."
+    sections = "".join(
+        f"## Section {s}\n\n" + " ".join(f"Body{s}{i:03d} {sentence}" for i in range(200)) + "\n\n"
+        for s in range(4)
+    )
+    body = " ".join(f"Body{i:04d} {sentence}" for i in range(100))
+    note = " ".join(f"Note{i:04d} of a long footnote." for i in range(160))
+    source = write_source(
+        f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n{sections}{body} Last.[^1]\n\n"
+        f"[^1]: {note}\n"
+    )
+    path = source.with_suffix(".pdf")
+    path.write_bytes(writer("pdf").render(read_article(source), Settings(project=ROOT)).data)
+    text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
+    assert "Contents" in text
+    assert re.findall(r"\bNote\d{4}\b", text) == [f"Note{i:04d}" for i in range(160)]
+
+
+def test_the_rest_of_a_note_on_a_landscape_page_is_read_back_as_the_notes(write_source):
+    """A note split above a table wide enough for a landscape page: its rest sits at the foot
+    of that page, higher than a portrait page's foot, and verify still reads it as the note."""
+    words = iter(f"b{i:05d}" for i in range(1000))
+
+    def text(count: int) -> str:
+        return " ".join(next(words) for _ in range(count))
+
+    rows = "\n".join(f"| {' | '.join(text(1) for _ in range(9))} |" for _ in range(13))
+    table = rows.replace("\n", "\n|" + "---|" * 9 + "\n", 1)
+    note = " ".join(f"n01x{i:03d}" for i in range(300))
+    source = write_source(
+        "---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n"
+        f"{text(150)}\n\n{text(40)}[^1]\n\n{table}\n\n{text(300)}\n\n[^1]: {note}\n"
+    )
+    article = read_article(source)
+    path = source.with_suffix(".pdf")
+    path.write_bytes(writer("pdf").render(article, Settings(project=ROOT, paper="a4")).data)
+    assert "n01x299" in page_text(path, 2)
+    finding = verify_pdf(article, path, PUBLISHER)
+    assert (finding.missing, finding.problems) == ([], [])
+
+
+def test_a_page_that_reports_a_note_is_made_again_with_the_next(monkeypatch):
+    """A repagination skips the pages WeasyPrint deems up to date, and the notes they report
+    with them: a page that reports a note (here a whole one, as upstream does) is made again
+    on each, and so is the next page, which takes the note (a forced remake of the next page
+    alone dropped a note reported from the page before it: "does not fit", build stopped)."""
+
+    def below(context: Any, *args: Any) -> str:
+        context.reported_footnotes.append("a note")
+        return "page 2"
+
+    flags = [{"pages_wanted": False, "content_changed": False} for _ in range(3)]
+    context = SimpleNamespace(reported_footnotes=[], page_maker=[(None, flag) for flag in flags])
+    monkeypatch.setitem(notesplit.BELOW, "make_page", below)
+    assert notesplit.make_page(context, "root", "page type", None, 2, "page state") == "page 2"
+    assert context.reported_footnotes == ["a note"]
+    assert [(flag["pages_wanted"], flag["content_changed"]) for flag in flags] == [
+        (False, False),
+        (True, False),
+        (False, True),
+    ]

@@ -79,6 +79,8 @@ class Page:
     number: int
     runs: list[Run]
     lines: list[Line]
+    height: float = 0.0
+    """In points: pages of one height share where their note area ends."""
 
     def text(self, kind: str) -> str:
         """The letters of every run of one kind, in drawing order."""
@@ -125,7 +127,7 @@ def read_pages(path: Path) -> list[Page]:
     for number, page in enumerate(PdfReader(path).pages, start=1):
         two_byte_codes(page)
         runs = page_runs(page)
-        pages.append(Page(number, runs, group_lines(runs)))
+        pages.append(Page(number, runs, group_lines(runs), float(page.mediabox.height)))
     return pages
 
 
@@ -206,10 +208,15 @@ def classify(pages: list[Page], furniture: list[list[str]]) -> None:
         default=0,
     )
     last, size = 0, 0.0  # the last note number of the pages before, and their notes' size
-    for page in pages:
-        lines = [line for line in page.lines if any(r.kind == "body" for r in line.runs)]
+    texts = [
+        [line for line in page.lines if any(r.kind == "body" for r in line.runs)] for page in pages
+    ]
+    foot: dict[float, float] = {}  # the lowest baseline of the pages of each height
+    for page, lines in zip(pages, texts, strict=True):
+        foot[page.height] = max([foot.get(page.height, 0.0), *(line.y for line in lines[-1:])])
+    for page, lines in zip(pages, texts, strict=True):
         start = _note_area_start(lines, called, last)
-        carried = _carried_start(lines, start, size) if last else None
+        carried = _carried_start(lines, start, size, foot[page.height]) if last else None
         size = lines[-1].size if start is not None else size
         number = 0
         for index, line in enumerate(lines):
@@ -280,12 +287,16 @@ def _note_area_start(lines: list[Line], called: int, last: int = 0) -> int | Non
     return len(lines) - len(bottom) + start
 
 
-def _carried_start(lines: list[Line], start: int | None, size: float) -> int | None:
+def _carried_start(lines: list[Line], start: int | None, size: float, foot: float) -> int | None:
     """The first line of the rest of a note carried over from the page before: the lines just
-    above the page's first note (``start``; the foot of the page when it has none) set in the
-    notes' ``size``, each within :data:`NOTE_PITCH` sizes of the next, the first of them
-    below a gap of more than :data:`AREA_GAP` sizes (the note area's rule and margin); None
-    when there are none."""
+    above the page's first note (``start``; the foot of the page when it has none, then the
+    last of them within :data:`NOTE_PITCH` sizes of ``foot``, the lowest baseline of the
+    pages of its height, as the note area sits at the foot: not a caption under a figure)
+    set in the notes' ``size``, each within :data:`NOTE_PITCH` sizes of the next, the first
+    of them below a gap of more than :data:`AREA_GAP` sizes (the note area's rule and
+    margin); None when there are none."""
+    if start is None and (not lines or lines[-1].y < foot - NOTE_PITCH * size):
+        return None
     end = len(lines) if start is None else start
     first = end
     while (

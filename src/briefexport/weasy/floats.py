@@ -6,9 +6,10 @@ paginates, page by page: when a page ends more than :data:`HOLE` blank before a 
 table of at most 8 rows, kept whole), the next page is laid out to measure the blocks after
 the float, the float is moved in the box tree past those that fill the blank, and the page is
 laid out again; the pages after it are then laid out once, from the edited tree. A block is
-never moved past a heading, so it stays in its section; its caption moves with it. A figure
-that has nothing left to move past (the section ends) shrinks instead to fit the hole, when it
-keeps at least :data:`SHRINK` of its height.
+never moved past a heading, so it stays in its section; its caption moves with it; one that
+calls a note is never moved past another call, so notes stay in the order of their numbers.
+A figure that has nothing left to move past (the section ends) shrinks instead to fit the
+hole, when it keeps at least :data:`SHRINK` of its height.
 
 Deciding each float while the pages before it are final lays the document out once, plus two
 pages a float; moving floats between whole layouts took four layouts of a 60-page report, as
@@ -82,16 +83,19 @@ def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int] | None:
 def place(parent: Any, position: int, room: float, following: Any) -> bool:
     """Move the float at ``position`` in ``parent`` past the blocks after it that fill
     ``room`` (CSS px), as measured on the ``following`` page it starts, or shrink it to fit;
-    whether it moved or shrank."""
+    whether it moved or shrank. The last block of that page counts as filling the room: cut
+    at its foot, it is taller than measured, and the blocks after it were not measured (a
+    float passed them all, far from its place, into a page's foot)."""
     box = parent.children[position]
     laid = following.children[0]
     while laid.children and laid.element is not parent.element:
         laid = laid.children[0]
-    heights = {child.element: child.margin_height() for child in laid.children}
+    heights = {child.element: child.margin_height() for child in laid.children[:-1]}
     passed = 0
     hole = room
+    called = calls(box)
     for sibling in parent.children[position + 1 :]:
-        if sibling.element_tag in HEADINGS:
+        if sibling.element_tag in HEADINGS or (called and calls(sibling)):
             break
         passed += 1
         hole -= heights.get(sibling.element, hole)
@@ -101,6 +105,12 @@ def place(parent: Any, position: int, room: float, following: Any) -> bool:
         return bool(laid.children) and shrink(box, laid.children[0], room)
     parent.children.insert(position + passed, parent.children.pop(position))
     return True
+
+
+def calls(box: Any) -> bool:
+    """Whether a box holds a note's call: a float that does must not pass one, or its notes
+    would be printed after notes numbered after them."""
+    return any(getattr(child, "footnote", None) for child in box.descendants())
 
 
 def shrink(box: Any, laid: Any, room: float) -> bool:

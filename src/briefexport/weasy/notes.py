@@ -10,6 +10,7 @@ from typing import Any
 from weasyprint import HTML, Document
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
+from briefexport.weasy.notesplit import CONTINUED
 from briefexport.weasy.pages import tree_edited
 
 FOOTNOTE_SPAN = re.compile(r'<aside class="footnote" id="fn(\d+)" data-line="(\d+)">')
@@ -80,13 +81,30 @@ def note_pages(document: Document) -> dict[str, tuple[int, int]]:
     return {key: (page, notes.get(key, 0)) for key, page in calls.items()}
 
 
+def lost_rests(document: Document) -> set[str]:
+    """The ids of the notes split at the foot of a page (weasy.notesplit) whose rest does not
+    lead the next page's notes."""
+    heads, rests = set(), set()
+    for number, page in enumerate(document.pages, 1):
+        for area in page._page_box.children:
+            notes = area.children if isinstance(area, FootnoteAreaBox) else []
+            for note in (note for note in notes if note.element is not None):
+                if getattr(note, "rest_follows", False):
+                    heads.add((note.element.get("id"), number))
+                if note.element_tag == CONTINUED:
+                    rests.add((note.element.get("id"), number - 1))
+    return {key for key, _ in heads - rests}
+
+
 def footnote_faults(html: str, document: Document) -> list[NoteFault]:
-    """Every note of ``html`` that the layout left out or printed on another page than its
-    call, in note order."""
+    """Every note of ``html`` that the layout left out (or the rest of, when split) or
+    printed on another page than its call, in note order."""
     pages = note_pages(document)
+    lost = lost_rests(document)
     faults = []
     for number, line in FOOTNOTE_SPAN.findall(html):
         call_page, note_page = pages.get(f"fn{number}", (0, 0))
+        note_page = 0 if f"fn{number}" in lost else note_page
         if note_page == 0 or note_page != call_page:
             faults.append(NoteFault(int(number), int(line), call_page, note_page))
     return faults

@@ -24,9 +24,10 @@ Nothing is split in columns, in a footnote area of fixed or maximum height, when
 the page already waits for the next one, or when the rest would take more than half the next
 page (WeasyPrint would cut a rest taller than a page: a note that long stays the build's "does
 not fit" error, not lost words); the note then goes as upstream sends it. Like the
-notes upstream reports, a tail lives in ``reported_footnotes`` between pages: a repagination
-that remakes a page but not the next one (WeasyPrint skips pages it deems up to date) could
-leave it there, as it could a reported note; a brief's "Page N of M" remakes every page.
+notes upstream reports, a tail lives in ``reported_footnotes`` between pages; as a
+repagination skips the pages WeasyPrint deems up to date, with the notes they report, a page
+that reports a tail or a note is made again on each, and so is the next (:func:`make_page`).
+weasy.notes checks that each head's tail leads the next page's notes.
 """
 
 from __future__ import annotations
@@ -55,10 +56,14 @@ class UnsplittableError(Exception):
 def layout_note_above(context: Any, footnote: Any, bottom_space: float, line_bottom: float) -> bool:
     """``context.layout_footnote(footnote)``, for a call on a line that ends at
     ``line_bottom``: when the whole note would push that line off the page, its head stays in
-    the page's footnote area and its tail goes overleaf; whether the area still overflows."""
-    waiting = bool(context.reported_footnotes or tails(context))
+    the page's footnote area and its tail goes overleaf; whether the area still overflows.
+    A note called after a split one overflows, as upstream has one called after a note
+    reported overleaf: its line goes there too, so the notes keep their order."""
     overflow: bool = context.layout_footnote(footnote)
-    if not (overflow or context.overflows_page(bottom_space, line_bottom)) or waiting:
+    if tails(context):
+        return True  # as after a note reported overleaf: the rest waiting there comes first
+    fits = not (overflow or context.overflows_page(bottom_space, line_bottom))
+    if fits or context.reported_footnotes:
         return overflow
     halves = split(context, context.page_bottom - bottom_space - line_bottom)
     if halves is None:
@@ -112,7 +117,9 @@ def split(context: Any, short: float) -> tuple[Any, Any] | None:
     laid_tail = block_level_layout(context, tail, -inf, None, area.page)[0]
     if laid_tail.margin_height() > area.page.height * TAIL_SHARE:
         return None  # a tail the next page could not hold: upstream's error, no silent loss
-    return unlined(cut_head), unlined(cut_tail)
+    head = unlined(cut_head)
+    head.rest_follows = True  # for weasy.notes to find the rest on the next page
+    return head, unlined(cut_tail)
 
 
 def last_text(box: Any) -> str:
@@ -204,10 +211,18 @@ def unlayout_footnote(context: Any, footnote: Any) -> None:
 
 def make_page(context: Any, *args: Any) -> Any:
     """``weasyprint.layout.page.make_page``, after which the tails of the notes split on the
-    page lead the notes reported to the next page."""
+    page lead the notes reported to the next page. A page that reports notes (tails or
+    whole) is made again on every repagination, and the next page after it: WeasyPrint keeps
+    no reported notes of a page it deems up to date (the rest of a note split on the last
+    page was lost when a contents page changed), nor lays out again a page that takes them."""
     context.split_tails = []
     made = BELOW["make_page"](context, *args)
     context.reported_footnotes[:0] = tails(context)
+    if context.reported_footnotes:
+        makers = context.page_maker[args[3] - 1 : args[3] + 1]  # this page's and the next's
+        makers[0][-1]["pages_wanted"] = True
+        if len(makers) > 1:
+            makers[1][-1]["content_changed"] = True
     context.split_tails = []
     return made
 
