@@ -95,11 +95,10 @@ def source_notes(article: Article) -> list[Block]:
 
 
 def _note_block(note: SyntaxTreeNode, first: int) -> Block:
-    paragraphs = [plain_text(c, NOTE_MARK) for c in note.children if c.type == "paragraph"]
-    skip = ("paragraph", "footnote_anchor")
-    others = [plain_text(c) for c in note.children if c.type not in skip]
+    """A note's blocks (paragraphs, code, lists, quotes) in their order, as the PDF prints them."""
+    parts = [plain_text(c, NOTE_MARK) for c in note.children if c.type != "footnote_anchor"]
     line = first + next((n.map[0] for n in note.walk() if n.map), 0)
-    return Block("footnote", NOTE_MARK.join(paragraphs + others), line)
+    return Block("footnote", NOTE_MARK.join(parts), line)
 
 
 def _line(node: SyntaxTreeNode, first: int) -> int:
