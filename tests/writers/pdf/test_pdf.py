@@ -314,3 +314,27 @@ def test_the_running_head_keeps_a_short_title_on_one_line(title, write_source, s
     ).stdout.splitlines()[0]
     assert head.split("  ")[0] == title
     assert head.split()[-1] == "COUNCIL"
+
+
+def test_a_tables_caption_goes_overleaf_with_its_table(write_source, settings):
+    """A short table that does not fit at the foot of page 1 takes its caption with it (the
+    caption stayed alone at the foot, its table overleaf: WeasyPrint breaks inside a table's
+    wrapper, between the caption and the table, unless told not to)."""
+    filler = " ".join(["A sentence of the body that fills the page."] * 44)
+    rows = "\n".join(f"| Row {i} | {i} |" for i in range(5))
+    source = write_source(
+        f"---\ntitle: T\ndate: 2024-01-01\nauthor: A\n---\n\n{filler}\n\n"
+        f"| Item | Value |\n|---|---|\n{rows}\n\nTable: Totals by row\n\n## Next\n\n{filler}\n"
+    )
+    path = rendered("pdf", source, source.parent, settings)
+    pages = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for n in (1, 2)
+    ]
+    assert "Row 0" in pages[1]  # the table is overleaf: the case this test is about
+    assert "Totals by row" in pages[1] and "Totals by row" not in pages[0]
