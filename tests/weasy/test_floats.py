@@ -13,6 +13,7 @@ from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import ReplacedBox
 
 from briefexport.commands.verify import verify_pdf
+from briefexport.model import Article
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.weasy import floats
@@ -90,6 +91,15 @@ def tokens(start: int, count: int) -> str:
     return " ".join(f"b{i:05d}" for i in range(start, start + count))
 
 
+def built(path: Path) -> tuple[Article, Path, str]:
+    """The source at ``path``, its PDF written beside it, and poppler's text of that PDF."""
+    article = read_article(path)
+    pdf = path.with_suffix(".pdf")
+    pdf.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    return article, pdf, text
+
+
 def test_a_figure_floats_past_the_paragraph_that_fills_its_hole_not_past_the_rest(tmp_path):
     """A figure after a page-long note, before two long paragraphs: measured on the page it
     starts, the first paragraph is cut at that page's foot, so it fills the hole; counting
@@ -105,10 +115,7 @@ def test_a_figure_floats_past_the_paragraph_that_fills_its_hole_not_past_the_res
         f"[^1]: {note}\n",
         encoding="utf-8",
     )
-    article = read_article(path)
-    pdf = tmp_path / "figure.pdf"
-    pdf.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
-    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    article, pdf, text = built(path)
     words = re.findall(r"b\d{5}", text)
     assert sorted(words) == [f"b{i:05d}" for i in range(733)]
     assert words.index("b00330") < words.index("b00533")  # before the second paragraph
@@ -133,10 +140,7 @@ def test_a_table_that_calls_a_note_does_not_float_past_the_next_call(tmp_path):
         f"[^2]: {' '.join(f'n02x{i:03d}' for i in range(20))}\n",
         encoding="utf-8",
     )
-    article = read_article(path)
-    pdf = tmp_path / "table.pdf"
-    pdf.write_bytes(writer("pdf").render(article, Settings(project=ROOT)).data)
-    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    article, pdf, text = built(path)
     assert re.findall(r"n0(\d)x000", text) == ["1", "2"]
     finding = verify_pdf(article, pdf, "American Foreign Policy Council")
     assert (finding.missing, finding.problems) == ([], [])

@@ -26,9 +26,13 @@ def kazakhstan_pdf(kazakhstan: Article, settings: Settings, tmp_path_factory) ->
     return path
 
 
-def pdftotext(path: Path) -> str:
+def pdftotext(path: Path, *options: str) -> str:
+    """Poppler's text of a PDF; ``options`` such as ``-f 2 -l 2`` (page 2) or ``-layout``."""
     return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", "-enc", "UTF-8", *options, str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -306,12 +310,7 @@ def test_the_running_head_keeps_a_short_title_on_one_line(title, write_source, s
     words = " ".join(["Words of a paragraph that runs on."] * 160)
     source = write_source(f"---\ntitle: '{title}'\ndate: 2024-01-01\nauthor: A\n---\n\n{words}\n")
     path = rendered("pdf", source, source.parent, settings)
-    head = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()[0]
+    head = pdftotext(path, "-f", "2", "-l", "2", "-layout").splitlines()[0]
     assert head.split("  ")[0] == title
     assert head.split()[-1] == "COUNCIL"
 
@@ -327,14 +326,6 @@ def test_a_tables_caption_goes_overleaf_with_its_table(write_source, settings):
         f"| Item | Value |\n|---|---|\n{rows}\n\nTable: Totals by row\n\n## Next\n\n{filler}\n"
     )
     path = rendered("pdf", source, source.parent, settings)
-    pages = [
-        subprocess.run(
-            ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        for n in (1, 2)
-    ]
+    pages = [pdftotext(path, "-f", str(n), "-l", str(n)) for n in (1, 2)]
     assert "Row 0" in pages[1]  # the table is overleaf: the case this test is about
     assert "Totals by row" in pages[1] and "Totals by row" not in pages[0]
