@@ -1,5 +1,5 @@
 """Small patches to WeasyPrint 70.0: its footnote layout (each a line or a statement
-replaced), hyphenation, list markers and tags.
+replaced), target counters, hyphenation, list markers and tags.
 
 GCPM says a note's body is never placed on a page before its call, and a book never prints it
 after. WeasyPrint moved notes to a later page for two reasons, both fixed here by recompiling the
@@ -22,6 +22,13 @@ A note that really does not fit under its call is split across the foot of two p
 (weasy.notesplit: a third line of ``_linebox_layout`` replaced lets it know where the call's
 line ends); where it cannot be, ``footnote-policy: line`` (article.css) moves the call's line
 to the next page with its note.
+
+The contents' page numbers come from ``target-counter(attr(href url), page)``. When a target's
+page becomes known, WeasyPrint remakes the pages whose lookups miss that anchor's counters; but
+``compute_content_list`` files a lookup's missing counters under the name of the *unresolved*
+token, which for ``attr()`` is None, so no lookup was ever found and an entry kept the page of
+its first layout ("0") unless its page was remade for another reason. The patch files them
+under the target box's anchor.
 
 One more replaced statement makes notes cheap: ``_update_footnote_area`` and ``make_page`` lay
 a page's footnote area out through weasy.noteareas, which lays each note out once.
@@ -56,6 +63,7 @@ from typing import Any
 
 import pyphen
 import weasyprint.document as weasy_document
+import weasyprint.formatting_structure.build as build
 import weasyprint.layout.block as block
 import weasyprint.layout.inline as inline
 import weasyprint.layout.page as page
@@ -134,6 +142,16 @@ PATCHES = (
                 "        containing_block=footnote_area.page, page_is_empty=True,\n"
                 "        absolute_boxes=positioned_boxes, fixed_boxes=positioned_boxes)[0]",
                 "footnote_area = context.page_notes(footnote_area, positioned_boxes)",
+            ),
+        ),
+    ),
+    Patch(
+        build,
+        "compute_content_list",
+        (
+            (
+                "anchor_name = targets.anchor_name_from_token(anchor_token)",
+                "anchor_name = lookup_target.target_box.style['anchor']",
             ),
         ),
     ),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from weasyprint import HTML
+from weasyprint.css.targets import TargetCollector
 
 from briefexport.commands.verify_report import page_texts as pypdf_pages
 from briefexport.commands.verify_report import report_problems
@@ -210,3 +212,41 @@ def test_verify_reads_contents_captions_and_references(write_source):
 @pytest.mark.slow
 def test_verify_finds_nothing_wrong_with_the_report(nist_pdf):
     assert report_problems(read_article(NIST), pypdf_pages(nist_pdf)) == []
+
+
+def test_a_target_counter_of_an_href_waits_for_its_anchor():
+    """WeasyPrint files the counters a ``target-counter(attr(href url), page)`` misses under
+    the target's anchor (upstream files them under None, and so never remakes the entry when
+    the heading's page becomes known)."""
+    html = (
+        "<style>a::after { content: target-counter(attr(href url), page) }</style>"
+        '<a href="#later">Later</a><h2 id="later">Later</h2>'
+    )
+    missed: list[dict[str | None, list[str]]] = []
+    collect = TargetCollector.collect_missing_counters
+
+    def spy(self, box, token, parse_again, counters, target_counters):
+        missed.append(target_counters)
+        return collect(self, box, token, parse_again, counters, target_counters)
+
+    TargetCollector.collect_missing_counters = spy
+    try:
+        HTML(string=html).render()
+    finally:
+        TargetCollector.collect_missing_counters = collect
+    assert {"later": ["page"]} in missed
+    assert all(None not in counters for counters in missed)
+
+
+@pytest.mark.slow
+def test_a_heading_that_calls_a_note_has_its_page_in_the_contents(tmp_path):
+    """Red team, seed 157 (reduced): on A4 the heading lands on p. 2, and its contents entry
+    printed "0" as no other change made WeasyPrint lay the contents' page out again."""
+    source = FIXTURES / "long" / "heading-note-toc.md"
+    pdf = rendered("pdf", source, tmp_path, Settings(project=ROOT, paper="a4"))
+    pages = page_texts(pdf)
+    [entry] = [m for line in pages[0].splitlines() if (m := TOC_LINE.match(line.strip()))]
+    heading = next(
+        i for i, page in enumerate(pages) if re.search(r"^\s*b00126 b00127 b00128", page, re.M)
+    )
+    assert (entry.group(2), int(entry.group(3))) == ("b00126 b00127 b00128", heading + 1)
