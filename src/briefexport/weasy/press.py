@@ -4,7 +4,8 @@ defaults/styles/icc/README.md). ``profile`` is the output profile's file, as
 ``Settings.style`` finds it (the project's own, else the packaged one).
 
 - The brand colours are converted to CMYK through the output profile (relative colorimetric,
-  as a prepress RIP would) and painted as DeviceCMYK: :func:`press_css`.
+  as a prepress RIP would) and painted as DeviceCMYK: :func:`press_css`. Greys, the text's
+  near-black among them, are black ink alone (:func:`cmyk`).
 - :func:`finish_press` writes the OutputIntent WeasyPrint leaves out: ``/GTS_PDFX`` with the
   ICC profile embedded, the condition's identifier, registry and description. What stays RGB
   (pictures, crop marks) is device-independent: ``DefaultRGB`` is sRGB on every page. The XMP
@@ -29,25 +30,44 @@ SRGB = files("weasyprint.pdf") / "sRGB2014.icc"
 PDFUA = b'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1" '
 
 
+NEUTRAL = 4  # of 255: the widest spread of a grey's red, green and blue
+
+
 @cache
 def cmyk(colour: str, profile: Path) -> tuple[float, float, float, float]:
-    """``#RRGGBB`` (sRGB) in the output profile's CMYK, each channel 0 to 1."""
+    """``#RRGGBB`` (sRGB) in the output profile's CMYK, each channel 0 to 1. A grey (its
+    channels within :data:`NEUTRAL`) is black ink alone, as a press wants text: four inks
+    that register a hair apart fringe small type with colour. Its K is the one whose
+    lightness, measured through the profile, is nearest the grey's (full K for a black
+    deeper than the press can print)."""
     from PIL import Image, ImageCms
 
-    rgb = Image.new("RGB", (1, 1), tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
-    transform = ImageCms.buildTransform(
-        ImageCms.ImageCmsProfile(io.BytesIO(SRGB.read_bytes())),
-        ImageCms.ImageCmsProfile(str(profile)),
-        "RGB",
-        "CMYK",
-        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-    )
-    pixel = ImageCms.applyTransform(rgb, transform)
-    assert pixel is not None
-    values = pixel.getpixel((0, 0))
-    assert isinstance(values, tuple)
+    channels = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    intent = ImageCms.Intent.RELATIVE_COLORIMETRIC
+    srgb = ImageCms.ImageCmsProfile(io.BytesIO(SRGB.read_bytes()))
+    output = ImageCms.ImageCmsProfile(str(profile))
+    if max(channels) - min(channels) <= NEUTRAL:
+        lab = ImageCms.createProfile("LAB")
+        lightness = ImageCms.buildTransform(srgb, lab, "RGB", "LAB", renderingIntent=intent)
+        [(wanted, _, _)] = pixels(
+            ImageCms.applyTransform(Image.new("RGB", (1, 1), channels), lightness)
+        )
+        ramp = Image.new("CMYK", (256, 1))
+        ramp.putdata([(0, 0, 0, k) for k in range(256)])
+        measure = ImageCms.buildTransform(output, lab, "CMYK", "LAB", renderingIntent=intent)
+        printed = pixels(ImageCms.applyTransform(ramp, measure))
+        black = min(range(256), key=lambda k: (abs(printed[k][0] - wanted), -k))
+        return 0.0, 0.0, 0.0, round(black / 255, 3)
+    transform = ImageCms.buildTransform(srgb, output, "RGB", "CMYK", renderingIntent=intent)
+    [values] = pixels(ImageCms.applyTransform(Image.new("RGB", (1, 1), channels), transform))
     c, m, y, k = (round(value / 255, 3) for value in values)
     return c, m, y, k
+
+
+def pixels(image: Any) -> list[tuple[int, ...]]:
+    """An image's pixels, left to right (Pillow's colour transforms return an image)."""
+    assert image is not None
+    return [tuple(image.getpixel((x, 0))) for x in range(image.width)]
 
 
 def press_css(brand: Brand, profile: Path) -> str:
