@@ -97,9 +97,10 @@ def add_toc(
     depth: int,
     styles: list[ParagraphStyle],
 ) -> list[Paragraph]:
-    """A ``TOC`` field over headings 1 to ``depth``, its result written: one paragraph per
-    ``(level, text, bookmark)`` entry, linked to the heading; Word adds the page numbers, at the
-    styles' dotted right tab, when it updates the field."""
+    """A ``TOC`` field over headings 1 to ``depth``, its result written as Word writes it: one
+    paragraph per ``(level, text, bookmark)`` entry, a link to the heading holding its text,
+    the styles' dotted tab and a ``PAGEREF`` to the heading's bookmark, whose number
+    :func:`write_pages` fills in."""
     paragraphs = []
     for index, (level, text, name) in enumerate(entries):
         paragraph = document.add_paragraph(style=styles[level - 1])
@@ -110,8 +111,23 @@ def add_toc(
             for part in (element("w:fldChar", fldCharType="begin"), code):
                 paragraph.add_run()._r.append(part)
             paragraph.add_run()._r.append(element("w:fldChar", fldCharType="separate"))
-        add_hyperlink(paragraph, f"#{name}").add_run(text)
+        link = add_hyperlink(paragraph, f"#{name}")
+        link.add_run(text)
+        link.add_run()._r.append(element("w:tab"))
+        add_field(link, f"PAGEREF {name} \\h", "0")
         paragraphs.append(paragraph)
     if paragraphs:
         paragraphs[-1].add_run()._r.append(element("w:fldChar", fldCharType="end"))
     return paragraphs
+
+
+def write_pages(paragraphs: list[Paragraph], pages: dict[str, int]) -> None:
+    """The page numbers of the TOC entries in ``paragraphs``, written as the results of their
+    ``PAGEREF`` fields, from each bookmark's page in ``pages``."""
+    for paragraph in paragraphs:
+        for code in paragraph._p.iter(qn("w:instrText")):
+            words = (code.text or "").split()
+            if words[:1] != ["PAGEREF"]:
+                continue
+            run = code.getparent().getnext().getnext()  # after the separator: the result
+            run.find(qn("w:t")).text = str(pages.get(words[1], ""))

@@ -1,0 +1,513 @@
+"""Where a Word document's paragraphs fall on its pages, estimated without Word: each
+paragraph broken into lines with the widths of the fonts it is set in, stacked on pages of its
+section's size with Word's spacing, keep-with-next, widow and orphan control, table rows, and
+the footnotes each page carries.
+
+Only Word's (or LibreOffice's) own layout knows the pages for sure; this one is what a TOC's
+written page numbers are taken from, so the contents read right before the field is updated
+(Word does the same: the page numbers it writes are its layout's at the time).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from docx.document import Document
+from lxml import etree
+from docx.opc.part import XmlPart
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+
+EMU = 12700
+"""EMUs in a point."""
+TWIPS = 20
+HEIGHT = 1.294
+"""A brand face's line height as a multiple of its size (ascent and descent), when no
+face file says."""
+SEPARATOR = 14.0
+"""Points the footnote separator and its gap take at the foot of a page holding notes."""
+Face = tuple[str, bool, bool]
+"""A font family, bold and italic."""
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Advance widths of one face, in em, and its line height as a multiple of its size."""
+
+    widths: dict[int, float]
+    height: float
+    fallback: float = 0.5
+
+    def width(self, text: str) -> float:
+        """The width of ``text`` in em."""
+        widths, fallback = self.widths, self.fallback
+        return sum(widths.get(ord(c), fallback) for c in text)
+
+
+@cache
+def metrics(path: Path) -> Metrics:
+    """The widths and line height of the face in ``path``."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        unit = font["head"].unitsPerEm
+        advances = font["hmtx"].metrics
+        widths = {
+            code: advances[name][0] / unit for code, name in font.getBestCmap().items()
+        }
+        hhea = font["hhea"]
+        return Metrics(widths, (hhea.ascent - hhea.descent + hhea.lineGap) / unit)
+
+
+@dataclass
+class Format:
+    """The properties of a paragraph that its layout needs, in points."""
+
+    size: float = 11.0
+    face: Face = ("", False, False)
+    before: float = 0.0
+    after: float = 0.0
+    line: float = 0.0
+    rule: str = "auto"
+    left: float = 0.0
+    right: float = 0.0
+    first: float = 0.0
+    keep_next: bool = False
+    page_break: bool = False
+    border: bytes = b""
+    rules: tuple[float, float] = (0.0, 0.0)
+
+
+class Properties:
+    """Paragraph and run properties through the styles' ``w:basedOn`` chains."""
+
+    def __init__(self, document: Document, faces: dict[Face, Path]) -> None:
+        root = document.styles.element
+        self.styles = {s.get(qn("w:styleId")): s for s in root.iter(qn("w:style"))}
+        self.defaults = [
+            found
+            for path in ("w:docDefaults/w:pPrDefault/w:pPr", "w:docDefaults/w:rPrDefault/w:rPr")
+            for found in root.xpath(f"./{path}")
+        ]
+        normal = root.xpath("./w:style[@w:type='paragraph' and @w:default='1']/@w:styleId")
+        self.normal = str(normal[0]) if normal else None
+        self.faces = faces
+        self.chains: dict[str | None, list[BaseOxmlElement]] = {}
+        self.formats: dict[str | None, Format] = {}
+
+    def chain(self, style_id: str | None) -> list[BaseOxmlElement]:
+        """The ``pPr`` and ``rPr`` of a style and its bases, nearest first."""
+        if style_id not in self.chains:
+            layers: list[BaseOxmlElement] = []
+            seen: set[str] = set()
+            at = style_id
+            while at in self.styles and at not in seen:
+                seen.add(at)
+                style = self.styles[at]
+                layers += [p for p in (style.find(qn("w:pPr")), style.find(qn("w:rPr"))) if p is not None]
+                based = style.find(qn("w:basedOn"))
+                at = based.get(qn("w:val")) if based is not None else None
+            self.chains[style_id] = layers
+        return self.chains[style_id]
+
+    def paragraph(self, p: BaseOxmlElement) -> Format:
+        """The format of paragraph ``p``: its style's, with its own properties over it."""
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        style_id = style.get(qn("w:val")) if style is not None else self.normal
+        if style_id not in self.formats:
+            self.formats[style_id] = self.resolve([*self.chain(style_id), *self.defaults])
+        direct = p.find(qn("w:pPr"))
+        if direct is None or len(direct) == 1 and style is not None:
+            return self.formats[style_id]
+        return self.resolve([direct, *self.chain(style_id), *self.defaults])
+
+    def face(self, r: BaseOxmlElement, paragraph: Format) -> tuple[Metrics, float]:
+        """The metrics and size of run ``r`` in a paragraph of ``paragraph``'s format."""
+        direct = r.find(qn("w:rPr"))
+        if direct is None:
+            return self.metrics(paragraph.face), paragraph.size
+        style = direct.find(qn("w:rStyle"))
+        layers = [direct, *(self.chain(style.get(qn("w:val"))) if style is not None else [])]
+        family = first(layers, "w:rFonts", "w:ascii")
+        size = first(layers, "w:sz", "w:val")
+        face = (
+            family or paragraph.face[0],
+            toggle(layers, "w:b", paragraph.face[1]),
+            toggle(layers, "w:i", paragraph.face[2]),
+        )
+        superscript = first(layers, "w:vertAlign", "w:val") in ("superscript", "subscript")
+        points = int(size) / 2 if size else paragraph.size
+        return self.metrics(face), points * (0.65 if superscript else 1)
+
+    def metrics(self, face: Face) -> Metrics:
+        """The face's metrics, or its family's regular face's, or a plain guess."""
+        path = self.faces.get(face) or self.faces.get((face[0], False, False))
+        return metrics(path) if path else Metrics({}, HEIGHT)
+
+    def resolve(self, layers: list[BaseOxmlElement]) -> Format:
+        """A paragraph format from property layers, nearest first."""
+        twips = lambda tag, name: float(first(layers, tag, name) or 0) / TWIPS  # noqa: E731
+        line = first(layers, "w:spacing", "w:line")
+        hanging = twips("w:ind", "w:hanging")
+        size = first(layers, "w:sz", "w:val")
+        box = next((layer.find(qn("w:pBdr")) for layer in layers if layer.find(qn("w:pBdr")) is not None), None)
+        return Format(
+            border=etree.tostring(box) if box is not None else b"",
+            rules=(rule(box, "w:top"), rule(box, "w:bottom")),
+            size=int(size) / 2 if size else 10.0,
+            face=(
+                first(layers, "w:rFonts", "w:ascii") or "",
+                toggle(layers, "w:b", False),
+                toggle(layers, "w:i", False),
+            ),
+            before=twips("w:spacing", "w:before"),
+            after=twips("w:spacing", "w:after"),
+            line=float(line) / TWIPS if line else 0.0,
+            rule=first(layers, "w:spacing", "w:lineRule") or "auto",
+            left=twips("w:ind", "w:left") or twips("w:ind", "w:start"),
+            right=twips("w:ind", "w:right") or twips("w:ind", "w:end"),
+            first=twips("w:ind", "w:firstLine") - hanging,
+            keep_next=toggle(layers, "w:keepNext", False),
+            page_break=toggle(layers, "w:pageBreakBefore", False),
+        )
+
+
+def rule(box: BaseOxmlElement | None, edge: str) -> float:
+    """Points a paragraph border's ``edge`` adds to its height (its line and its gap)."""
+    line = box.find(qn(edge)) if box is not None else None
+    if line is None or line.get(qn("w:val")) in ("nil", "none"):
+        return 0.0
+    return int(line.get(qn("w:sz"), 0)) / 8 + int(line.get(qn("w:space"), 0))
+
+
+def first(layers: list[BaseOxmlElement], tag: str, name: str) -> str | None:
+    """The first layer's ``name`` attribute of a ``tag`` child that has it."""
+    for layer in layers:
+        found = layer.find(qn(tag))
+        if found is not None and found.get(qn(name)) is not None:
+            return str(found.get(qn(name)))
+    return None
+
+
+def toggle(layers: list[BaseOxmlElement], tag: str, default: bool) -> bool:
+    """A on/off property (``w:b``, ``w:keepNext``) from the nearest layer that sets it."""
+    for layer in layers:
+        found = layer.find(qn(tag))
+        if found is not None:
+            return found.get(qn("w:val"), "true") not in ("0", "false", "off")
+    return default
+
+
+TAB = 24.0
+"""Points a tab takes at least (the TOC's dotted tab to the page number)."""
+WORDS = re.compile(r"\S+\s*|\s+")
+BREAKS = re.compile(r"(?<=[/-])(?=[^\W\d_])")
+"""Where a word may break: after a slash or a hyphen before a letter (in links, compounds)."""
+
+
+@dataclass
+class Line:
+    """One line of a paragraph: its height and the notes referred to on it."""
+
+    height: float
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Token:
+    """A word (with its trailing space) or a picture, as the line breaker sees it."""
+
+    width: float
+    space: float = 0.0
+    height: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    glue: bool = False
+    breaks: bool = False
+
+
+class Layout:
+    """Lines of paragraphs and rows of tables at a given width."""
+
+    def __init__(self, properties: Properties, notes: dict[str, list[BaseOxmlElement]]) -> None:
+        self.properties = properties
+        self.notes = notes
+        self.note_heights: dict[str, float] = {}
+
+    def tokens(self, p: BaseOxmlElement, form: Format) -> Iterator[Token]:
+        """The words, tabs, breaks and pictures of paragraph ``p``, in order."""
+        for r in p.iter(qn("w:r")):
+            font, size = self.properties.face(r, form)
+            for child in r:
+                tag = child.tag
+                if tag == qn("w:t") and child.text:
+                    for index, word in enumerate(WORDS.findall(child.text)):
+                        bare = word.rstrip()
+                        *pieces, last = BREAKS.split(bare)
+                        for number, piece in enumerate(pieces):
+                            yield Token(font.width(piece) * size, glue=index == number == 0)
+                        yield Token(
+                            font.width(last) * size,
+                            font.width(word[len(bare):]) * size,
+                            glue=index == 0 and not pieces and bool(bare),
+                        )
+                elif tag == qn("w:tab"):
+                    yield Token(TAB)
+                elif tag == qn("w:br"):
+                    yield Token(0, breaks=True)
+                elif tag == qn("w:footnoteReference"):
+                    note = str(child.get(qn("w:id")))
+                    yield Token(font.width(note) * size, notes=[note], glue=True)
+                elif tag == qn("w:drawing"):
+                    extent = next(child.iter(qn("wp:extent")), None)
+                    if extent is not None:
+                        yield Token(
+                            int(extent.get("cx")) / EMU, height=int(extent.get("cy")) / EMU
+                        )
+
+    def lines(self, p: BaseOxmlElement, form: Format, width: float) -> list[Line]:
+        """Paragraph ``p`` broken into lines ``width`` points wide, greedily, as Word does."""
+        natural = self.properties.metrics(form.face).height * form.size
+        if form.rule == "exact":
+            height = form.line
+        elif form.rule == "atLeast":
+            height = max(form.line, natural)
+        else:
+            height = natural * (form.line * TWIPS / 240 if form.line else 1)
+        lines = [Line(height)]
+        room = width - form.left - form.right
+        used, space = form.first, 0.0
+        for token in self.tokens(p, form):
+            line = lines[-1]
+            if token.breaks:
+                lines.append(Line(height))
+                used, space = 0.0, 0.0
+                continue
+            joined = token.glue and used > 0 and space == 0  # a word's rest, in the next run
+            step = token.width if joined else space + token.width
+            if not joined and used > 0 and used + step > room:
+                lines.append(line := Line(height))
+                used, step = 0.0, token.width
+            used += step
+            space = token.space
+            line.notes += token.notes
+            if token.height:
+                line.height = max(line.height, token.height + height - form.size)
+        return lines
+
+    def note_height(self, note: str, width: float) -> float:
+        """The height a footnote takes at the foot of a page."""
+        if note not in self.note_heights:
+            total = 0.0
+            for p in self.notes.get(note, []):
+                form = self.properties.paragraph(p)
+                lines = self.lines(p, form, width)
+                total += form.before + form.after + sum(line.height for line in lines)
+            self.note_heights[note] = total
+        return self.note_heights[note]
+
+
+@dataclass
+class Block:
+    """A paragraph or a table row, ready to be put on pages."""
+
+    lines: list[Line]
+    before: float = 0.0
+    after: float = 0.0
+    keep_next: bool = False
+    page_break: bool = False
+    names: list[str] = field(default_factory=list)
+    border: bytes = b""
+    rules: tuple[float, float] = (0.0, 0.0)
+    header: float = 0.0
+
+
+@dataclass
+class Page:
+    """The page being filled: its number, the height used, and the notes at its foot."""
+
+    height: float
+    width: float
+    number: int = 1
+    used: float = 0.0
+    feet: float = 0.0
+    after: float = 0.0
+
+    def turn(self) -> None:
+        """The next page; the part of a note that did not fit at the foot goes on it."""
+        carried = max(0.0, self.used + self.feet - self.height)
+        self.number += 1
+        self.used = self.after = 0.0
+        self.feet = carried + SEPARATOR if carried else 0.0
+
+    def room(self) -> float:
+        return self.height - self.used - self.feet
+
+
+NOTE_LINE = 11.0
+"""Points of a note's first line, which must go on the page that refers to it."""
+RULE = 0.5
+"""Points the rule between two table rows takes."""
+ORPHANS = 2
+"""Lines of a paragraph Word keeps together at the foot and at the head of a page."""
+
+
+def bookmark_pages(document: Document, faces: dict[Face, Path]) -> dict[str, int]:
+    """The estimated page of each bookmark in the body (the page of its paragraph's first
+    line); ``faces`` names the font file of each (family, bold, italic) the text is set in."""
+    properties = Properties(document, faces)
+    notes = {
+        str(note.get(qn("w:id"))): note.findall(qn("w:p"))
+        for part in document.part.package.iter_parts()
+        if part.partname.endswith("/footnotes.xml")
+        for note in (part.element if isinstance(part, XmlPart) else etree.fromstring(part.blob)).iter(qn("w:footnote"))
+    }
+    layout = Layout(properties, notes)
+    pages: dict[str, int] = {}
+    page = None
+    for children, section in sections(document.element.body):
+        size, margins = section.find(qn("w:pgSz")), section.find(qn("w:pgMar"))
+        twips = lambda box, name: int(box.get(qn(name), 0)) / TWIPS  # noqa: E731
+        height = twips(size, "w:h") - twips(margins, "w:top") - twips(margins, "w:bottom")
+        width = twips(size, "w:w") - twips(margins, "w:left") - twips(margins, "w:right")
+        if page is None:
+            page = Page(height, width)
+        else:
+            page.turn()
+            page.height, page.width = height, width
+        place([b for child in children for b in blocks(child, layout, width)], page, layout, pages)
+    return pages
+
+
+def sections(body: BaseOxmlElement) -> Iterator[tuple[list[BaseOxmlElement], BaseOxmlElement]]:
+    """The body's blocks by section, each with its ``w:sectPr`` (which ends it)."""
+    children: list[BaseOxmlElement] = []
+    for child in body:
+        if child.tag == qn("w:sectPr"):
+            yield children, child
+            return
+        children.append(child)
+        inner = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if inner is not None:
+            yield children, inner
+            children = []
+
+
+def blocks(child: BaseOxmlElement, layout: Layout, width: float) -> Iterator[Block]:
+    """A body child as blocks: a paragraph, a table's rows, a content control's blocks."""
+    if child.tag == qn("w:p"):
+        form = layout.properties.paragraph(child)
+        yield Block(
+            layout.lines(child, form, width),
+            form.before,
+            form.after,
+            form.keep_next,
+            form.page_break,
+            [str(n) for n in child.xpath("./w:bookmarkStart/@w:name")],
+            form.border,
+            form.rules,
+        )
+    elif child.tag == qn("w:tbl"):
+        yield from rows(child, layout)
+    elif child.tag == qn("w:sdt"):
+        for inner in child.iterfind(qn("w:sdtContent") + "/*"):
+            yield from blocks(inner, layout, width)
+
+
+def rows(table: BaseOxmlElement, layout: Layout) -> Iterator[Block]:
+    """A table's rows, each as one block as high as its highest cell."""
+    grid = [int(c.get(qn("w:w"), 0)) / TWIPS for c in table.iterfind(f"{qn('w:tblGrid')}/*")]
+    style = table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+    layers = [
+        found
+        for where in (table, layout.properties.styles.get(style.get(qn("w:val")) if style is not None else None))
+        if where is not None
+        for found in where.iterfind(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    ]
+    pad = {
+        edge: float(first(layers, f"w:{edge}", "w:w") or (108 if edge in ("left", "right") else 0)) / TWIPS
+        for edge in ("top", "left", "bottom", "right")
+    }
+    header = 0.0
+    for tr in table.iterfind(qn("w:tr")):
+        column, highest, keep = 0, RULE, False
+        for tc in tr.iterfind(qn("w:tc")):
+            span = int(first([tc.find(qn("w:tcPr"))] if tc.find(qn("w:tcPr")) is not None else [], "w:gridSpan", "w:val") or 1)
+            width = sum(grid[column : column + span]) - pad["left"] - pad["right"]
+            column += span
+            total = pad["top"] + pad["bottom"]
+            for p in tc.iterfind(qn("w:p")):
+                form = layout.properties.paragraph(p)
+                keep = keep or form.keep_next
+                total += form.before + form.after + sum(line.height for line in layout.lines(p, form, width))
+            highest = max(highest, total + RULE)
+        if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None:
+            header += highest
+            yield Block([Line(highest)], keep_next=keep)
+        else:
+            yield Block([Line(highest)], keep_next=keep, header=header)
+
+
+def place(queue: list[Block], page: Page, layout: Layout, pages: dict[str, int]) -> None:
+    """Put ``queue`` on pages from ``page`` on, noting where each bookmark's paragraph starts."""
+    for index, block in enumerate(queue):
+        if block.page_break and page.used:
+            page.turn()
+        previous = queue[index - 1].border if index else b""
+        following = queue[index + 1].border if index + 1 < len(queue) else b""
+        top = block.rules[0] if block.border != previous else 0.0
+        bottom = block.rules[1] if block.border != following else 0.0
+        if page.used and min(kept(queue, index), page.height) > page.room() - max(page.after, block.before) - top:
+            page.turn()
+        page.used += (max(page.after, block.before) if page.used else block.header) + top
+        at = 0
+        while at < len(block.lines):
+            left = len(block.lines) - at
+            fits = fitting(block.lines[at:], page, layout)
+            if fits < left:
+                if left - fits < ORPHANS:
+                    fits = left - ORPHANS
+                if fits < ORPHANS and (at == 0 or fits < left):
+                    fits = 0
+                if fits == 0 and not page.used:
+                    fits = 1
+            if at == 0 and fits:
+                pages.update(dict.fromkeys(block.names, page.number))
+            for line in block.lines[at : at + fits]:
+                page.used += line.height
+                for note in line.notes:
+                    page.feet += layout.note_height(note, page.width) + (0 if page.feet else SEPARATOR)
+            at += fits
+            if at < len(block.lines):
+                page.turn()
+        page.used += bottom
+        page.after = block.after
+
+
+def fitting(lines: list[Line], page: Page, layout: Layout) -> int:
+    """How many of ``lines`` fit on what is left of ``page`` with the first line of each of
+    their notes (the rest of a long note may go on to the next page, as in Word)."""
+    used, feet = page.used, page.feet
+    for count, line in enumerate(lines):
+        used += line.height
+        if line.notes and used + min(feet, page.height - used) + NOTE_LINE + (0 if feet else SEPARATOR) > page.height:
+            return count
+        for note in line.notes:
+            feet += layout.note_height(note, page.width) + (0 if feet else SEPARATOR)
+        if used + (feet if not line.notes else 0) > page.height:
+            return count
+    return len(lines)
+
+
+def kept(queue: list[Block], index: int) -> float:
+    """The height that must go on one page with block ``index``: all of it when it is kept
+    with the next (and the next's first lines), else its first lines."""
+    block = queue[index]
+    if not block.keep_next or index + 1 == len(queue):
+        return sum(line.height for line in block.lines[:ORPHANS])
+    whole = sum(line.height for line in block.lines)
+    following = queue[index + 1]
+    return whole + max(block.after, following.before) + kept(queue, index + 1)
