@@ -28,7 +28,7 @@ TWIPS = 20
 HEIGHT = 1.294
 """A brand face's line height as a multiple of its size (ascent and descent), when no
 face file says."""
-SEPARATOR = 14.0
+SEPARATOR = 6.0
 """Points the footnote separator and its gap take at the foot of a page holding notes."""
 Face = tuple[str, bool, bool]
 """A font family, bold and italic."""
