@@ -30,6 +30,8 @@ HEIGHT = 1.294
 face file says."""
 SEPARATOR = 6.0
 """Points the footnote separator and its gap take at the foot of a page holding notes."""
+SUPERSCRIPT = 0.58
+"""The size of superscript and subscript text, as a fraction of the text's."""
 Face = tuple[str, bool, bool]
 """A font family, bold and italic."""
 
@@ -141,7 +143,7 @@ class Properties:
         )
         superscript = first(layers, "w:vertAlign", "w:val") in ("superscript", "subscript")
         points = int(size) / 2 if size else paragraph.size
-        return self.metrics(face), points * (0.65 if superscript else 1)
+        return self.metrics(face), points * (SUPERSCRIPT if superscript else 1)
 
     def metrics(self, face: Face) -> Metrics:
         """The face's metrics, or its family's regular face's, or a plain guess."""
@@ -261,6 +263,8 @@ class Layout:
                 elif tag == qn("w:footnoteReference"):
                     note = str(child.get(qn("w:id")))
                     yield Token(font.width(note) * size, notes=[note], glue=True)
+                elif tag == qn("w:footnoteRef"):  # the note's own number, in the note
+                    yield Token(font.width(str(p.getparent().get(qn("w:id")))) * size)
                 elif tag == qn("w:drawing"):
                     extent = next(child.iter(qn("wp:extent")), None)
                     if extent is not None:
