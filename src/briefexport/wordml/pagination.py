@@ -172,10 +172,18 @@ class Properties:
             rule=first(layers, "w:spacing", "w:lineRule") or "auto",
             left=twips("w:ind", "w:left") or twips("w:ind", "w:start"),
             right=twips("w:ind", "w:right") or twips("w:ind", "w:end"),
-            first=twips("w:ind", "w:firstLine") - hanging,
+            first=0.0 if listed(layers) else twips("w:ind", "w:firstLine") - hanging,
             keep_next=toggle(layers, "w:keepNext", False),
             page_break=toggle(layers, "w:pageBreakBefore", False),
         )
+
+
+def listed(layers: list[BaseOxmlElement]) -> bool:
+    """Whether a paragraph is a list item: its number or bullet, then a tab to the indent,
+    where its first line's text starts."""
+    path = f"{qn('w:numPr')}/{qn('w:numId')}"
+    number = next((found for layer in layers if (found := layer.find(path)) is not None), None)
+    return number is not None and number.get(qn("w:val")) != "0"
 
 
 def rule(box: BaseOxmlElement | None, edge: str) -> float:
