@@ -519,7 +519,8 @@ def kept(queue: list[Block], index: int) -> float:
     with the next (and the next's first lines), else its first lines."""
     block = queue[index]
     if not block.keep_next or index + 1 == len(queue):
-        return sum(line.height for line in block.lines[:ORPHANS])
+        lines = block.lines if len(block.lines) < 2 * ORPHANS else block.lines[:ORPHANS]
+        return sum(line.height for line in lines)  # no paragraph splits into a single line
     whole = sum(line.height for line in block.lines)
     following = queue[index + 1]
     return whole + max(block.after, following.before) + kept(queue, index + 1)
