@@ -361,8 +361,8 @@ class Page:
 
 NOTE_LINE = 11.0
 """Points of a note's first line, which must go on the page that refers to it."""
-RULE = 0.5
-"""Points the rule between two table rows takes."""
+CELL_MARGINS = {"top": 0, "left": 108, "bottom": 0, "right": 108}
+"""Word's cell margins in twips, when neither the table nor its style sets them."""
 ORPHANS = 2
 """Lines of a paragraph Word keeps together at the foot and at the head of a page."""
 
@@ -430,37 +430,43 @@ def blocks(child: BaseOxmlElement, layout: Layout, width: float) -> Iterator[Blo
 
 
 def rows(table: BaseOxmlElement, layout: Layout) -> Iterator[Block]:
-    """A table's rows, each as one block as high as its highest cell."""
+    """A table's rows, each one block as high as its highest cell and its rules; a header
+    row's height comes again at the top of each page the table goes on to."""
     grid = [int(c.get(qn("w:w"), 0)) / TWIPS for c in table.iterfind(f"{qn('w:tblGrid')}/*")]
     style = table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
-    layers = [
-        found
-        for where in (table, layout.properties.styles.get(style.get(qn("w:val")) if style is not None else None))
-        if where is not None
-        for found in where.iterfind(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
-    ]
+    owners = [table, layout.properties.styles.get(style.get(qn("w:val")) if style is not None else None)]
+    settings = [found for owner in owners if owner is not None for found in owner.iterfind(qn("w:tblPr"))]
+    margins = [found for tblPr in settings for found in tblPr.iterfind(qn("w:tblCellMar"))]
+    lines = [found for tblPr in settings for found in tblPr.iterfind(qn("w:tblBorders"))]
     pad = {
-        edge: float(first(layers, f"w:{edge}", "w:w") or (108 if edge in ("left", "right") else 0)) / TWIPS
+        edge: float(first(margins, f"w:{edge}", "w:w") or CELL_MARGINS[edge]) / TWIPS
         for edge in ("top", "left", "bottom", "right")
     }
+    top, between, bottom = (
+        int(first(lines, f"w:{edge}", "w:sz") or 0) / 8 for edge in ("top", "insideH", "bottom")
+    )
     header = 0.0
-    for tr in table.iterfind(qn("w:tr")):
-        column, highest, keep = 0, RULE, False
+    found = table.findall(qn("w:tr"))
+    for index, tr in enumerate(found):
+        rules = (top if index == 0 else between) + (bottom if index == len(found) - 1 else 0)
+        highest, keep, column = 0.0, False, 0
         for tc in tr.iterfind(qn("w:tc")):
-            span = int(first([tc.find(qn("w:tcPr"))] if tc.find(qn("w:tcPr")) is not None else [], "w:gridSpan", "w:val") or 1)
-            width = sum(grid[column : column + span]) - pad["left"] - pad["right"]
-            column += span
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            columns = int(span.get(qn("w:val"))) if span is not None else 1
+            width = sum(grid[column : column + columns]) - pad["left"] - pad["right"]
+            column += columns
             total = pad["top"] + pad["bottom"]
             for p in tc.iterfind(qn("w:p")):
                 form = layout.properties.paragraph(p)
                 keep = keep or form.keep_next
-                total += form.before + form.after + sum(line.height for line in layout.lines(p, form, width))
-            highest = max(highest, total + RULE)
+                lines_ = layout.lines(p, form, width)
+                total += form.before + form.after + sum(line.height for line in lines_)
+            highest = max(highest, total)
         if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None:
-            header += highest
-            yield Block([Line(highest)], keep_next=keep)
+            header += highest + top
+            yield Block([Line(highest + rules)], keep_next=keep)
         else:
-            yield Block([Line(highest)], keep_next=keep, header=header)
+            yield Block([Line(highest + rules)], keep_next=keep, header=header)
 
 
 def place(queue: list[Block], page: Page, layout: Layout, pages: dict[str, int]) -> None:
