@@ -212,7 +212,7 @@ def toggle(layers: list[BaseOxmlElement], tag: str, default: bool) -> bool:
     return default
 
 
-TAB = 24.0
+TAB = 2.0
 """Points a tab takes at least (the TOC's dotted tab to the page number)."""
 WORDS = re.compile(r"\S+\s*|\s+")
 BREAKS = re.compile(r"(?<=[/-])(?=[^\W\d_])")
