@@ -307,7 +307,7 @@ class Layout:
             space = token.space
             line.notes += token.notes
             if token.height:
-                line.height = max(line.height, token.height + height - form.size)
+                line.height = max(line.height, token.height)
         return lines
 
     def note_height(self, note: str, width: float) -> float:
