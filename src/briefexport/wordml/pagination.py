@@ -11,6 +11,7 @@ written page numbers are taken from, so the contents read right before the field
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,12 +43,18 @@ class Metrics:
 
     widths: dict[int, float]
     height: float
-    fallback: float = 0.5
 
     def width(self, text: str) -> float:
-        """The width of ``text`` in em."""
-        widths, fallback = self.widths, self.fallback
-        return sum(widths.get(ord(c), fallback) for c in text)
+        """The width of ``text`` in em (a character the face lacks: the width of a fallback
+        face's, an em if it is wide, else half)."""
+        widths = self.widths
+        return sum(widths[ord(c)] if ord(c) in widths else missing(c) for c in text)
+
+
+@cache
+def missing(character: str) -> float:
+    """The width in em of a character a face lacks, in the face a fallback takes."""
+    return 1.0 if unicodedata.east_asian_width(character) in "WF" else 0.5
 
 
 @cache
@@ -214,7 +221,14 @@ def toggle(layers: list[BaseOxmlElement], tag: str, default: bool) -> bool:
 
 TAB = 2.0
 """Points a tab takes at least (the TOC's dotted tab to the page number)."""
-WORDS = re.compile(r"\S+\s*|\s+")
+WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af"
+"""Chinese, Japanese and Korean characters: a line may break between any two."""
+OPENING, CLOSING = "「『（〔［｛〈《【", "、。，．」』）〕］｝〉》】ー・？！：；ぁぃぅぇぉっゃゅょァィゥェォッャュョ"
+WORDS = re.compile(
+    rf"[{OPENING}]*[{WIDE}][{CLOSING}]*\s*|[^\s{WIDE}]+[{CLOSING}]*\s*|\s+"
+)
+"""Words with their spaces, and wide characters one by one (none starting a line with a
+closing mark or ending one with an opening mark)."""
 BREAKS = re.compile(r"(?<=[/-])(?=[^\W\d_])")
 """Where a word may break: after a slash or a hyphen before a letter (in links, compounds)."""
 
