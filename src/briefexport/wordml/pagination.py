@@ -20,9 +20,11 @@ from pathlib import Path
 from docx.document import Document
 from lxml import etree
 from docx.opc.part import XmlPart
-from docx.oxml.ns import qn
+from docx.oxml.ns import qn as qualified
 from docx.oxml.xmlchemy import BaseOxmlElement
 
+qn = cache(qualified)
+"""python-docx's ``qn``, remembered: the layout asks for the same few names thousands of times."""
 EMU = 12700
 """EMUs in a point."""
 TWIPS = 20
@@ -43,12 +45,15 @@ class Metrics:
 
     widths: dict[int, float]
     height: float
+    words: dict[str, float] = field(default_factory=dict)
 
     def width(self, text: str) -> float:
         """The width of ``text`` in em (a character the face lacks: the width of a fallback
         face's, an em if it is wide, else half)."""
-        widths = self.widths
-        return sum(widths[ord(c)] if ord(c) in widths else missing(c) for c in text)
+        if text not in self.words:
+            widths = self.widths
+            self.words[text] = sum(widths[ord(c)] if ord(c) in widths else missing(c) for c in text)
+        return self.words[text]
 
 
 @cache
@@ -107,6 +112,7 @@ class Properties:
         self.faces = faces
         self.chains: dict[str | None, list[BaseOxmlElement]] = {}
         self.formats: dict[str | None, Format] = {}
+        self.direct: dict[tuple[str | None, bytes], Format] = {}
 
     def chain(self, style_id: str | None) -> list[BaseOxmlElement]:
         """The ``pPr`` and ``rPr`` of a style and its bases, nearest first."""
@@ -132,7 +138,10 @@ class Properties:
         direct = p.find(qn("w:pPr"))
         if direct is None or len(direct) == 1 and style is not None:
             return self.formats[style_id]
-        return self.resolve([direct, *self.chain(style_id), *self.defaults])
+        key = (style_id, etree.tostring(direct))
+        if key not in self.direct:
+            self.direct[key] = self.resolve([direct, *self.chain(style_id), *self.defaults])
+        return self.direct[key]
 
     def face(self, r: BaseOxmlElement, paragraph: Format) -> tuple[Metrics, float]:
         """The metrics and size of run ``r`` in a paragraph of ``paragraph``'s format."""
@@ -270,7 +279,7 @@ class Layout:
                 if tag == qn("w:t") and child.text:
                     for index, word in enumerate(WORDS.findall(child.text)):
                         bare = word.rstrip()
-                        *pieces, last = BREAKS.split(bare)
+                        *pieces, last = BREAKS.split(bare) if "/" in bare or "-" in bare else (bare,)
                         for number, piece in enumerate(pieces):
                             yield Token(font.width(piece) * size, glue=index == number == 0)
                         yield Token(
