@@ -1,14 +1,12 @@
 """Word's own numbering and cross-references: ``SEQ`` captions inside bookmarks, ``REF`` fields
-to them, and a ``TOC`` field whose result is already written (it reads right before Word
-updates it).
+to them, and a ``TOC`` field whose result is already written as Word writes it (it reads
+right before Word updates it): per heading a link holding its text, a dotted tab and a
+``PAGEREF`` field to its bookmark, whose number comes from :mod:`briefexport.wordml.pagination`
+(LibreOffice shows the written numbers as they are; Word writes its own on an update, F9).
 
-Only Word's layout knows on which page a memo heading falls, so the written result of the TOC
-lists the headings, linked, without page numbers or dot leaders (an empty ``PAGEREF`` after a
-tab printed leaders running to nothing, in LibreOffice and in Word before an update). Word
-writes them when the field is updated (F9, or "Update Field"). The field is not marked dirty and
-``w:updateFields`` is not set: either makes Word ask, on opening, whether to update "fields that
-may refer to other files" (a prompt Pandoc refuses for documents without a TOC,
-jgm/pandoc#5915), and LibreOffice 7.4 shows the written result either way."""
+The field is not marked dirty and ``w:updateFields`` is not set, as in the files Word saves:
+either makes Word ask, on opening, whether to update "fields that may refer to other files" (a
+prompt Pandoc refuses for documents without a TOC, jgm/pandoc#5915)."""
 
 from __future__ import annotations
 

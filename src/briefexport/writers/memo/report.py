@@ -28,9 +28,9 @@ from briefexport.wordml.captions import (
     toc_styles,
     write_pages,
 )
-from briefexport.wordml.pagination import bookmark_pages
 from briefexport.wordml.hyperlinks import add_bookmark, add_hyperlink
 from briefexport.wordml.oxml import PPR_ORDER, RPR_ORDER, element, put
+from briefexport.wordml.pagination import bookmark_pages
 from briefexport.writers.memo.letterhead import MemoRenderer
 from briefexport.writers.memo.reference import word_language
 
@@ -75,7 +75,9 @@ class ReportRenderer(MemoRenderer):
             else:
                 anchor.addnext(paragraph._p)
             anchor = paragraph._p
-        faces = {(f.family, f.weight >= 600, f.style == "italic"): f.path for f in self.brand.font_files}
+        faces = {
+            (f.family, f.weight >= 600, f.style == "italic"): f.path for f in self.brand.font_files
+        }
         write_pages(toc, bookmark_pages(self.document, faces))
 
     def heading_bookmark(self, paragraph: Paragraph) -> str:
