@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docx.document import Document
 from docx.oxml.ns import qn as qualified
-from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.oxml.xmlchemy import BaseOxmlElement, serialize_for_reading
 
 qn = cache(qualified)
 """python-docx's ``qn``, remembered: the layout asks for the same few names thousands of times."""
@@ -130,7 +130,7 @@ class Properties:
         direct = p.find(qn("w:pPr"))
         if direct is None or (len(direct) == 1 and style is not None):
             return self.formats[style_id]
-        key = (style_id, direct.xml)
+        key = (style_id, str(serialize_for_reading(direct)))
         if key not in self.direct:
             self.direct[key] = self.resolve([direct, *self.chain(style_id), *self.defaults])
         return self.direct[key]
@@ -172,7 +172,7 @@ class Properties:
             None,
         )
         return Format(
-            border=box.xml if box is not None else "",
+            border=str(serialize_for_reading(box)) if box is not None else "",
             rules=(rule(box, "w:top"), rule(box, "w:bottom")),
             size=int(size) / 2 if size else 10.0,
             face=(
