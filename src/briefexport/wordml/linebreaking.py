@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from docx.document import Document
 from docx.oxml.ns import qn as qualified
@@ -249,14 +250,13 @@ class Line:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Token:
+class Token(NamedTuple):
     """A word (with its trailing space) or a picture, as the line breaker sees it."""
 
     width: float
     space: float = 0.0
     height: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     glue: bool = False
     breaks: bool = False
 
@@ -294,7 +294,7 @@ class Layout:
                     yield Token(0, breaks=True)
                 elif tag == qn("w:footnoteReference"):
                     note = str(child.get(qn("w:id")))
-                    yield Token(font.width(note) * size, notes=[note], glue=True)
+                    yield Token(font.width(note) * size, notes=(note,), glue=True)
                 elif tag == qn("w:footnoteRef"):  # the note's own number, in the note
                     yield Token(font.width(str(p.getparent().get(qn("w:id")))) * size)
                 elif tag == qn("w:drawing"):
