@@ -1,14 +1,12 @@
 """Word's own numbering and cross-references: ``SEQ`` captions inside bookmarks, ``REF`` fields
-to them, and a ``TOC`` field whose result is already written (it reads right before Word
-updates it).
+to them, and a ``TOC`` field whose result is already written as Word writes it (it reads
+right before Word updates it): per heading a link holding its text, a dotted tab and a
+``PAGEREF`` field to its bookmark, whose number comes from :mod:`briefexport.wordml.pagination`
+(LibreOffice shows the written numbers as they are; Word writes its own on an update, F9).
 
-Only Word's layout knows on which page a memo heading falls, so the written result of the TOC
-lists the headings, linked, without page numbers or dot leaders (an empty ``PAGEREF`` after a
-tab printed leaders running to nothing, in LibreOffice and in Word before an update). Word
-writes them when the field is updated (F9, or "Update Field"). The field is not marked dirty and
-``w:updateFields`` is not set: either makes Word ask, on opening, whether to update "fields that
-may refer to other files" (a prompt Pandoc refuses for documents without a TOC,
-jgm/pandoc#5915), and LibreOffice 7.4 shows the written result either way."""
+The field is not marked dirty and ``w:updateFields`` is not set, as in the files Word saves:
+either makes Word ask, on opening, whether to update "fields that may refer to other files" (a
+prompt Pandoc refuses for documents without a TOC, jgm/pandoc#5915)."""
 
 from __future__ import annotations
 
@@ -97,9 +95,10 @@ def add_toc(
     depth: int,
     styles: list[ParagraphStyle],
 ) -> list[Paragraph]:
-    """A ``TOC`` field over headings 1 to ``depth``, its result written: one paragraph per
-    ``(level, text, bookmark)`` entry, linked to the heading; Word adds the page numbers, at the
-    styles' dotted right tab, when it updates the field."""
+    """A ``TOC`` field over headings 1 to ``depth``, its result written as Word writes it: one
+    paragraph per ``(level, text, bookmark)`` entry, a link to the heading holding its text,
+    the styles' dotted tab and a ``PAGEREF`` to the heading's bookmark, whose number
+    :func:`write_pages` fills in."""
     paragraphs = []
     for index, (level, text, name) in enumerate(entries):
         paragraph = document.add_paragraph(style=styles[level - 1])
@@ -110,8 +109,23 @@ def add_toc(
             for part in (element("w:fldChar", fldCharType="begin"), code):
                 paragraph.add_run()._r.append(part)
             paragraph.add_run()._r.append(element("w:fldChar", fldCharType="separate"))
-        add_hyperlink(paragraph, f"#{name}").add_run(text)
+        link = add_hyperlink(paragraph, f"#{name}")
+        link.add_run(text)
+        link.add_run()._r.append(element("w:tab"))
+        add_field(link, f"PAGEREF {name} \\h", "0")
         paragraphs.append(paragraph)
     if paragraphs:
         paragraphs[-1].add_run()._r.append(element("w:fldChar", fldCharType="end"))
     return paragraphs
+
+
+def write_pages(paragraphs: list[Paragraph], pages: dict[str, int]) -> None:
+    """The page numbers of the TOC entries in ``paragraphs``, written as the results of their
+    ``PAGEREF`` fields, from each bookmark's page in ``pages``."""
+    for paragraph in paragraphs:
+        for code in paragraph._p.iter(qn("w:instrText")):
+            words = (code.text or "").split()
+            if words[:1] != ["PAGEREF"]:
+                continue
+            run = code.getparent().getnext().getnext()  # after the separator: the result
+            run.find(qn("w:t")).text = str(pages.get(words[1], ""))

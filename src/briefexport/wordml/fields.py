@@ -1,15 +1,17 @@
-"""Word fields (PAGE, NUMPAGES): Word computes them as it lays out the pages."""
+"""Word fields (PAGE, NUMPAGES, PAGEREF): Word computes them as it lays out the pages."""
 
 from __future__ import annotations
 
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from briefexport.wordml.hyperlinks import Hyperlink
 from briefexport.wordml.oxml import element
 
 
-def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
-    """Append a complex field: its code, and ``shown`` until a reader computes the value."""
+def add_field(paragraph: Paragraph | Hyperlink, instruction: str, shown: str) -> None:
+    """Append a complex field to a paragraph or a link: its code, and ``shown`` until a
+    reader computes the value."""
     code = element("w:instrText")
     code.set(qn("xml:space"), "preserve")
     code.text = f" {instruction} "

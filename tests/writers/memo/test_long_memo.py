@@ -63,11 +63,15 @@ def test_references_are_ref_fields_to_the_caption_bookmarks(nist_memo):
     assert "As discussed in Section 4.3.1" not in body and "Section 5.1" in body
 
 
+def toc_entries(document: Any) -> list[Any]:
+    return [p for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+
+
 def test_the_toc_field_has_its_result_written(nist_memo):
     document = docx.Document(str(nist_memo))
     assert r'TOC \o "1-2" \h \z \u' in instructions(document)
-    entries = [p for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
-    titles = [p.text.rstrip("\t") for p in entries]
+    entries = toc_entries(document)
+    titles = [p.text.split("\t")[0] for p in entries]
     headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
     assert titles == headings  # what Word will collect, in order, before any update
     assert "Selecting Assurance Levels" in titles and "Combining xALs" in titles
@@ -78,31 +82,46 @@ def test_the_toc_field_has_its_result_written(nist_memo):
     assert document.paragraphs[contents + 1]._p is entries[0]._p
 
 
-def test_the_toc_result_claims_no_page_and_word_is_not_asked_to_update(nist_memo):
+def test_each_toc_entry_is_a_link_with_a_pageref_to_its_heading_as_word_writes_it(nist_memo):
     document = docx.Document(str(nist_memo))
-    entries = [p for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
-    assert all("\t" not in p.text for p in entries)  # no leaders running to no number
-    assert not [code for code in instructions(document) if code.startswith("PAGEREF")]
-    assert not document.element.body.xpath(".//w:fldChar[@w:dirty]")
+    pages = []
+    for entry in toc_entries(document):
+        [link] = entry._p.findall(qn("w:hyperlink"))
+        assert link.find(f"{qn('w:r')}/{qn('w:tab')}") is not None  # to the dotted right tab
+        [code] = [c.text.split() for c in link.iter(qn("w:instrText"))]
+        assert code == ["PAGEREF", link.get(qn("w:anchor")), "\\h"]
+        pages.append(int(entry.text.split("\t")[1]))
+    assert pages == sorted(pages) and pages[0] == 1 and pages[-1] > 20  # the report's length
+    assert not document.element.body.xpath(".//w:fldChar[@w:dirty]")  # as Word saves its own
     assert document.settings.element.find(qn("w:updateFields")) is None  # no prompt on opening
 
 
 @pytest.mark.slow
-def test_libreoffice_shows_the_written_contents(nist_memo, tmp_path):
+def test_libreoffice_prints_each_entry_with_the_page_its_heading_lands_on(nist_memo, tmp_path):
     document = docx.Document(str(nist_memo))
-    titles = [p.text for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    entries = [p.text.split("\t") for p in toc_entries(document)]
     pdf = libreoffice_pdf(nist_memo, tmp_path)
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-f", "1", "-l", "2", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    start = lines.index("Contents") + 1
-    furniture = re.compile(r"^Page \d+ of \d+$|^NIST Special Publication 800-63-3: ")
-    shown = [line for line in lines[start:] if not furniture.match(line)]  # running heads, feet
-    assert shown[: len(titles)] == titles  # each entry its heading's text, nothing after it
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    lines = [
+        (n, " ".join(line.split())) for n, page in enumerate(pages, 1) for line in page.splitlines()
+    ]
+    start = [text for _, text in lines].index("Contents")
+    leaders = [
+        i for i, (_, text) in enumerate(lines) if i > start and re.search(r"\.{3,} ?\d+$", text)
+    ]
+    printed = [lines[i][1].rsplit(".", 1)[-1].strip() for i in leaders[: len(entries)]]
+    assert printed == [number for _, number in entries]  # one line each, its number at the end
+    opening = {text: n for n, text in lines[:start]}  # the bottom line and key points
+    landed, at = [], leaders[len(entries) - 1]
+    for title, _ in entries:
+        if title in opening:
+            landed.append(str(opening[title]))
+            continue
+        at = next(i for i in range(at + 1, len(lines)) if lines[i][1] == title)
+        landed.append(str(lines[at][0]))
+    assert landed == printed
 
 
 def test_pandoc_reads_the_contents_as_links_to_the_headings(nist_memo):

@@ -26,9 +26,11 @@ from briefexport.wordml.captions import (
     bookmark_name,
     contents_heading_style,
     toc_styles,
+    write_pages,
 )
 from briefexport.wordml.hyperlinks import add_bookmark, add_hyperlink
 from briefexport.wordml.oxml import PPR_ORDER, RPR_ORDER, element, put
+from briefexport.wordml.pagination import bookmark_pages
 from briefexport.writers.memo.letterhead import MemoRenderer
 from briefexport.writers.memo.reference import word_language
 
@@ -65,14 +67,18 @@ class ReportRenderer(MemoRenderer):
             self.words["contents"], contents_heading_style(self.document, "Heading 1")
         )
         styles = toc_styles(self.document, depth, Length(self.text_width))
-        block = [title, *add_toc(self.document, entries, depth, styles)]
+        toc = add_toc(self.document, entries, depth, styles)
         anchor = self.toc_after
-        for paragraph in block:
+        for paragraph in [title, *toc]:
             if anchor is None:
                 self.document.element.body.insert(0, paragraph._p)
             else:
                 anchor.addnext(paragraph._p)
             anchor = paragraph._p
+        faces = {
+            (f.family, f.weight >= 600, f.style == "italic"): f.path for f in self.brand.font_files
+        }
+        write_pages(toc, bookmark_pages(self.document, faces))
 
     def heading_bookmark(self, paragraph: Paragraph) -> str:
         """The name of the bookmark around a heading, added when it has none."""
