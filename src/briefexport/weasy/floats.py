@@ -4,12 +4,14 @@ the next and the text after it fills the gap, as LaTeX and InDesign place floats
 WeasyPrint has no page floats (``float: top`` is not in its CSS), so this is done while it
 paginates, page by page: when a page ends more than :data:`HOLE` blank before a figure (or a
 table of at most 8 rows, kept whole), the next page is laid out to measure the blocks after
-the float, the float is moved in the box tree past those that fill the blank, and the page is
-laid out again; the pages after it are then laid out once, from the edited tree. A block is
-never moved past a heading, so it stays in its section; its caption moves with it; one that
+the float, the float is moved in the box tree past those that fill the blank, and the page
+is laid out again; the pages after it are then laid out once, from the edited tree. Its
+caption moves with it, and the floats right after it (floats keep their order); one that
 calls a note is never moved past another call, so notes stay in the order of their numbers.
-A figure that has nothing left to move past (the section ends) shrinks instead to fit the
-hole, when it keeps at least :data:`SHRINK` of its height.
+As LaTeX's floats do by default, a float may pass a heading (or a bold run-in title) only to
+start the next page: past whole blocks that fit the blank, checked on the page made again
+(else it is put back), and from there it moves no further. A figure that has nothing to move
+past shrinks instead to fit the hole, when it keeps at least :data:`SHRINK` of its height.
 
 Deciding each float while the pages before it are final lays the document out once, plus two
 pages a float; moving floats between whole layouts took four layouts of a 60-page report, as
@@ -48,19 +50,31 @@ def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any
     starts the next page, that float moved (see the module) and the page made again."""
     before = State(context, index)
     page, resume_at = UPSTREAM(index, context, root_box, html)
+    origins: dict[int, int] = {}  # where each float moved here stood first
     for _ in range(MOVES):
         found = resumed_float(root_box, resume_at)
         if found is None or blank_fraction(page) <= HOLE:
             break
         parent, position = found
+        box = parent.children[position]
+        origin = origins.setdefault(id(box), position)
+        titled = any(title(b) for b in parent.children[origin:position])
         after = State(context, index + 1)
-        following, _ = UPSTREAM(index + 1, context, root_box, html)
+        following, further = UPSTREAM(index + 1, context, root_box, html)
         room = blank_fraction(page) * page.height
-        if not place(parent, position, room, following):
+        whole = depth(further) <= depth(resume_at)  # the page's last block is not cut
+        if not place(parent, position, room, Measure(following, parent, whole), titled):
             after.restore(context)
             break
         before.restore(context)
         page, resume_at = UPSTREAM(index, context, root_box, html)
+        moved = parent.children.index(box)
+        titled = any(title(b) for b in parent.children[origin:moved])
+        if titled and resumed_float(root_box, resume_at) != (parent, moved):
+            parent.children.insert(position, parent.children.pop(moved))  # not at the top
+            before.restore(context)
+            page, resume_at = UPSTREAM(index, context, root_box, html)
+            break
     return page, resume_at
 
 
@@ -80,31 +94,93 @@ def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int] | None:
     return parent, position
 
 
-def place(parent: Any, position: int, room: float, following: Any) -> bool:
+def depth(resume_at: Any) -> int:
+    """How deep in the box tree the next page resumes (deeper than a block's level when the
+    page cut that block)."""
+    levels = 0
+    while resume_at:
+        if len(resume_at) != 1:
+            return len(resume_at) + 99  # inside a table's cells: cut
+        ((_, resume_at),) = resume_at.items()
+        levels += 1
+    return levels
+
+
+def place(parent: Any, position: int, room: float, measure: Measure, titled: bool) -> bool:
     """Move the float at ``position`` in ``parent`` past the blocks after it that fill
-    ``room`` (CSS px), as measured on the ``following`` page it starts, or shrink it to fit;
-    whether it moved or shrank. The last block of that page counts as filling the room: cut
-    at its foot, it is taller than measured, and the blocks after it were not measured (a
-    float passed them all, far from its place, into a page's foot)."""
+    ``room`` (CSS px), as ``measure`` d on the page it starts, or shrink it to fit; whether it
+    moved or shrank. It passes no other float: the floats right after it go with it (floats
+    keep their order). The last block of
+    that page counts as filling the room: cut at its foot, it is taller than measured, and
+    the blocks after it were not measured (a float passed them all, far from its place, into
+    a page's foot). Past a title, or once ``titled`` (past one already), it goes only to the
+    top of the next page (:func:`to_the_top`)."""
     box = parent.children[position]
-    laid = following.children[0]
-    while laid.children and laid.element is not parent.element:
-        laid = laid.children[0]
-    heights = {child.element: child.margin_height() for child in laid.children[:-1]}
-    passed = 0
+    end = position + 1
+    while end < len(parent.children) and floating(parent.children[end]):
+        end += 1  # the floats right after it go with it
+    floats, siblings = parent.children[position:end], parent.children[end:]
+    called = any(map(calls, floats))
+    passed = 0 if not titled else to_the_top(siblings, measure.whole, room, called)
     hole = room
-    called = calls(box)
-    for sibling in parent.children[position + 1 :]:
-        if sibling.element_tag in HEADINGS or (called and calls(sibling)):
+    for sibling in siblings if not titled else ():
+        if floating(sibling) or (called and calls(sibling)):
+            break
+        if title(sibling):
+            passed += to_the_top(siblings[passed:], measure.whole, hole, called)
             break
         passed += 1
-        hole -= heights.get(sibling.element, hole)
+        hole -= measure.filling.get(sibling.element, hole)
         if hole <= 0:
             break
     if not passed:
-        return bool(laid.children) and shrink(box, laid.children[0], room)
-    parent.children.insert(position + passed, parent.children.pop(position))
+        return measure.first is not None and shrink(box, measure.first, room)
+    parent.children[position : end + passed] = siblings[:passed] + floats
     return True
+
+
+class Measure:
+    """The blocks of the page a float starts, as laid out: ``first`` (the float), the margin
+    heights (CSS px) of those laid ``whole``, and of all but the last (the ``filling`` one)."""
+
+    def __init__(self, following: Any, parent: Any, whole: bool) -> None:
+        laid = following.children[0]
+        while laid.children and laid.element is not parent.element:
+            laid = laid.children[0]
+        blocks = laid.children
+        self.first = blocks[0] if blocks else None
+        self.filling = {child.element: child.margin_height() for child in blocks[:-1]}
+        self.whole = {child.element: child.margin_height() for child in blocks}
+        if blocks and not whole:
+            del self.whole[blocks[-1].element]
+
+
+def title(box: Any) -> bool:
+    """Whether a block titles what follows it: a heading, or a paragraph of bold text alone
+    (a run-in title, as "Table 6-2 …" above a table in NIST's guidelines)."""
+    element = box.element
+    if box.element_tag in HEADINGS:
+        return True
+    if box.element_tag != "p" or element is None or len(element) != 1:
+        return False
+    bold = element[0]
+    loose = (element.text or "") + (bold.tail or "")
+    return bold.tag in ("strong", "b") and not loose.strip()
+
+
+def to_the_top(siblings: list[Any], heights: dict[Any, float], hole: float, called: bool) -> int:
+    """How many of ``siblings`` a float passes to go to the top of the next page: whole blocks
+    that fit in ``hole`` (CSS px) as measured, the last not a title (which keeps with what
+    follows), never another float nor a note's call when the float calls one; 0 if none."""
+    passed = 0
+    for fitting, sibling in enumerate(siblings, 1):
+        height = heights.get(sibling.element)
+        if height is None or height > hole or floating(sibling) or (called and calls(sibling)):
+            break
+        hole -= height
+        if not title(sibling):
+            passed = fitting
+    return passed
 
 
 def calls(box: Any) -> bool:
