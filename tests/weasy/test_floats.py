@@ -114,6 +114,17 @@ def test_a_figure_past_a_heading_stays_at_the_top_of_the_next_page(tmp_path):
     assert 0.15 < blank_fractions(document)[0] < 0.35  # 40% upstream
 
 
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_figure_before_a_paragraph_longer_than_a_page_stays_near_its_place(tmp_path, paper):
+    """Past the paragraph that filled its hole, the figure went to page 4, after that
+    paragraph's end. Estimated from its text, the paragraph's part overleaf is longer than the
+    hole, so the figure stays at the top of page 2 as upstream's (Letter) or shrinks into page
+    1 (A4)."""
+    then = f"{SENTENCE * 30}\n\n{TEXT}"
+    document, _ = laid_out(read_article(figure_after_a_paragraph(tmp_path, then)), paper, "pdf")
+    assert picture_pages(document) == ([2] if paper == "letter" else [1])
+
+
 def first_leaf(box):
     """The first box without children under ``box``."""
     while getattr(box, "children", None):
@@ -121,7 +132,7 @@ def first_leaf(box):
     return box
 
 
-def test_floats_keep_their_order(tmp_path):
+def test_figures_keep_their_order(tmp_path):
     """A tall figure that does not fit, then a small one: both go to page 2 together past the
     text (the tall one went past the small one, printing Figure 2 before Figure 1)."""
     Image.new("RGB", (600, 200), (200, 160, 120)).save(tmp_path / "wide.png")

@@ -6,12 +6,15 @@ paginates, page by page: when a page ends more than :data:`HOLE` blank before a 
 table of at most 8 rows, kept whole), the next page is laid out to measure the blocks after
 the float, the float is moved in the box tree past those that fill the blank, and the page
 is laid out again; the pages after it are then laid out once, from the edited tree. Its
-caption moves with it, and the floats right after it (floats keep their order); one that
-calls a note is never moved past another call, so notes stay in the order of their numbers.
-As LaTeX's floats do by default, a float may pass a heading (or a bold run-in title) only to
-start the next page: past whole blocks that fit the blank, checked on the page made again
-(else it is put back), and from there it moves no further. A figure that has nothing to move
-past shrinks instead to fit the hole, when it keeps at least :data:`SHRINK` of its height.
+caption moves with it, and the floats of its kind right after it (as LaTeX's, figures and
+tables each keep their order); one that calls a note is never moved past another call, so
+notes stay in the order of their numbers. It lands a page from its place at most: it passes
+the block cut at the page's foot only if that block's part overleaf (estimated from its
+text) leaves it room on the next page. As LaTeX's floats do by default, a float may pass a
+heading (or a bold run-in title) only to start the next page: past whole blocks that fit the
+blank, checked on the page made again (else it is put back), and from there it moves no
+further. A figure that has nothing to move past shrinks instead to fit the hole, when it
+keeps at least :data:`SHRINK` of its height.
 
 Deciding each float while the pages before it are final lays the document out once, plus two
 pages a float; moving floats between whole layouts took four layouts of a 60-page report, as
@@ -20,12 +23,13 @@ each move opened a hole further on.
 
 from __future__ import annotations
 
+import math
 from copy import copy
 from typing import Any
 
 import weasyprint.layout.page as pagination
 from weasyprint.css.properties import Dimension
-from weasyprint.formatting_structure.boxes import ReplacedBox
+from weasyprint.formatting_structure.boxes import ReplacedBox, TextBox
 
 from briefexport.weasy.pages import blank_fraction
 
@@ -38,11 +42,16 @@ UPSTREAM = pagination.remake_page
 
 def floating(box: Any) -> bool:
     """Whether a box floats: a figure, or a table short enough to be kept whole."""
+    return kind(box) is not None
+
+
+def kind(box: Any) -> str | None:
+    """A float's kind (``figure`` or ``table``), or None for a box that does not float."""
     element = box.element
     if element is None or box.element_tag != element.tag:
-        return False  # an anonymous or generated box
+        return None  # an anonymous or generated box
     short = element.tag == "table" and "short" in (element.get("class") or "").split()
-    return bool(element.tag == "figure" or short)
+    return str(element.tag) if element.tag == "figure" or short else None
 
 
 def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any, Any]:
@@ -63,7 +72,8 @@ def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any
         following, further = UPSTREAM(index + 1, context, root_box, html)
         room = blank_fraction(page) * page.height
         whole = depth(further) <= depth(resume_at)  # the page's last block is not cut
-        if not place(parent, position, room, Measure(following, parent, whole), titled):
+        measure = Measure(following, parent, whole)
+        if not place(parent, position, room, measure, origins.keys(), titled):
             after.restore(context)
             break
         before.restore(context)
@@ -106,31 +116,42 @@ def depth(resume_at: Any) -> int:
     return levels
 
 
-def place(parent: Any, position: int, room: float, measure: Measure, titled: bool) -> bool:
+def place(
+    parent: Any, position: int, room: float, measure: Measure, moved: Any, titled: bool
+) -> bool:
     """Move the float at ``position`` in ``parent`` past the blocks after it that fill
-    ``room`` (CSS px), as ``measure`` d on the page it starts, or shrink it to fit; whether it
-    moved or shrank. It passes no other float: the floats right after it go with it (floats
-    keep their order). The last block of
-    that page counts as filling the room: cut at its foot, it is taller than measured, and
-    the blocks after it were not measured (a float passed them all, far from its place, into
-    a page's foot). Past a title, or once ``titled`` (past one already), it goes only to the
-    top of the next page (:func:`to_the_top`)."""
+    ``room`` (CSS px), as measured on the page it starts, or shrink it to fit; whether it
+    moved or shrank. Floats of a kind keep their order, as LaTeX's do: those of its kind right
+    after it go with it; it may pass one of another kind, unless that one has ``moved`` (the
+    ids of those moved while making this page, or two would pass each other in turn). The
+    last block of that page counts as filling the room: cut at its foot, it is taller than
+    measured, and the blocks after it were not measured (a float passed them all, far from
+    its place, into a page's foot); it is passed only if its part overleaf is no taller than
+    ``room``, else the float would land after it two pages on (LaTeX's would stand at the top
+    of the next page, but a paragraph is laid whole here). Past a title, or once ``titled``
+    (past one already), it goes only to the top of the next page (:func:`to_the_top`)."""
     box = parent.children[position]
     end = position + 1
-    while end < len(parent.children) and floating(parent.children[end]):
-        end += 1  # the floats right after it go with it
+    while end < len(parent.children) and kind(parent.children[end]) == kind(box):
+        end += 1  # the floats of its kind right after it go with it
     floats, siblings = parent.children[position:end], parent.children[end:]
     called = any(map(calls, floats))
     passed = 0 if not titled else to_the_top(siblings, measure.whole, room, called)
     hole = room
     for sibling in siblings if not titled else ():
-        if floating(sibling) or (called and calls(sibling)):
+        if kind(sibling) == kind(box) or id(sibling) in moved or (called and calls(sibling)):
             break
         if title(sibling):
             passed += to_the_top(siblings[passed:], measure.whole, hole, called)
             break
+        if sibling.element not in measure.filling:  # the page's last block: it fills the hole
+            if (
+                sibling.element is measure.last and measure.rest <= room
+            ):  # unless its part overleaf pushes the float further
+                passed += 1
+            break
         passed += 1
-        hole -= measure.filling.get(sibling.element, hole)
+        hole -= measure.filling[sibling.element]
         if hole <= 0:
             break
     if not passed:
@@ -149,10 +170,35 @@ class Measure:
             laid = laid.children[0]
         blocks = laid.children
         self.first = blocks[0] if blocks else None
+        self.last = blocks[-1].element if blocks else None
         self.filling = {child.element: child.margin_height() for child in blocks[:-1]}
         self.whole = {child.element: child.margin_height() for child in blocks}
+        self.rest = 0.0  # the estimated height of the last block's part overleaf
         if blocks and not whole:
             del self.whole[blocks[-1].element]
+            self.rest = overleaf(blocks[-1])
+
+
+def overleaf(laid: Any) -> float:
+    """The estimated height (CSS px) of the part of a block cut at a page's foot that goes
+    overleaf: its laid height times the share of its text not laid (infinite if it laid none:
+    a float that passes it to fill a hole lands on the page after that part, so the longer,
+    the further from its place); 0 for a block with pictures, whose text does not tell."""
+    if any(True for _ in laid.element.iter("img")):
+        return 0.0
+    shown = sum(len("".join(b.text.split())) for b in laid.descendants() if isinstance(b, TextBox))
+    total = len("".join(text_of(laid.element).split()))
+    return laid.margin_height() * (total - shown) / shown if shown else math.inf
+
+
+def text_of(element: Any) -> str:
+    """An element's text, without its notes' (they print at the page's foot)."""
+    parts = [element.text or ""]
+    for child in element:
+        if "footnote" not in (child.get("class") or "").split():
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def title(box: Any) -> bool:
