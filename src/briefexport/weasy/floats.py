@@ -24,6 +24,7 @@ each move opened a hole further on.
 from __future__ import annotations
 
 import math
+from collections.abc import Container
 from copy import copy
 from typing import Any
 
@@ -117,7 +118,7 @@ def depth(resume_at: Any) -> int:
 
 
 def place(
-    parent: Any, position: int, room: float, measure: Measure, moved: Any, titled: bool
+    parent: Any, position: int, room: float, measure: Measure, moved: Container[int], titled: bool
 ) -> bool:
     """Move the float at ``position`` in ``parent`` past the blocks after it that fill
     ``room`` (CSS px), as measured on the page it starts, or shrink it to fit; whether it
@@ -144,11 +145,9 @@ def place(
         if title(sibling):
             passed += to_the_top(siblings[passed:], measure.whole, hole, called)
             break
-        if sibling.element not in measure.filling:  # the page's last block: it fills the hole
-            if (
-                sibling.element is measure.last and measure.rest <= room
-            ):  # unless its part overleaf pushes the float further
-                passed += 1
+        if sibling.element not in measure.filling:  # the page's last block fills the hole,
+            near = sibling.element is measure.last and measure.rest <= room  # if not too long
+            passed += 1 if near else 0
             break
         passed += 1
         hole -= measure.filling[sibling.element]
