@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
+from xml.etree import ElementTree
 
 import pytest
 from PIL import Image
@@ -123,6 +125,23 @@ def test_a_figure_before_a_paragraph_longer_than_a_page_stays_near_its_place(tmp
     then = f"{SENTENCE * 30}\n\n{TEXT}"
     document, _ = laid_out(read_article(figure_after_a_paragraph(tmp_path, then)), paper, "pdf")
     assert picture_pages(document) == ([2] if paper == "letter" else [1])
+
+
+@pytest.mark.parametrize(
+    ("html", "titles"),
+    [
+        ("<h3>6.3 Selecting FAL</h3>", True),
+        ("<p><strong>Table 6-2 Acceptable Combinations of IAL and AAL</strong></p>", True),
+        ("<p>Table 6-2 <strong>details</strong> valid combinations.</p>", False),
+        ("<p><strong>Note:</strong> agencies should also consider.</p>", False),
+    ],
+)
+def test_a_float_keeps_a_bold_run_in_title_with_what_it_titles(html, titles):
+    """A bold line alone titles the block after it, as a heading does: a float passes it only
+    to the top of the next page, never to stand between it and its table (on A4, NIST's
+    table of FAL steps went between "Table 6-2 …" at a page's foot and its table overleaf)."""
+    element = ElementTree.fromstring(html)
+    assert floats.title(SimpleNamespace(element=element, element_tag=element.tag)) is titles
 
 
 def first_leaf(box):
