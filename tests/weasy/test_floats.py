@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
+from xml.etree import ElementTree
 
 import pytest
+from PIL import Image
 from test_pdf_notes import SENTENCE, laid_out, tall_figure
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import ReplacedBox
@@ -84,6 +87,80 @@ def test_a_figure_at_a_sections_end_shrinks_or_leaves_upstreams_pages(tmp_path, 
     else:
         variant = PdfWriter.variant
         assert write_pdf(floated, article, variant) == write_pdf(upstream, article, variant)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_figure_ending_its_section_passes_the_heading_to_the_top_of_the_next_page(
+    tmp_path, paper
+):
+    """As LaTeX's floats do: the heading and the paragraph after the figure fill the hole it
+    left (40% of page 1 on Letter; on A4 the figure shrank into it), and it starts page 2."""
+    then = f"## The next section\n\n{SENTENCE * 4}\n\n{TEXT}\n\n{TEXT}"
+    document, _ = laid_out(read_article(figure_after_a_paragraph(tmp_path, then)), paper, "pdf")
+    assert picture_pages(document) == [2]
+    assert max(blank_fractions(document)[:-1]) <= floats.HOLE
+    page_two = document.pages[1]._page_box.children[0]
+    assert first_leaf(page_two).element_tag == "img"
+    page_one = document.pages[0]._page_box.children[0].descendants()
+    assert any(box.element_tag == "h2" for box in page_one)
+
+
+def test_a_figure_past_a_heading_stays_at_the_top_of_the_next_page(tmp_path):
+    """Past the heading and a short paragraph, the figure starts page 2 and moves no further,
+    though page 1 is still 29% blank: past the next paragraph, cut at page 1's foot, it would
+    stand in the new section below text of it."""
+    short = "A short paragraph of the next section, on two lines."
+    then = f"## The next section\n\n{short}\n\n{TEXT}\n\n{TEXT}"
+    document, _ = laid_out(read_article(figure_after_a_paragraph(tmp_path, then)), "letter", "pdf")
+    assert first_leaf(document.pages[1]._page_box.children[0]).element_tag == "img"
+    assert 0.15 < blank_fractions(document)[0] < 0.35  # 40% upstream
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_figure_before_a_paragraph_longer_than_a_page_stays_near_its_place(tmp_path, paper):
+    """Past the paragraph that filled its hole, the figure went to page 4, after that
+    paragraph's end. Estimated from its text, the paragraph's part overleaf is longer than the
+    hole, so the figure stays at the top of page 2 as upstream's (Letter) or shrinks into page
+    1 (A4)."""
+    then = f"{SENTENCE * 30}\n\n{TEXT}"
+    document, _ = laid_out(read_article(figure_after_a_paragraph(tmp_path, then)), paper, "pdf")
+    assert picture_pages(document) == ([2] if paper == "letter" else [1])
+
+
+@pytest.mark.parametrize(
+    ("html", "titles"),
+    [
+        ("<h3>6.3 Selecting FAL</h3>", True),
+        ("<p><strong>Table 6-2 Acceptable Combinations of IAL and AAL</strong></p>", True),
+        ("<p>Table 6-2 <strong>details</strong> valid combinations.</p>", False),
+        ("<p><strong>Note:</strong> agencies should also consider.</p>", False),
+    ],
+)
+def test_a_float_keeps_a_bold_run_in_title_with_what_it_titles(html, titles):
+    """A bold line alone titles the block after it, as a heading does: a float passes it only
+    to the top of the next page, never to stand between it and its table (on A4, NIST's
+    table of FAL steps went between "Table 6-2 …" at a page's foot and its table overleaf)."""
+    element = ElementTree.fromstring(html)
+    assert floats.title(SimpleNamespace(element=element, element_tag=element.tag)) is titles
+
+
+def first_leaf(box):
+    """The first box without children under ``box``."""
+    while getattr(box, "children", None):
+        box = box.children[0]
+    return box
+
+
+def test_figures_keep_their_order(tmp_path):
+    """A tall figure that does not fit, then a small one: both go to page 2 together past the
+    text (the tall one went past the small one, printing Figure 2 before Figure 1)."""
+    Image.new("RGB", (600, 200), (200, 160, 120)).save(tmp_path / "wide.png")
+    then = f'![A wide figure](wide.png "Figure 2. A wide figure.")\n\n{TEXT}\n\n{TEXT}'
+    article, _, text = built(figure_after_a_paragraph(tmp_path, then))
+    assert re.findall(r"Figure \d", text) == ["Figure 1", "Figure 2"]
+    document, _ = laid_out(article, "letter", "pdf")
+    assert picture_pages(document) == [2]
+    assert blank_fractions(document)[0] <= floats.HOLE
 
 
 def tokens(start: int, count: int) -> str:

@@ -201,14 +201,13 @@ class HtmlRenderer(TreeRenderer[str]):
         return f"<figure{anchor}>{self.node_image(node)}{figcaption}</figure>\n"
 
     def node_table(self, node: SyntaxTreeNode) -> str:
-        """A table; one of at most :data:`SHORT_TABLE_ROWS` body rows of text is ``short`` (kept
-        whole, floating), a longer one keeps :data:`ROWS_AT_BREAK` rows each side of a page
+        """A table; one of at most :data:`SHORT_TABLE_ROWS` body rows is ``short`` (kept whole,
+        floating), a longer one keeps :data:`ROWS_AT_BREAK` rows each side of a page
         break; a table marked or too wide for the measure gets a landscape page."""
         columns = column_count(node)
         size = " wide" if columns > WIDE_TABLE_COLUMNS else ""
         rows = [row for part in node.children if part.type == "tbody" for row in part.children]
-        pictures = any(child.type == "image" for child in node.walk())
-        if len(rows) <= SHORT_TABLE_ROWS and not pictures:  # rows of pictures may be a page
+        if len(rows) <= SHORT_TABLE_ROWS:  # pictures too (split if taller than a page)
             size += " short"
         else:
             keep = ROWS_AT_BREAK - 1

@@ -4,12 +4,17 @@ the next and the text after it fills the gap, as LaTeX and InDesign place floats
 WeasyPrint has no page floats (``float: top`` is not in its CSS), so this is done while it
 paginates, page by page: when a page ends more than :data:`HOLE` blank before a figure (or a
 table of at most 8 rows, kept whole), the next page is laid out to measure the blocks after
-the float, the float is moved in the box tree past those that fill the blank, and the page is
-laid out again; the pages after it are then laid out once, from the edited tree. A block is
-never moved past a heading, so it stays in its section; its caption moves with it; one that
-calls a note is never moved past another call, so notes stay in the order of their numbers.
-A figure that has nothing left to move past (the section ends) shrinks instead to fit the
-hole, when it keeps at least :data:`SHRINK` of its height.
+the float, the float is moved in the box tree past those that fill the blank, and the page
+is laid out again; the pages after it are then laid out once, from the edited tree. Its
+caption moves with it, and the floats of its kind right after it (as LaTeX's, figures and
+tables each keep their order); one that calls a note is never moved past another call, so
+notes stay in the order of their numbers. It lands a page from its place at most: it passes
+the block cut at the page's foot only if that block's part overleaf (estimated from its
+text) leaves it room on the next page. As LaTeX's floats do by default, a float may pass a
+heading (or a bold run-in title) only to start the next page: past whole blocks that fit the
+blank, checked on the page made again (else it is put back), and from there it moves no
+further. A figure that has nothing to move past shrinks instead to fit the hole, when it
+keeps at least :data:`SHRINK` of its height.
 
 Deciding each float while the pages before it are final lays the document out once, plus two
 pages a float; moving floats between whole layouts took four layouts of a 60-page report, as
@@ -18,12 +23,14 @@ each move opened a hole further on.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Container
 from copy import copy
 from typing import Any
 
 import weasyprint.layout.page as pagination
 from weasyprint.css.properties import Dimension
-from weasyprint.formatting_structure.boxes import ReplacedBox
+from weasyprint.formatting_structure.boxes import ReplacedBox, TextBox
 
 from briefexport.weasy.pages import blank_fraction
 
@@ -36,11 +43,16 @@ UPSTREAM = pagination.remake_page
 
 def floating(box: Any) -> bool:
     """Whether a box floats: a figure, or a table short enough to be kept whole."""
+    return kind(box) is not None
+
+
+def kind(box: Any) -> str | None:
+    """A float's kind (``figure`` or ``table``), or None for a box that does not float."""
     element = box.element
     if element is None or box.element_tag != element.tag:
-        return False  # an anonymous or generated box
+        return None  # an anonymous or generated box
     short = element.tag == "table" and "short" in (element.get("class") or "").split()
-    return bool(element.tag == "figure" or short)
+    return str(element.tag) if element.tag == "figure" or short else None
 
 
 def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any, Any]:
@@ -48,19 +60,32 @@ def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any
     starts the next page, that float moved (see the module) and the page made again."""
     before = State(context, index)
     page, resume_at = UPSTREAM(index, context, root_box, html)
+    origins: dict[int, int] = {}  # where each float moved here stood first
     for _ in range(MOVES):
         found = resumed_float(root_box, resume_at)
         if found is None or blank_fraction(page) <= HOLE:
             break
         parent, position = found
+        box = parent.children[position]
+        origin = origins.setdefault(id(box), position)
+        titled = any(title(b) for b in parent.children[origin:position])
         after = State(context, index + 1)
-        following, _ = UPSTREAM(index + 1, context, root_box, html)
+        following, further = UPSTREAM(index + 1, context, root_box, html)
         room = blank_fraction(page) * page.height
-        if not place(parent, position, room, following):
+        whole = depth(further) <= depth(resume_at)  # the page's last block is not cut
+        measure = Measure(following, parent, whole)
+        if not place(parent, position, room, measure, origins.keys(), titled):
             after.restore(context)
             break
         before.restore(context)
         page, resume_at = UPSTREAM(index, context, root_box, html)
+        moved = parent.children.index(box)
+        titled = any(title(b) for b in parent.children[origin:moved])
+        if titled and resumed_float(root_box, resume_at) != (parent, moved):
+            parent.children.insert(position, parent.children.pop(moved))  # not at the top
+            before.restore(context)
+            page, resume_at = UPSTREAM(index, context, root_box, html)
+            break
     return page, resume_at
 
 
@@ -80,31 +105,127 @@ def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int] | None:
     return parent, position
 
 
-def place(parent: Any, position: int, room: float, following: Any) -> bool:
+def depth(resume_at: Any) -> int:
+    """How deep in the box tree the next page resumes (deeper than a block's level when the
+    page cut that block)."""
+    levels = 0
+    while resume_at:
+        if len(resume_at) != 1:
+            return len(resume_at) + 99  # inside a table's cells: cut
+        ((_, resume_at),) = resume_at.items()
+        levels += 1
+    return levels
+
+
+def place(
+    parent: Any, position: int, room: float, measure: Measure, moved: Container[int], titled: bool
+) -> bool:
     """Move the float at ``position`` in ``parent`` past the blocks after it that fill
-    ``room`` (CSS px), as measured on the ``following`` page it starts, or shrink it to fit;
-    whether it moved or shrank. The last block of that page counts as filling the room: cut
-    at its foot, it is taller than measured, and the blocks after it were not measured (a
-    float passed them all, far from its place, into a page's foot)."""
+    ``room`` (CSS px), as measured on the page it starts, or shrink it to fit; whether it
+    moved or shrank. Floats of a kind keep their order, as LaTeX's do: those of its kind right
+    after it go with it; it may pass one of another kind, unless that one has ``moved`` (the
+    ids of those moved while making this page, or two would pass each other in turn). The
+    last block of that page counts as filling the room: cut at its foot, it is taller than
+    measured, and the blocks after it were not measured (a float passed them all, far from
+    its place, into a page's foot); it is passed only if its part overleaf is no taller than
+    ``room``, else the float would land after it two pages on (LaTeX's would stand at the top
+    of the next page, but a paragraph is laid whole here). Past a title, or once ``titled``
+    (past one already), it goes only to the top of the next page (:func:`to_the_top`)."""
     box = parent.children[position]
-    laid = following.children[0]
-    while laid.children and laid.element is not parent.element:
-        laid = laid.children[0]
-    heights = {child.element: child.margin_height() for child in laid.children[:-1]}
-    passed = 0
+    end = position + 1
+    while end < len(parent.children) and kind(parent.children[end]) == kind(box):
+        end += 1  # the floats of its kind right after it go with it
+    floats, siblings = parent.children[position:end], parent.children[end:]
+    called = any(map(calls, floats))
+    passed = 0 if not titled else to_the_top(siblings, measure.whole, room, called)
     hole = room
-    called = calls(box)
-    for sibling in parent.children[position + 1 :]:
-        if sibling.element_tag in HEADINGS or (called and calls(sibling)):
+    for sibling in siblings if not titled else ():
+        if kind(sibling) == kind(box) or id(sibling) in moved or (called and calls(sibling)):
+            break
+        if title(sibling):
+            passed += to_the_top(siblings[passed:], measure.whole, hole, called)
+            break
+        if sibling.element not in measure.filling:  # the page's last block fills the hole,
+            near = sibling.element is measure.last and measure.rest <= room  # if not too long
+            passed += 1 if near else 0
             break
         passed += 1
-        hole -= heights.get(sibling.element, hole)
+        hole -= measure.filling[sibling.element]
         if hole <= 0:
             break
     if not passed:
-        return bool(laid.children) and shrink(box, laid.children[0], room)
-    parent.children.insert(position + passed, parent.children.pop(position))
+        return measure.first is not None and shrink(box, measure.first, room)
+    parent.children[position : end + passed] = siblings[:passed] + floats
     return True
+
+
+class Measure:
+    """The blocks of the page a float starts, as laid out: ``first`` (the float), the margin
+    heights (CSS px) of those laid ``whole``, and of all but the last (the ``filling`` one)."""
+
+    def __init__(self, following: Any, parent: Any, whole: bool) -> None:
+        laid = following.children[0]
+        while laid.children and laid.element is not parent.element:
+            laid = laid.children[0]
+        blocks = laid.children
+        self.first = blocks[0] if blocks else None
+        self.last = blocks[-1].element if blocks else None
+        self.filling = {child.element: child.margin_height() for child in blocks[:-1]}
+        self.whole = {child.element: child.margin_height() for child in blocks}
+        self.rest = 0.0  # the estimated height of the last block's part overleaf
+        if blocks and not whole:
+            del self.whole[blocks[-1].element]
+            self.rest = overleaf(blocks[-1])
+
+
+def overleaf(laid: Any) -> float:
+    """The estimated height (CSS px) of the part of a block cut at a page's foot that goes
+    overleaf: its laid height times the share of its text not laid (infinite if it laid none:
+    a float that passes it to fill a hole lands on the page after that part, so the longer,
+    the further from its place); 0 for a block with pictures, whose text does not tell."""
+    if any(True for _ in laid.element.iter("img")):
+        return 0.0
+    shown = sum(len("".join(b.text.split())) for b in laid.descendants() if isinstance(b, TextBox))
+    total = len("".join(text_of(laid.element).split()))
+    return laid.margin_height() * (total - shown) / shown if shown else math.inf
+
+
+def text_of(element: Any) -> str:
+    """An element's text, without its notes' (they print at the page's foot)."""
+    parts = [element.text or ""]
+    for child in element:
+        if "footnote" not in (child.get("class") or "").split():
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def title(box: Any) -> bool:
+    """Whether a block titles what follows it: a heading, or a paragraph of bold text alone
+    (a run-in title, as "Table 6-2 …" above a table in NIST's guidelines)."""
+    element = box.element
+    if box.element_tag in HEADINGS:
+        return True
+    if box.element_tag != "p" or element is None or len(element) != 1:
+        return False
+    bold = element[0]
+    loose = (element.text or "") + (bold.tail or "")
+    return bold.tag in ("strong", "b") and not loose.strip()
+
+
+def to_the_top(siblings: list[Any], heights: dict[Any, float], hole: float, called: bool) -> int:
+    """How many of ``siblings`` a float passes to go to the top of the next page: whole blocks
+    that fit in ``hole`` (CSS px) as measured, the last not a title (which keeps with what
+    follows), never another float nor a note's call when the float calls one; 0 if none."""
+    passed = 0
+    for fitting, sibling in enumerate(siblings, 1):
+        height = heights.get(sibling.element)
+        if height is None or height > hole or floating(sibling) or (called and calls(sibling)):
+            break
+        hole -= height
+        if not title(sibling):
+            passed = fitting
+    return passed
 
 
 def calls(box: Any) -> bool:

@@ -62,6 +62,8 @@ def test_the_html_of_references_captions_boxes_and_spans(settings):
     )
     assert '<caption><span class="caption-label">Table 6.</span> Acceptable Combinations' in html
     assert '<table id="tbl:combinations" class="cols-4 short">' in html  # floats, kept whole
+    steps = re.findall(r'<table class="(cols-1[^"]*)">', html)  # 12, 4 and 6 rows of pictures
+    assert steps == ["cols-1", "cols-1 short", "cols-1 short"]  # and text: kept whole up to 8
     assert '<a class="xref" href="#tbl:ial">Table 2</a>' in html
     assert '<a class="xref" href="#sec:risk-overview">Section 5.1</a>' in html
     assert '<aside class="box sidebar">\n<p class="box-title">Three assurance levels' in html
