@@ -5,7 +5,9 @@ from __future__ import annotations
 from weasyprint.text.ffi import ffi
 
 import briefexport.weasy.engine  # noqa: F401  (installs the patches)
+from briefexport.weasy import arrays
 from briefexport.weasy.arrays import new
+from briefexport.writers import writer
 
 
 def test_an_array_of_a_stated_length_is_parsed_once_for_every_length():
@@ -20,3 +22,20 @@ def test_anything_else_goes_to_cffi_as_asked():
     assert ffi.string(new("char[4]", b"abc")) == b"abc"  # items that are not a list
     assert list(new("int[3]", [1])) == [1, 0, 0]  # fewer items than the length
     assert ffi.typeof(new("unsigned int *", 100)) is ffi.typeof("unsigned int *")
+
+
+def test_every_type_a_layout_and_its_pdf_allocate_is_parsed_before_the_workers_fork(
+    monkeypatch, settings, kazakhstan
+):
+    asked: set[str] = set()
+
+    def recorded(cdecl, init=None):
+        asked.add(cdecl)
+        return upstream(cdecl, init)
+
+    upstream = arrays.UPSTREAM_NEW
+    monkeypatch.setattr(arrays, "UPSTREAM_NEW", recorded)
+    writer("pdf").render(kazakhstan, settings)
+    assert asked and asked <= set(arrays.TYPES)
+    arrays.parse_types()
+    assert set(arrays.TYPES) <= set(ffi._parsed_types)

@@ -38,13 +38,13 @@ def prepare(
     """Load what the workers share before forking them, and keep the other core busy meanwhile.
 
     This process imports what every writer needs (:data:`SHARED`) and forks a helper, then
-    imports WeasyPrint and parses the stylesheets (registering the brand's fonts); meanwhile
-    the helper parses the hyphenation patterns of the articles' languages (see
-    :mod:`briefexport.weasy.hyphenation`), then renders jobs that need no WeasyPrint (memos)
-    until the import is done. The workers fork once the patterns are installed, without
-    waiting for the helper to finish the job it is on: its futures are returned, with their
-    jobs, and ``stack`` shuts it down. A process that has WeasyPrint already (``watch``)
-    skips all this.
+    imports WeasyPrint and parses the first laid-out output's stylesheets (registering the
+    brand's fonts); meanwhile the helper parses the hyphenation patterns of the articles'
+    languages (see :mod:`briefexport.weasy.hyphenation`), then renders jobs that need no
+    WeasyPrint (memos) until the import is done. The workers fork once the patterns are
+    installed, without waiting for the helper to finish the job it is on: its futures are
+    returned, with their jobs, and ``stack`` shuts it down. A process that has WeasyPrint
+    already (``watch``) skips all this.
     """
     laid_out = {job.format for job in work if REGISTRY[job.format].laid_out}
     if not laid_out or "weasyprint" in sys.modules:
@@ -64,7 +64,9 @@ def prepare(
     )
     parsed = helper.submit(hyphenation.parse, languages)
     early = {helper.submit(render_job, job, out, settings): job for job in light}
-    warm_up(laid_out, settings)
+    # The brief's stylesheets only: its layout starts as soon as the workers fork, and a worker
+    # laying out another output (the one-pager) parses that output's own sheets meanwhile.
+    warm_up([next(job.format for job in work if job.format in laid_out)], settings)
     if parsed.exception() is None:  # else (the helper died) the workers parse them themselves
         with kept():
             hyphenation.install(parsed.result())
@@ -73,18 +75,22 @@ def prepare(
 
 
 def warm_up(formats: Iterable[str], settings: Settings) -> None:
-    """Import WeasyPrint (the heaviest import by far) and parse the stylesheets of the formats
-    laid out with it, which registers the brand's fonts: once, before any fork, so that every
-    worker shares them. Other writers load in the worker that first needs them: importing
-    python-docx here would delay every worker, the brief's too."""
+    """Import WeasyPrint (the heaviest import by far), parse the stylesheets of the formats
+    laid out with it, which registers the brand's fonts, and the C types a layout allocates:
+    once, before any fork, so that every worker shares them. Other writers load in the worker
+    that first needs them: importing python-docx here would delay every worker, the brief's
+    too."""
     laid_out = sorted({name for name in formats if REGISTRY[name].laid_out})
     if not laid_out:
         return
     with kept() if "weasyprint" not in sys.modules else nullcontext():
         with sonames_only():
             from briefexport.weasy.engine import stylesheets
+        from briefexport.weasy.arrays import parse_types
+
         for name in laid_out:
             stylesheets(settings, REGISTRY[name].styles)
+        parse_types()
 
 
 @contextmanager

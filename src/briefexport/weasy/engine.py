@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -80,38 +81,44 @@ def forget_images() -> None:
 
 
 def stylesheets(settings: Settings, names: tuple[str, ...]) -> tuple[CSS, ...]:
-    """Parsed stylesheets (brand properties, page size, then the named files), cached per
-    modification time of the files so a warm process picks up edits."""
-    files = (settings.brand_file, *(settings.style(name) for name in names))
-    stamps = tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in files)
-    return _stylesheets(settings, names, stamps)
+    """Parsed stylesheets (brand properties, page size, then the named files), each parsed once
+    per process and modification time of its file: the brief and the one-pager share the
+    brand's and ``base.css``, and a warm process picks up edits."""
+    return (
+        _brand_sheet(settings, stamp(settings.brand_file)),
+        _page_sheet(settings.page_size),
+        *(_style_sheet(settings, path, stamp(path)) for path in map(settings.style, names)),
+    )
+
+
+def stamp(path: Path) -> int:
+    """A file's modification time, 0 when it is missing: part of a parsed sheet's cache key."""
+    return path.stat().st_mtime_ns if path.exists() else 0
 
 
 @cache
-def _stylesheets(
-    settings: Settings, names: tuple[str, ...], stamps: tuple[int, ...]
-) -> tuple[CSS, ...]:
-    brand = load_brand(settings.brand_file)
-    width, height = settings.page_size
+def _brand_sheet(settings: Settings, stamp: int) -> CSS:
+    return CSS(
+        string=load_brand(settings.brand_file).css(),
+        font_config=FONTS,
+        url_fetcher=SandboxFetcher(ResourcePolicy(roots=settings.style_dirs)),
+        base_url=settings.brand_file.parent.as_uri() + "/",
+    )
+
+
+@cache
+def _page_sheet(size: tuple[str, str]) -> CSS:
+    width, height = size
+    return CSS(
+        string=f"@page {{ size: {width} {height}; }}@page landscape {{ size: {height} {width}; }}",
+        font_config=FONTS,
+    )
+
+
+@cache
+def _style_sheet(settings: Settings, path: Path, stamp: int) -> CSS:
     fetcher = SandboxFetcher(ResourcePolicy(roots=settings.style_dirs))
-    sheets = [
-        CSS(
-            string=brand.css(),
-            font_config=FONTS,
-            url_fetcher=fetcher,
-            base_url=settings.brand_file.parent.as_uri() + "/",
-        ),
-        CSS(
-            string=f"@page {{ size: {width} {height}; }}"
-            f"@page landscape {{ size: {height} {width}; }}",
-            font_config=FONTS,
-        ),
-    ]
-    sheets += [
-        CSS(filename=str(settings.style(name)), font_config=FONTS, url_fetcher=fetcher)
-        for name in names
-    ]
-    return tuple(sheets)
+    return CSS(filename=str(path), font_config=FONTS, url_fetcher=fetcher)
 
 
 KEEP_WHOLE = CSS(string="blockquote, li { break-inside: avoid }")

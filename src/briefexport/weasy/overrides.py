@@ -56,6 +56,7 @@ UL/OL so that weasy.tagging can give them their ListNumbering before naming them
 from __future__ import annotations
 
 import inspect
+import linecache
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -95,7 +96,7 @@ class Patch:
         """``upstream`` recompiled from its source with the lines replaced, in its module; as
         it is when a line is not there (another WeasyPrint: the layout's footnote check
         then warns about any note off its call's page, and the pinning test fails)."""
-        lines, first = inspect.getsourcelines(upstream)
+        first, lines = source_lines(upstream)
         source = textwrap.dedent("".join(lines))
         if any(source.count(old) != 1 for old, _ in self.lines):
             return upstream
@@ -110,6 +111,20 @@ class Patch:
         exec(code, upstream.__globals__, namespace)  # WeasyPrint's own source
         function: Callable[..., Any] = namespace[self.name]
         return function
+
+
+def source_lines(function: Callable[..., Any]) -> tuple[int, list[str]]:
+    """The first line number and the lines of ``function``'s source, as
+    ``inspect.getsourcelines`` gives them but without tokenizing the file: from its first line
+    to the last one any of its instructions, or those of the functions it defines, spans."""
+    code = function.__code__
+    codes, last = [code], code.co_firstlineno
+    while codes:
+        current = codes.pop()
+        codes += [c for c in current.co_consts if isinstance(c, type(code))]
+        last = max([last, *(end for _, end, _, _ in current.co_positions() if end)])
+    lines = linecache.getlines(inspect.getsourcefile(function) or "")
+    return code.co_firstlineno, lines[code.co_firstlineno - 1 : last]
 
 
 PATCHES = (
