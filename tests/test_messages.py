@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefexport.build.plan import discover, not_sources
+from briefexport.build.sources import discover, not_sources
 from briefexport.commands.console import plural
 from briefexport.errors import SourceError
 from briefexport.source.reader import read_article

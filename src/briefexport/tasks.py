@@ -246,7 +246,7 @@ def verify(
 ) -> None:
     """Read every output back and prove nothing of the source was lost."""
     from briefexport.brand import load_brand
-    from briefexport.build.plan import discover
+    from briefexport.build.sources import discover
     from briefexport.commands.verify import verify_article
     from briefexport.source.reader import read_article
 

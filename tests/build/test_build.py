@@ -18,8 +18,8 @@ from briefexport.build import atomic, manifest
 from briefexport.build import jobs as jobs_module
 from briefexport.build.manifest import MANIFEST, code_identity
 from briefexport.build.pipeline import build
-from briefexport.build.plan import discover
 from briefexport.build.results import BuildReport
+from briefexport.build.sources import discover
 from briefexport.commands.verify import verify_article
 from briefexport.settings import PACKAGED, Settings
 from briefexport.source.reader import read_article
@@ -210,7 +210,7 @@ def slow_replace(self, target):
     return real(self, target)
 atomic.Path.replace = slow_replace
 from briefexport.build.pipeline import build
-from briefexport.build.plan import discover
+from briefexport.build.sources import discover
 from briefexport.settings import Settings
 build(discover(Path(sys.argv[1])), Path(sys.argv[3]), Settings(project=Path(sys.argv[4])), ["pdf"],
       jobs=1, force=True)

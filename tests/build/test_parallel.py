@@ -16,10 +16,11 @@ import pytest
 import briefexport.commands.watch as watch_module
 from briefexport.build.manifest import MANIFEST, read_manifest
 from briefexport.build.pipeline import build
-from briefexport.build.plan import Plan, discover, jobs_of
+from briefexport.build.plan import Plan, jobs_of
 from briefexport.build.pool import KeptWorkers
 from briefexport.build.preload import kept
 from briefexport.build.results import ArticleResult
+from briefexport.build.sources import discover
 from briefexport.commands.watch import Rebuilds
 from briefexport.errors import LayoutError
 from briefexport.model import Article

@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from briefexport import __version__, cli
 from briefexport.brand import load_brand
 from briefexport.build.pipeline import build
-from briefexport.build.plan import discover
 from briefexport.build.results import ArticleResult, BuildReport, OutputResult
+from briefexport.build.sources import discover
 from briefexport.cli import CORE, BriefexportProgram, main
 from briefexport.commands.console import plain_line, report, table
 from briefexport.commands.scaffold import init_project

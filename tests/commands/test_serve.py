@@ -10,34 +10,45 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 import briefexport
 import briefexport.commands.handover as handover
+import briefexport.commands.serve as serve
 from briefexport.build.pipeline import build
-from briefexport.build.plan import discover
 from briefexport.build.results import ArticleResult
+from briefexport.build.sources import discover
 from briefexport.commands.handover import connect, handed_over, socket_path
 from briefexport.commands.serve import Daemon
 from briefexport.errors import BriefExportError
 from briefexport.messages import Message
 from briefexport.settings import Settings
+from conftest import ROOT
 
 MEMO = ["memo"]  # no WeasyPrint: the protocol's tests stay fast
 
 
-@pytest.fixture
-def daemon(project: Path) -> Iterator[threading.Thread]:
+@contextmanager
+def serving(project: Path) -> Iterator[threading.Thread]:
     """A daemon for ``project/build`` answering in a thread (not warmed up): the thread."""
     running = Daemon(project / "build", project)
     running.bind()
     thread = threading.Thread(target=running.serve, args=(lambda: None,), daemon=True)
     thread.start()
-    yield thread
-    running.close()
-    thread.join(10)
+    try:
+        yield thread
+    finally:
+        running.close()
+        thread.join(10)
+
+
+@pytest.fixture
+def daemon(project: Path) -> Iterator[threading.Thread]:
+    with serving(project) as thread:
+        yield thread
 
 
 def ask(project: Path, **flags: object) -> tuple[object, list[ArticleResult]]:
@@ -99,8 +110,45 @@ def test_a_daemon_whose_styles_changed_hands_the_build_back_and_restarts(
     assert not daemon.is_alive()  # serve() returned: the command exec's a fresh daemon
 
 
+def test_a_daemon_whose_packaged_defaults_changed_restarts(
+    project: Path, tmp_path: Path, monkeypatch
+):
+    """Every file of the package counts, not only its modules: a packaged template too."""
+    package = tmp_path / "package"
+    (package / "defaults" / "templates").mkdir(parents=True)
+    template = package / "defaults" / "templates" / "brief.html.j2"
+    template.write_text("<p>{{ title }}</p>")
+    monkeypatch.setattr(serve, "PACKAGE", package)
+    with serving(project) as thread:
+        assert ask(project)[0] is not None
+        template.write_text("<p>{{ title }}!</p>")
+        assert ask(project)[0] is None
+        thread.join(10)
+        assert not thread.is_alive()
+
+
+def test_a_build_handed_over_imports_none_of_the_pipeline(project: Path, daemon: threading.Thread):
+    """The client reads the results and prints them: no manifest, hashing or planning."""
+    code = (
+        "import sys\nfrom invoke import Program\nfrom tasks import ns\n"
+        "Program(namespace=ns).run(['invoke', 'memo', *sys.argv[1:]], exit=False)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('briefexport.build')))\n"
+    )
+    flags = ["--source", "source", "--out", "build", "--project", str(project)]
+    run = subprocess.run(
+        [sys.executable, "-c", code, *flags],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])},  # this code
+    )
+    modules = ["briefexport.build", "briefexport.build.results", "briefexport.build.sources"]
+    assert run.stdout.splitlines()[-1] == str(modules), run.stderr
+    assert "1 output written" in run.stderr
+
+
 def test_a_client_of_other_code_is_not_served(project: Path, daemon: threading.Thread, monkeypatch):
-    monkeypatch.setattr(handover, "code_stamp", lambda project: "another installation")
+    monkeypatch.setattr(handover, "identity", lambda: ["another installation"])
     assert ask(project)[0] is None
 
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -100,13 +100,20 @@ def code_identity(package: Path = PACKAGE) -> str:
     """The version, and the name, size and modification time of every file of the installed
     package (its code and packaged defaults): an edited or reinstalled briefexport rebuilds
     what it made, though its version number did not change."""
-    stamps = [__version__]
-    for folder, folders, files in os.walk(package):
+    return hashlib.sha256("\n".join([__version__, *file_stamps(package)]).encode()).hexdigest()
+
+
+def file_stamps(folder: Path) -> list[str]:
+    """``path:size:mtime`` of every file under ``folder`` in a fixed order, compiled bytecode
+    left out (none when the folder is absent): what shows a file added, removed or edited."""
+    stamps = []
+    for parent, folders, files in os.walk(folder):
         folders[:] = sorted(name for name in folders if name != "__pycache__")
         for name in sorted(files):
-            stat = Path(folder, name).stat()
-            stamps.append(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+            with suppress(OSError):  # removed since the folder was listed
+                stat = Path(parent, name).stat()
+                stamps.append(f"{parent}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return stamps
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefexport.build.pipeline import build
-from briefexport.build.plan import discover
+from briefexport.build.sources import discover
 from briefexport.commands.console import progress, report, skipped_notice
 from briefexport.commands.handover import handed_over
 from briefexport.settings import Settings
@@ -30,6 +29,12 @@ def build_and_report(
     with progress(len(sources), as_json) as on_result:
         result = handed_over(
             source, out, settings, list(formats), force=force, jobs=jobs, on_result=on_result
-        ) or build(sources, out, settings, formats, force=force, jobs=jobs, on_result=on_result)
+        )
+        if result is None:
+            from briefexport.build.pipeline import build  # not needed to hand the build over
+
+            result = build(
+                sources, out, settings, formats, force=force, jobs=jobs, on_result=on_result
+            )
     report(result)
     return result.ok

@@ -31,7 +31,7 @@ FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 def check_sources(source: Path, settings: Settings) -> tuple[int, int]:
     """Print every problem of the sources at ``source``, then the tally on stderr; the counts
     of errors and of warnings (notices do not count)."""
-    from briefexport.build.plan import discover
+    from briefexport.build.sources import discover
     from briefexport.commands.console import plural, skipped_notice
 
     skipped_notice(source)

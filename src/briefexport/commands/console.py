@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from briefexport.build.plan import not_sources
 from briefexport.build.results import ArticleResult, BuildReport, OutputResult, Progress
+from briefexport.build.sources import not_sources
 from briefexport.errors import shown
 
 STATUS = {True: "built", False: "up to date"}

@@ -3,23 +3,25 @@
 ``invoke build`` calls :func:`handed_over` first; when no daemon answers (none runs, its
 socket is stale, not this user's alone, or it runs other code) the build runs here as it
 always did. Only the standard library is imported until a daemon's socket is found, so the
-builds that find none pay almost nothing for asking.
+builds that find none pay almost nothing for asking, and a build handed over imports none of
+the pipeline's modules.
 
 The protocol is one JSON request line; the answer is one JSON line per finished article, then
 ``{"done": ...}``. JSON, not pickle: a socket found in a folder is not trusted to run code.
-Every request carries the client's :func:`code_stamp` (package version, its modules, the
-project's templates and styles); a daemon whose own files changed since it started answers
-``restart`` and replaces itself, and one running other code than the client answers
-``mismatch``: either way the client builds by itself.
+Every request carries the client's :func:`identity` (package version and folder, Python
+environment): a daemon of another installation answers ``mismatch``, and one whose own files
+(its modules, packaged defaults, the project's templates and styles) changed since it started
+answers ``restart`` and replaces itself; either way the client builds by itself. The client
+reads and hashes no file to ask: the daemon, which stats them, is the one that can be stale.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import stat
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     import socket
 
 SOCKET = ".briefexport.sock"
-PROTOCOL = 1
+PROTOCOL = 2
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -56,20 +58,10 @@ def socket_path(out: Path) -> Path:
     return out.resolve() / SOCKET
 
 
-def code_stamp(project: Path) -> str:
-    """A hash of what a warm process has loaded and would not see change: the package version
-    and the modification times and sizes of its modules, templates and styles."""
-    files = [
-        *PACKAGE.rglob("*.py"),
-        *(project / "templates").rglob("*"),
-        *(project / "styles").rglob("*"),
-    ]
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(files):
-        with contextlib.suppress(OSError):
-            info = path.stat()
-            digest.update(f"\0{path}\0{info.st_mtime_ns}\0{info.st_size}".encode())
-    return digest.hexdigest()
+def identity() -> list[str]:
+    """What a client and its daemon must share to build alike: the package's version and
+    folder and the Python environment (``sys.prefix``: a virtual environment's own)."""
+    return [__version__, str(PACKAGE), sys.prefix]
 
 
 def trusted(path: Path) -> bool:
@@ -108,8 +100,8 @@ def delegate(request: Request, on_result: Callable[[dict[str, Any]], None]) -> A
     if client is None:
         return None
     with client, client.makefile("rwb") as stream:
-        message = {"protocol": PROTOCOL, "stamp": code_stamp(Path(request.project))}
-        stream.write(json.dumps({**message, "build": request.__dict__}).encode() + b"\n")
+        message = {"protocol": PROTOCOL, "code": identity(), "build": request.__dict__}
+        stream.write(json.dumps(message).encode() + b"\n")
         stream.flush()
         for line in stream:
             answer = json.loads(line)

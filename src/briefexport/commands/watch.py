@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefexport.build.pipeline import build
-from briefexport.build.plan import discover
 from briefexport.build.results import BuildReport
+from briefexport.build.sources import discover
 from briefexport.commands.console import report as console_report
 from briefexport.errors import BriefExportError
 from briefexport.settings import Settings
