@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from weasyprint import HTML
-from weasyprint.formatting_structure.boxes import BlockBox
+from weasyprint.formatting_structure.boxes import BlockBox, InlineBox
 
 from briefexport.weasy import engine, kinship  # noqa: F401  (engine installs the patches)
 
-PAGE = "<style>@page { size: 400px; margin: 10px } .n { color: red }</style>"
+PAGE = "<style>@page { size: 400px; margin: 10px } .n { color: red } .f { float: footnote }</style>"
 
 
 def paragraphs(html: str) -> list[Any]:
@@ -42,10 +42,24 @@ def test_children_of_elements_that_differ_otherwise_do_not():
     assert third.style["color"] != first.style["color"]
 
 
+def test_the_calls_and_markers_of_notes_share_a_style():
+    html = "".join(f'<p>Text<span class="f" id="fn{n}">Note {n}</span></p>' for n in range(3))
+    root = HTML(string=PAGE + html).render().pages[0]._page_box
+    for pseudo in ("footnote-call", "footnote-marker"):
+        boxes = [
+            box
+            for box in root.descendants()
+            if isinstance(box, InlineBox) and box.element_tag == f"span::{pseudo}"
+        ]
+        assert len(boxes) == 3
+        assert len({id(box.style) for box in boxes}) == 1
+
+
 def test_the_pages_are_those_upstream_lays_out():
     html = PAGE + "".join(
-        f'<aside class="n" id="fn{n}" lang="{"en" if n % 3 else "fr"}"><p>Note {n} '
-        f'<em>title</em> <a href="#fn1">link</a></p></aside>'
+        f'<aside class="n" id="a{n}" lang="{"en" if n % 3 else "fr"}"><p>Aside {n} '
+        f'<em>title</em> <a href="#a1">link</a></p></aside><p lang="{"fr" if n % 2 else "en"}">'
+        f'Text<span class="f" id="fn{n}">Note <em>{n}</em></span> and more text</p>'
         for n in range(12)
     )
 
