@@ -131,9 +131,9 @@ def test_notes_laid_out_once_each_change_no_byte(articles, monkeypatch):
     laid: list[int] = []
     lay_out = noteareas.lay_out
 
-    def counted(context: object, area: object, notes: list[object], top: object = None) -> object:
+    def counted(context: object, area: object, notes: list[object], *args: Any) -> object:
         laid.append(len(notes))
-        return lay_out(context, area, notes, top)
+        return lay_out(context, area, notes, *args)
 
     monkeypatch.setattr(noteareas, "lay_out", counted)
     once, each_once = writer("pdf").render(article, settings).data, sum(laid)

@@ -9,7 +9,9 @@ does so only where nothing else can move a note (no margins around notes, no flo
 columns, no maximum height); elsewhere, and after a layout it cannot vouch for, it lays the
 whole area out as upstream does. ``make_page`` then lays the finished page's area out whole
 once more to draw it, every note a second time; the patched one takes the area
-:func:`laid_out_notes` last laid out, under the same conditions (:func:`page_notes`).
+:func:`laid_out_notes` last laid out, under the same conditions (:func:`page_notes`). A note
+that weasy.notesplit splits at the page's foot is laid out again alone, from where the note
+before it ends, not with the whole area twice (:func:`last_note_head`).
 """
 
 from __future__ import annotations
@@ -47,14 +49,14 @@ def laid_out_notes(context: Any) -> Any:
             kept += 1
     box = None
     if last is not None and kept:
-        rest = lay_out(context, area, notes[kept:], last.ends[kept - 1]).children
+        rest = lay_out(context, area, notes[kept:], last.ends[kept - 1])[0].children
         ends = last.ends[:kept] + [bottom(child) for child in rest]
         box = last.box.copy_with_children(last.laid[:kept] + rest)
         box.height = max(0, ends[-1] - box.content_box_y())
         if not reusable(context, box, notes, ends):
             box = None
     if box is None:
-        box = lay_out(context, area, notes)
+        box = lay_out(context, area, notes)[0]
         ends = [bottom(child) for child in box.children]
     if context.current_page_footnotes == notes and reusable(context, box, notes, ends):
         context.laid_notes = LaidNotes(area, box, notes, box.children, ends)
@@ -83,18 +85,48 @@ def page_notes(context: Any, area: Any, positioned: list[Any]) -> Any:
     )[0]
 
 
-def lay_out(context: Any, area: Any, notes: list[Any], top: float | None = None) -> Any:
-    """``notes`` laid out in a copy of the footnote ``area``, as upstream does; from ``top``
-    on, when given, as the remainder of an area whose notes before end there."""
+def lay_out(
+    context: Any, area: Any, notes: list[Any], top: float | None = None, bottom_space: float = -inf
+) -> tuple[Any, Any]:
+    """``notes`` laid out in a copy of the footnote ``area``, as upstream does, and where the
+    layout broke them (None when whole); from ``top`` on, when given, as the remainder of an
+    area whose notes before end there; ``bottom_space`` above the page's foot."""
     box = area.copy()
     box.children = [note.deepcopy() for note in notes]
     if top is not None and not notes:
-        return box
+        return box, None
     skip = None
     if top is not None:
         box.position_y, skip = top, {0: None}  # a fragment: no top margin, border or padding
     box = build.create_anonymous_boxes(box)
-    return block.block_level_layout(context, box, -inf, skip, area.page, top is None)[0]
+    laid, resume_at = block.block_level_layout(
+        context, box, bottom_space, skip, area.page, top is None
+    )[:2]
+    return laid, resume_at
+
+
+def last_note_head(
+    context: Any, area: Any, laid: Any, bottom_space: float
+) -> tuple[Any, dict[int, Any]] | None:
+    """The head of the last note of the footnote ``area`` (``laid`` out whole by
+    :func:`laid_out_notes`) when laid out again to stop ``bottom_space`` above the page's foot,
+    and where it breaks (its skip stack); None when the layout breaks elsewhere. Only that note
+    is laid out again, from where the note before ends, when nothing else can move it; else the
+    whole area, as upstream would."""
+    notes = area.children
+    ends = [bottom(child) for child in laid.children]
+    if len(notes) > 1 and reusable(context, laid, notes, ends):
+        box, resume_at = lay_out(context, area, notes[-1:], ends[-2], bottom_space)
+        index = 0
+    else:
+        box = build.create_anonymous_boxes(area.deepcopy())
+        box, resume_at = block.block_level_layout(
+            context, box, bottom_space, None, area.page, False
+        )[:2]
+        index = len(notes) - 1
+    if box is None or not resume_at or list(resume_at) != [index]:
+        return None
+    return box.children[-1], resume_at[index]
 
 
 def bottom(box: Any) -> float:

@@ -42,6 +42,8 @@ from weasyprint.formatting_structure.boxes import BlockBox, InlineBox, LineBox, 
 from weasyprint.layout import LayoutContext
 from weasyprint.layout.block import block_level_layout
 
+from briefexport.weasy import noteareas
+
 CONTINUED = "aside::continued"
 BELOW = {"make_page": page.make_page}  # what :func:`make_page` wraps: weasy.overrides' own
 UPSTREAM_UNLAYOUT = LayoutContext.unlayout_footnote
@@ -92,22 +94,19 @@ def split(context: Any, short: float) -> tuple[Any, Any] | None:
     area = context.current_footnote_area
     if context.in_column or area.style["height"] != "auto":
         return None
-    box = area.copy()
-    box.children = [note.deepcopy() for note in area.children]
-    box = build.create_anonymous_boxes(box)
-    laid = block_level_layout(context, box.deepcopy(), -inf, None, area.page)[0]
-    if laid.max_height != inf or len(laid.children) != len(box.children):
+    laid = context.laid_out_notes()  # as it just was: noteareas kept it
+    if laid.max_height != inf or len(laid.children) != len(area.children):
         return None
-    note = laid.children[-1]
-    end = note.border_box_y() + note.border_height() + short
-    head, resume_at = block_level_layout(
-        context, box.deepcopy(), context.page_bottom - end, None, area.page, False
-    )[:2]
-    if head is None or not resume_at or list(resume_at) != [len(box.children) - 1]:
+    end = noteareas.bottom(laid.children[-1]) + short
+    found = noteareas.last_note_head(context, area, laid, context.page_bottom - end)
+    if found is None:
         return None
-    skip, printed = resume_at[len(box.children) - 1], last_text(head.children[-1])
+    skip, printed = found[1], last_text(found[0])
     if not skip or not printed.strip():
         return None  # not a line of the note on this page
+    box = area.copy()
+    box.children = [area.children[-1].deepcopy()]
+    box = build.create_anonymous_boxes(box)
     try:
         cut_head, cut_tail = cut(box.children[-1], skip, printed)
     except UnsplittableError:
