@@ -27,12 +27,13 @@ from typing import Any
 import weasyprint.document as documents
 import weasyprint.layout.page as pagination
 
-import briefexport.writers.pdf as pdf
+import briefexport.writers.pdf
 from briefexport.settings import Settings
 from briefexport.source.reader import read_article
 from briefexport.writers import writer
 
 ROOT = Path(__file__).resolve().parent.parent
+pdf: Any = briefexport.writers.pdf  # its names of the engine's layout and write_pdf
 STAGES = ("html", "styles", "boxes", "pages", "checks", "PDF write", "rest")
 """In order: the brief's HTML; parsing it and cascading the styles; the box tree; the pages
 laid out; the layout's checks (notes); WeasyPrint's PDF writing with the tags; the rest."""
