@@ -7,14 +7,18 @@ table of at most 8 rows, kept whole), the next page is laid out to measure the b
 the float, the float is moved in the box tree past those that fill the blank, and the page
 is laid out again; the pages after it are then laid out once, from the edited tree. Its
 caption moves with it, and the floats of its kind right after it (as LaTeX's, figures and
-tables each keep their order); one that calls a note is never moved past another call, so
-notes stay in the order of their numbers. It lands a page from its place at most: it passes
-the block cut at the page's foot only if that block's part overleaf (estimated from its
-text) leaves it room on the next page. As LaTeX's floats do by default, a float may pass a
-heading (or a bold run-in title) only to start the next page: past whole blocks that fit the
-blank, checked on the page made again (else it is put back), and from there it moves no
-further. A figure that has nothing to move past shrinks instead to fit the hole, when it
-keeps at least :data:`SHRINK` of its height.
+tables each keep their order), and one too tall for the blank; one that calls a note is
+never moved past another call, so notes stay in the order of their numbers, and the blocks
+it passes fill the blank with the notes they call. A float right after a heading that
+starts the next page (kept with it) is moved too: the text after it follows the heading.
+It lands a page from its place at most: it passes the block cut at the page's foot only if
+that block's part overleaf (estimated from its text) leaves it room on the next page. As
+LaTeX's floats do by default, a float may pass a heading (or a bold run-in title) only to
+start the next page: past whole blocks that fit the blank, checked on the page made again
+(else it is put back), and from there it moves no further. A figure that has nothing to
+move past shrinks instead to fit the hole, when it keeps at least :data:`SHRINK` of its
+height, or so does the figure above it on the page, to make room for a table (the long
+report's figure and table, called together).
 
 Deciding each float while the pages before it are final lays the document out once, plus two
 pages a float; moving floats between whole layouts took four layouts of a 60-page report, as
@@ -161,9 +165,10 @@ def place(
         hole -= measure.filling[sibling.element]
         if hole <= measure.called(siblings[:passed]):
             break
+    first = measure.first
     if not passed:
-        return measure.first is not None and (
-            shrink(box, measure.first, room) or make_room(parent, position, room, measure)
+        return first is not None and (
+            shrink(box, first, room) or make_room(parent, position, first, room, measure.page)
         )
     parent.children[position : end + passed] = siblings[:passed] + floats
     return True
@@ -289,15 +294,15 @@ def shrink(box: Any, laid: Any, room: float) -> bool:
     return True
 
 
-def make_room(parent: Any, position: int, room: float, measure: Measure) -> bool:
-    """Shrink the figure right before the float at ``position`` on the page before it, so
-    that the float, as laid out at the top of the next page, fits in ``room`` (CSS px) under
+def make_room(parent: Any, position: int, first: Any, room: float, page: Any) -> bool:
+    """Shrink the figure right before the float at ``position``, on ``page``, so that the
+    float (``first``, as laid out at the top of the next page) fits in ``room`` (CSS px) under
     it, if that figure keeps :data:`SHRINK` of its height (as the figure and the table of
     the long report, called together); whether it did."""
     if not position:
         return False
-    before, first = parent.children[position - 1], measure.first
-    laid = next((b for b in measure.page.descendants() if b.element is before.element), None)
+    before = parent.children[position - 1]
+    laid = next((b for b in page.descendants() if b.element is before.element), None)
     if laid is None:
         return False
     gap = max(laid.margin_bottom, first.style["margin_top"].value)  # the margins collapse
