@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 from test_pdf_notes import SENTENCE, laid_out, tall_figure
 from weasyprint import HTML
+from weasyprint.css.properties import Dimension
 from weasyprint.formatting_structure.boxes import ReplacedBox
 
 from briefexport.commands.verify import verify_pdf
@@ -297,3 +298,28 @@ def test_a_float_too_tall_for_the_hole_goes_with_the_float_before_it():
     assert floats.along(table, "figure", 184.0, measure)
     assert not floats.along(table, "figure", 230.0, measure)
     assert not floats.along(block("<p>Text</p>"), "figure", 184.0, measure)
+
+
+@pytest.mark.parametrize(("room", "height"), [(200.0, 268.5), (50.0, None)])
+def test_the_figure_above_a_table_that_misses_the_hole_shrinks_for_it(room, height):
+    """A table 218.5 px tall (a 12 px margin above it) below a figure, in a hole of 200 px:
+    the figure's 300 px picture loses 31.5 px and the table fits (Table 1 of the long report
+    on Letter went to p. 9, leaving p. 8 24% blank); in 50 px it would keep under 60%."""
+    figure, image = ElementTree.fromstring("<figure><img/></figure>"), ElementTree.Element("img")
+    picture = ReplacedBox.__new__(ReplacedBox)
+    picture.element, picture.height = image, 300.0
+    laid = SimpleNamespace(
+        element=figure,
+        margin_bottom=12.0,
+        margin_height=lambda: 340.0,
+        descendants=lambda: [picture],
+    )
+    original = SimpleNamespace(element=image, style={})
+    box = SimpleNamespace(element=figure, element_tag="figure", descendants=lambda: [original])
+    table = SimpleNamespace(
+        style={"margin_top": Dimension(10.0, "px")}, margin_height=lambda: 218.5
+    )
+    page = SimpleNamespace(descendants=lambda: [laid])
+    parent = SimpleNamespace(children=[box, SimpleNamespace()])
+    assert floats.make_room(parent, 1, table, room, page) is (height is not None)
+    assert original.style.get("max_height") == (height and Dimension(height, "px"))
