@@ -7,14 +7,18 @@ table of at most 8 rows, kept whole), the next page is laid out to measure the b
 the float, the float is moved in the box tree past those that fill the blank, and the page
 is laid out again; the pages after it are then laid out once, from the edited tree. Its
 caption moves with it, and the floats of its kind right after it (as LaTeX's, figures and
-tables each keep their order); one that calls a note is never moved past another call, so
-notes stay in the order of their numbers. It lands a page from its place at most: it passes
-the block cut at the page's foot only if that block's part overleaf (estimated from its
-text) leaves it room on the next page. As LaTeX's floats do by default, a float may pass a
-heading (or a bold run-in title) only to start the next page: past whole blocks that fit the
-blank, checked on the page made again (else it is put back), and from there it moves no
-further. A figure that has nothing to move past shrinks instead to fit the hole, when it
-keeps at least :data:`SHRINK` of its height.
+tables each keep their order), and one too tall for the blank; one that calls a note is
+never moved past another call, so notes stay in the order of their numbers, and the blocks
+it passes fill the blank with the notes they call. A float right after a heading that
+starts the next page (kept with it) is moved too: the text after it follows the heading.
+It lands a page from its place at most: it passes the block cut at the page's foot only if
+that block's part overleaf (estimated from its text) leaves it room on the next page. As
+LaTeX's floats do by default, a float may pass a heading (or a bold run-in title) only to
+start the next page: past whole blocks that fit the blank, checked on the page made again
+(else it is put back), and from there it moves no further. A figure that has nothing to
+move past shrinks instead to fit the hole, when it keeps at least :data:`SHRINK` of its
+height, or so does the figure above it on the page, to make room for a table (the long
+report's figure and table, called together).
 
 Deciding each float while the pages before it are final lays the document out once, plus two
 pages a float; moving floats between whole layouts took four layouts of a 60-page report, as
@@ -24,13 +28,13 @@ each move opened a hole further on.
 from __future__ import annotations
 
 import math
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from copy import copy
 from typing import Any
 
 import weasyprint.layout.page as pagination
 from weasyprint.css.properties import Dimension
-from weasyprint.formatting_structure.boxes import ReplacedBox, TextBox
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, ReplacedBox, TextBox
 
 from briefexport.weasy.pages import blank_fraction
 
@@ -65,15 +69,16 @@ def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any
         found = resumed_float(root_box, resume_at)
         if found is None or blank_fraction(page) <= HOLE:
             break
-        parent, position = found
+        parent, position, heading = found
         box = parent.children[position]
         origin = origins.setdefault(id(box), position)
         titled = any(title(b) for b in parent.children[origin:position])
         after = State(context, index + 1)
         following, further = UPSTREAM(index + 1, context, root_box, html)
-        room = blank_fraction(page) * page.height
         whole = depth(further) <= depth(resume_at)  # the page's last block is not cut
-        measure = Measure(following, parent, whole)
+        measure = Measure(page, following, parent, whole)
+        room = blank_fraction(page) * page.height
+        room -= 0.0 if heading is None else measure.whole.get(heading, math.inf)
         if not place(parent, position, room, measure, origins.keys(), titled):
             after.restore(context)
             break
@@ -81,7 +86,7 @@ def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any
         page, resume_at = UPSTREAM(index, context, root_box, html)
         moved = parent.children.index(box)
         titled = any(title(b) for b in parent.children[origin:moved])
-        if titled and resumed_float(root_box, resume_at) != (parent, moved):
+        if titled and resumed_float(root_box, resume_at) != (parent, moved, None):
             parent.children.insert(position, parent.children.pop(moved))  # not at the top
             before.restore(context)
             page, resume_at = UPSTREAM(index, context, root_box, html)
@@ -89,8 +94,10 @@ def remake_page(index: int, context: Any, root_box: Any, html: Any) -> tuple[Any
     return page, resume_at
 
 
-def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int] | None:
-    """The parent and position of the float the next page starts with, or None."""
+def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int, Any] | None:
+    """The parent and position of the float the next page starts with, or of the one right
+    after the heading it starts with (that heading's element third, else None), or None: as
+    LaTeX's, such a float lets the text after it follow the heading, and it goes on."""
     parent, box, position = None, root_box, -1
     skip = resume_at
     while skip:
@@ -100,9 +107,14 @@ def resumed_float(root_box: Any, resume_at: Any) -> tuple[Any, int] | None:
         if position >= len(box.children):
             return None
         parent, box = box, box.children[position]
-    if parent is None or parent.element is box.element or not floating(box):
-        return None  # not a float, or a table after its own caption
-    return parent, position
+    if parent is None or parent.element is box.element:
+        return None  # a table after its own caption
+    if floating(box):
+        return parent, position, None
+    after = parent.children[position + 1 : position + 2]
+    if box.element_tag in HEADINGS and after and floating(after[0]):
+        return parent, position + 1, box.element
+    return None
 
 
 def depth(resume_at: Any) -> int:
@@ -133,17 +145,17 @@ def place(
     (past one already), it goes only to the top of the next page (:func:`to_the_top`)."""
     box = parent.children[position]
     end = position + 1
-    while end < len(parent.children) and kind(parent.children[end]) == kind(box):
-        end += 1  # the floats of its kind right after it go with it
+    while end < len(parent.children) and along(parent.children[end], kind(box), room, measure):
+        end += 1
     floats, siblings = parent.children[position:end], parent.children[end:]
     called = any(map(calls, floats))
-    passed = 0 if not titled else to_the_top(siblings, measure.whole, room, called)
+    passed = 0 if not titled else to_the_top(siblings, measure, room, called)
     hole = room
     for sibling in siblings if not titled else ():
         if kind(sibling) == kind(box) or id(sibling) in moved or (called and calls(sibling)):
             break
         if title(sibling):
-            passed += to_the_top(siblings[passed:], measure.whole, hole, called)
+            passed += to_the_top(siblings[passed:], measure, hole, called)
             break
         if sibling.element not in measure.filling:  # the page's last block fills the hole,
             near = sibling.element is measure.last and measure.rest <= room  # if not too long
@@ -151,19 +163,34 @@ def place(
             break
         passed += 1
         hole -= measure.filling[sibling.element]
-        if hole <= 0:
+        if hole <= measure.called(siblings[:passed]):
             break
+    first = measure.first
     if not passed:
-        return measure.first is not None and shrink(box, measure.first, room)
+        return first is not None and (
+            shrink(box, first, room) or make_room(parent, position, first, room, measure.page)
+        )
     parent.children[position : end + passed] = siblings[:passed] + floats
     return True
 
 
+def along(box: Any, kinds: str | None, room: float, measure: Measure) -> bool:
+    """Whether a float goes with the float before it: one of its kind, to keep their order,
+    or one too tall for ``room`` (passed, it would leave the same hole)."""
+    return kind(box) == kinds or (floating(box) and measure.whole.get(box.element, room) > room)
+
+
 class Measure:
     """The blocks of the page a float starts, as laid out: ``first`` (the float), the margin
-    heights (CSS px) of those laid ``whole``, and of all but the last (the ``filling`` one)."""
+    heights (CSS px) of those laid ``whole``, and of all but the last (the ``filling`` one),
+    and of the notes at its foot, to add those a block calls when it goes up to ``page``."""
 
-    def __init__(self, following: Any, parent: Any, whole: bool) -> None:
+    def __init__(self, page: Any, following: Any, parent: Any, whole: bool) -> None:
+        self.page = page
+        area = next(b for b in following.children if isinstance(b, FootnoteAreaBox))
+        self.notes = {note.element: note.margin_height() for note in area.children}
+        noted = any(isinstance(b, FootnoteAreaBox) and b.children for b in page.children)
+        self.area = 0.0 if noted else area.margin_height() - sum(self.notes.values())
         laid = following.children[0]
         while laid.children and laid.element is not parent.element:
             laid = laid.children[0]
@@ -176,6 +203,12 @@ class Measure:
         if blocks and not whole:
             del self.whole[blocks[-1].element]
             self.rest = overleaf(blocks[-1])
+
+    def called(self, boxes: list[Any]) -> float:
+        """The height (CSS px) the notes called in ``boxes`` take at the page's foot, with
+        the note area's rule and margins when the page had no note."""
+        heights = [self.notes.get(b.footnote.element, 0.0) for b in notes_called(boxes)]
+        return sum(heights) + self.area if heights else 0.0
 
 
 def overleaf(laid: Any) -> float:
@@ -213,16 +246,19 @@ def title(box: Any) -> bool:
     return bold.tag in ("strong", "b") and not loose.strip()
 
 
-def to_the_top(siblings: list[Any], heights: dict[Any, float], hole: float, called: bool) -> int:
+def to_the_top(siblings: list[Any], measure: Measure, hole: float, called: bool) -> int:
     """How many of ``siblings`` a float passes to go to the top of the next page: whole blocks
-    that fit in ``hole`` (CSS px) as measured, the last not a title (which keeps with what
-    follows), never another float nor a note's call when the float calls one; 0 if none."""
+    that fit in ``hole`` (CSS px) as measured, with the notes they call, the last not a title
+    (which keeps with what follows), never another float nor a note's call when the float
+    calls one; 0 if none."""
     passed = 0
     for fitting, sibling in enumerate(siblings, 1):
-        height = heights.get(sibling.element)
-        if height is None or height > hole or floating(sibling) or (called and calls(sibling)):
+        height = measure.whole.get(sibling.element)
+        if height is None or floating(sibling) or (called and calls(sibling)):
             break
         hole -= height
+        if hole < measure.called(siblings[:fitting]):
+            break
         if not title(sibling):
             passed = fitting
     return passed
@@ -231,7 +267,14 @@ def to_the_top(siblings: list[Any], heights: dict[Any, float], hole: float, call
 def calls(box: Any) -> bool:
     """Whether a box holds a note's call: a float that does must not pass one, or its notes
     would be printed after notes numbered after them."""
-    return any(getattr(child, "footnote", None) for child in box.descendants())
+    return any(True for _ in notes_called([box]))
+
+
+def notes_called(boxes: list[Any]) -> Iterator[Any]:
+    """The boxes of the note calls in ``boxes``."""
+    return (
+        child for box in boxes for child in box.descendants() if getattr(child, "footnote", None)
+    )
 
 
 def shrink(box: Any, laid: Any, room: float) -> bool:
@@ -249,6 +292,21 @@ def shrink(box: Any, laid: Any, room: float) -> bool:
     original.style = original.style.copy()
     original.style["max_height"] = Dimension(round(height, 1), "px")
     return True
+
+
+def make_room(parent: Any, position: int, first: Any, room: float, page: Any) -> bool:
+    """Shrink the figure right before the float at ``position``, on ``page``, so that the
+    float (``first``, as laid out at the top of the next page) fits in ``room`` (CSS px) under
+    it, if that figure keeps :data:`SHRINK` of its height (as the figure and the table of
+    the long report, called together); whether it did."""
+    if not position:
+        return False
+    before = parent.children[position - 1]
+    laid = next((b for b in page.descendants() if b.element is before.element), None)
+    if laid is None:
+        return False
+    gap = max(laid.margin_bottom, first.style["margin_top"].value)  # the margins collapse
+    return shrink(before, laid, laid.margin_height() + room - first.margin_height() - gap)
 
 
 class State:
