@@ -6,39 +6,14 @@ warm seconds. Run: ``python benchmarks/long_report.py [--runs N]``."""
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import time
 from pathlib import Path
 
-from bench import REPORT_PAGES, in_turn
+from bench import in_turn
 from probes import ROOT, WORK, pdf_probe
 
-from corpus import ARTICLE, Writer
-
-FIGURE = ROOT / "tests" / "corpus" / "figures" / "nist-sp-800-63-3" / "model.png"
-COUNT = 10
-
-
-def long_report(folder: Path) -> Path:
-    """The generated 40-page report of ``invoke bench``, with contents, figures and tables."""
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    shutil.copy(FIGURE, folder / "figure.png")
-    writer = Writer(11)
-    front, body = writer.article("A long report", REPORT_PAGES).split("\n---\n", 1)
-    blocks = body.split("\n\n")
-    step = len(blocks) // (COUNT + 1)
-    for n in range(COUNT, 0, -1):
-        figure = f'![Chart {n}](figure.png "Trade by corridor, panel {n}"){{#fig:f{n}}}'
-        rows = "\n".join(f"| {writer.sentence(1, 3)} | {n * r} | {r}% |" for r in range(1, 7))
-        caption = f"Table: Totals, part {n} {{#tbl:t{n}}}"
-        table = f"| Item | Value | Share |\n|:--|--:|--:|\n{rows}\n\n{caption}"
-        mention = f"As @fig:f{n} and @tbl:t{n} show, {writer.sentence(8, 16).lower()}"
-        blocks[n * step : n * step] = [mention, figure, table]
-    source = folder / "long-report.md"
-    source.write_text(f"{front}\ntoc: true\n---\n" + "\n\n".join(blocks), encoding="utf-8")
-    return source
+from corpus import ARTICLE, long_report
 
 
 def pages_made(source: Path) -> tuple[int, int]:
