@@ -42,6 +42,9 @@ class Settings:
     """Megabytes of memory rendering one output may add to its process (0: no limit)."""
 
     def __post_init__(self) -> None:
+        # Stylesheet and font URLs are built from the project's path (``Path.as_uri`` needs
+        # it absolute), and a worker's current folder is not the caller's.
+        object.__setattr__(self, "project", self.project.absolute())
         if self.paper not in PAPERS:
             raise ConfigError(f"unknown paper '{self.paper}' (use one of: {', '.join(PAPERS)})")
         if self.profile not in PROFILES:
