@@ -18,7 +18,14 @@ from briefexport import __version__
 from conftest import ROOT
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-PROJECT_FILES = ("bootstrap", "pyproject.toml", "README.md", "tasks.py", "invoke.yaml")
+PROJECT_FILES = (
+    "bootstrap",
+    "constraints.txt",
+    "pyproject.toml",
+    "README.md",
+    "tasks.py",
+    "invoke.yaml",
+)
 PROJECT_FOLDERS = ("src", "styles", "source")
 
 
