@@ -10,6 +10,11 @@ timed in CPU seconds of this process, which other work on a shared machine blurs
 wall time (printed too); reads in wall time, since Pandoc runs in a child process. After
 warming up, what the process holds is frozen out of the garbage collector's reach, as
 ``watch`` does with what it loads (``build.preload.kept``). The load average is printed.
+
+Last, the issue's own figure: ``watch``'s warm rebuild after a one-word edit (three outputs,
+built in parallel by its kept workers, as a user's rebuild runs) of the article with and
+without its citations, in pairs run in turn; "added" is the median of the per-pair
+differences, with their min and max.
 Run: ``PYTHONPATH=src python benchmarks/citations.py``.
 """
 
@@ -25,6 +30,9 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from bench import in_turn
+from probes import warm_probe
 
 from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import ResourcePolicy
@@ -162,6 +170,27 @@ def main() -> None:
                 f"{cpu[name][2]:.3f}) {cpu[name][0] - base[0][name][0]:+10.3f} "
                 f"{wall[name][0] - base[1][name][0]:+11.3f}"
             )
+    warm_rebuilds(plain, cited, runs)
+
+
+def warm_rebuilds(plain: Path, cited: Path, runs: int) -> None:
+    """Watch's warm rebuild of ``plain`` and of ``cited``, each in a folder of its own, in turn."""
+    probes = {}
+    for source in (plain, cited):
+        folder = WORK / "warm" / source.stem / "source"
+        folder.mkdir(parents=True)
+        shutil.copy(source, folder / source.name)
+        shutil.copy(REFS, folder / "refs.json")
+        probes[source.stem] = warm_probe(folder, folder.parent / "out")
+    rounds = in_turn(runs, probes)
+    without, with_ = rounds[plain.stem].values, rounds[cited.stem].values
+    added = [c - p for p, c in zip(without, with_, strict=True)]
+    print(
+        f"warm rebuild as watch makes it (3 outputs in parallel), {runs} pairs in turn, "
+        f"{rounds.load}: without citations {rounds[plain.stem].spread()} s, with "
+        f"{rounds[cited.stem].spread()} s; added {statistics.median(added):+.3f} "
+        f"[{min(added):+.3f}, {max(added):+.3f}] s"
+    )
 
 
 def rendered(path: Path, runs: int) -> tuple[dict[str, Figure], dict[str, Figure]]:
