@@ -51,7 +51,7 @@ def main() -> None:
     # sys.executable as it is: resolving a virtual environment's link would name the base
     # interpreter, which has none of the environment's packages (a shim execs the real one,
     # so sys.executable is never a shim).
-    python = Path(os.path.abspath(sys.executable))
+    python = Path(sys.executable).absolute()
     invoke = shutil.which("invoke", path=str(python.parent)) or "invoke"
     env = user_env() | {
         "PYTHONPATH": str(args.src.resolve()),
