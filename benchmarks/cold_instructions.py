@@ -48,7 +48,10 @@ def main() -> None:
     parser.add_argument("source", type=Path, nargs="?", default=ARTICLE)
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the package's folder")
     args = parser.parse_args()
-    python = Path(sys.executable).resolve()  # the interpreter itself, not a version-manager shim
+    # sys.executable as it is: resolving a virtual environment's link would name the base
+    # interpreter, which has none of the environment's packages (a shim execs the real one,
+    # so sys.executable is never a shim).
+    python = Path(sys.executable).absolute()
     invoke = shutil.which("invoke", path=str(python.parent)) or "invoke"
     env = user_env() | {
         "PYTHONPATH": str(args.src.resolve()),

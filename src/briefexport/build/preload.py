@@ -76,21 +76,19 @@ def prepare(
 
 def warm_up(formats: Iterable[str], settings: Settings) -> None:
     """Import WeasyPrint (the heaviest import by far), parse the stylesheets of the formats
-    laid out with it, which registers the brand's fonts, and the C types a layout allocates:
-    once, before any fork, so that every worker shares them. Other writers load in the worker
-    that first needs them: importing python-docx here would delay every worker, the brief's
-    too."""
+    laid out with it, which registers the brand's fonts (and, importing weasy.engine, the C
+    types a layout allocates: weasy.arrays): once, before any fork, so that every worker
+    shares them. Other writers load in the worker that first needs them: importing
+    python-docx here would delay every worker, the brief's too."""
     laid_out = sorted({name for name in formats if REGISTRY[name].laid_out})
     if not laid_out:
         return
     with kept() if "weasyprint" not in sys.modules else nullcontext():
         with sonames_only():
             from briefexport.weasy.engine import stylesheets
-        from briefexport.weasy.arrays import parse_types
 
         for name in laid_out:
             stylesheets(settings, REGISTRY[name].styles)
-        parse_types()
 
 
 @contextmanager

@@ -6,7 +6,8 @@ with pycparser, and each new length is a new type: 2 to 4 ms apiece here, about 
 PDF (a few of them new even in a process that wrote PDFs before), in every process.
 :func:`new` allocates the same array as ``hb_codepoint_t[]`` with the items (or the length),
 a type parsed once: the same C memory, the same bytes out. :func:`parse_types` parses the
-types a layout and a PDF need before a build forks its workers, so that none parses them again.
+types a layout and a PDF need when weasy.engine is imported, before a build forks its workers,
+so that none parses them again: all in one pycparser pass.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import cffi
 from weasyprint.text.ffi import ffi
 
 SIZED = re.compile(r"(\w[\w ]*)\[(\d+)\]")
@@ -27,8 +29,13 @@ TYPES = (
     "hb_codepoint_t[]",
     "FcChar8 **",
     "FcResult *",
+    "PangoFcFontMap *",
 )
-"""The C types WeasyPrint allocates to lay a document out and write its PDF (with :func:`new`)."""
+"""The C types WeasyPrint allocates to lay a document out and write its PDF (with :func:`new`),
+and casts to when it makes a font configuration."""
+CFFI = "2.1.1"
+"""The cffi whose private parser :func:`parse_types` drives (tests pin it); another parses the
+types one by one through ``ffi.typeof``."""
 
 
 def new(cdecl: Any, init: Any = None) -> Any:
@@ -43,10 +50,23 @@ def new(cdecl: Any, init: Any = None) -> Any:
 
 
 def parse_types() -> None:
-    """Parse :data:`TYPES` now (cffi keeps them): 3 to 7 ms each, once in the process that forks
-    the workers instead of once in each worker."""
-    for cdecl in TYPES:
-        ffi.typeof(cdecl)
+    """Parse :data:`TYPES` now (cffi keeps them), once in the process that forks the workers
+    instead of once in each worker, and in one pass: ``ffi.typeof`` has pycparser parse one
+    type at a time, each time after a line declaring every type cffi knows (hundreds, from
+    WeasyPrint's ``cdef``), 3 to 7 ms a type. Here they are the parameters of one function
+    declaration, each turned into its C type as ``ffi.typeof`` turns its one parameter (cffi
+    :data:`CFFI`: ``FFI._typeof_locked``, ``Parser.parse_type_and_quals``)."""
+    missing = [cdecl for cdecl in TYPES if cdecl not in ffi._parsed_types]
+    if cffi.__version__ != CFFI or not missing:
+        for cdecl in missing:
+            ffi.typeof(cdecl)
+        return
+    parser = ffi._parser
+    with ffi._lock:
+        ast = parser._parse("void __dummy(\n" + ",\n".join(missing) + "\n);")[0]
+        for cdecl, param in zip(missing, ast.ext[-1].type.args.params, strict=True):
+            parsed = parser._get_type_and_quals(param.type)[0]
+            ffi._parsed_types[cdecl] = (ffi._get_cached_btype(parsed), False)
 
 
 def install(patched: bool = True) -> None:

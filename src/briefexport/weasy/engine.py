@@ -44,6 +44,7 @@ arrays.install()
 kinship.install()
 pagerefs.install()
 targets.install()
+arrays.parse_types()
 
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
