@@ -28,7 +28,7 @@ import probes
 from probes import ROOT, STAGES, WORK, Probe, invoke, run
 
 import corpus
-from corpus import ARTICLE, REPORT_PAGES
+from corpus import ARTICLE, REPORT_PAGES, long_report
 
 RESULTS = ROOT / "benchmarks" / "results"
 README = ROOT / "README.md"
@@ -88,6 +88,19 @@ def in_turn(rounds: int, probes_: dict[str, Probe]) -> Rounds:
         for name in names[shift:] + names[:shift]:
             values[name].append(probes_[name]())
     return Rounds({name: Sample(tuple(v)) for name, v in values.items()}, tuple(loads))
+
+
+def scale_rounds(rounds: int, report: Path, report_pages: int) -> Rounds:
+    """The scale row's comparison (and ``long_report.py``'s): the brief's PDF writer, warm, on
+    the article and on ``report`` in turn, in seconds per page; the article rendered as many
+    times as it takes to lay out ``report_pages`` pages, so that both sides time as much work."""
+    return in_turn(
+        rounds,
+        {
+            "article": probes.pdf_probe(ARTICLE, report_pages),
+            "report": probes.pdf_probe(report, 1),
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -325,10 +338,9 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
         for _ in range(pairs)
     ]
 
-    progress(f"generating {articles} articles and a {REPORT_PAGES}-page report")
+    progress(f"generating {articles} articles and issue 18's {REPORT_PAGES}-page report")
     batch_source = corpus.generate(WORK / "batch" / "source", articles, lambda i: 2 + i % 5, 7)
-    report_source = corpus.generate(WORK / "report" / "source", 1, lambda i: REPORT_PAGES, 11)
-    [report_file] = report_source.glob("*.md")
+    report_file = long_report(WORK / "report" / "source")
 
     progress("batch builds, --jobs 1 and 2 in turn")
 
@@ -351,15 +363,10 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
 
     progress("the brief's PDF writer, article and report in turn")
     report_pages = sum(probes.pdf_pages(WORK / "report" / "out").values())
-    scale = in_turn(
-        pairs,
-        {
-            "article": probes.pdf_probe(ARTICLE, report_pages),
-            "report": probes.pdf_probe(report_file, 1),
-        },
-    )
+    scale = scale_rounds(pairs, report_file, report_pages)
     article_density = probes.words_per_page(cold_out / ARTICLE.stem / f"{ARTICLE.stem}.pdf")
-    report_density = probes.words_per_page(WORK / "report" / "out" / "brief-01" / "brief-01.pdf")
+    report_pdf = WORK / "report" / "out" / report_file.stem / f"{report_file.stem}.pdf"
+    report_density = probes.words_per_page(report_pdf)
     per_word = scale.ratio("report", "article").median * article_density / report_density
 
     stage_rows = [
@@ -447,7 +454,8 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
             scale["report"],
             "s/page",
             targets=(Target(scale.ratio("report", "article"), 1.2, "article"),),
-            note=f"{report_density:.0f} words a page; per word {per_word:.2f}× the article's",
+            note=f"issue 18's report (contents, {corpus.COUNT} figures, {corpus.COUNT} tables); "
+            f"{report_density:.0f} words a page; per word {per_word:.2f}× the article's",
             load=scale.load,
         ),
         Row(
@@ -458,7 +466,7 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
             note="sum over the process tree",
         ),
         Row(
-            f"peak RSS: cold build, {report_pages}-page report",
+            f"peak RSS: cold build, {report_pages}-page report (issue 18's)",
             memory["report"],
             "MiB",
             targets=(Target(Sample((memory["report"].median / MIB / 600,)), 1.0, "600 MiB"),),

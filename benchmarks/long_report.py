@@ -10,10 +10,10 @@ import statistics
 import time
 from pathlib import Path
 
-from bench import in_turn
-from probes import ROOT, WORK, pdf_probe
+from bench import scale_rounds
+from probes import ROOT, WORK
 
-from corpus import ARTICLE, long_report
+from corpus import long_report
 
 
 def pages_made(source: Path) -> tuple[int, int]:
@@ -67,7 +67,7 @@ def main() -> None:
     print(
         f"report: {pages} pages ({made} laid out), {len(article.crossrefs.references)} references"
     )
-    scale = in_turn(runs, {"article": pdf_probe(ARTICLE, pages), "report": pdf_probe(source, 1)})
+    scale = scale_rounds(runs, source, pages)
     for name, sample in scale.samples.items():
         print(
             f"{name}: {sample.median:.3f} s/page (min {min(sample.values):.3f}, max "
