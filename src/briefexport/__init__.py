@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from briefexport.source.reader import read_article
 
 
-
 def cache_bytecode() -> None:
     """Write this package's compiled modules again when Invoke turned that off.
 
