@@ -232,6 +232,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--batch-pairs", type=int, help="pairs of batch builds (default --pairs; printed)"
     )
+    parser.add_argument(
+        "--only",
+        choices=["daemon"],
+        help="daemon: only the warm rebuild and the build handed to the daemon, in turn "
+        "(--pairs rounds), to iterate on the daemon's path",
+    )
     parser.add_argument("--stages", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stages:
@@ -239,8 +245,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.pairs < 1 or (args.save and (args.pairs < HEADLINE_PAIRS or args.batch != BATCH)):
         parser.error(f"a saved result needs at least {HEADLINE_PAIRS} pairs and the full batch")
+    if args.only and args.save:
+        parser.error("--only measures part of the table: it cannot be saved")
     started, load = time.monotonic(), os.getloadavg()
-    rows = measure(args.pairs, args.batch, args.batch_pairs or args.pairs)
+    if args.only == "daemon":
+        rows = only_daemon(args.pairs)
+    else:
+        rows = measure(args.pairs, args.batch, args.batch_pairs or args.pairs)
     header = [
         f"briefexport benchmark, {datetime.now():%Y-%m-%d %H:%M}: {args.pairs} pairs in turn; "
         "each figure median [min, max]; each ratio the median [min, max] of per-pair ratios",
@@ -259,8 +270,65 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"saved {raw.relative_to(ROOT)} and the README's table", file=sys.stderr)
 
 
+def only_daemon(pairs: int) -> list[Row]:
+    """The warm rebuild's and the daemon's rows alone (``--only daemon``)."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    warm, client = warm_rounds(pairs, floor=False)
+    return [
+        Row("warm rebuild, 3 outputs (watch, one-word edit)", warm["warm"], load=warm.load),
+        *daemon_rows(warm, client),
+    ]
+
+
 def progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def warm_rounds(pairs: int, floor: bool = True) -> tuple[Rounds, Sample | None]:
+    """Warm rebuilds, the WeasyPrint floor (unless not ``floor``) and builds handed to the
+    daemon, in turn; with the CPU time of the handed builds' client (None without a daemon)."""
+    progress("warm rebuilds, the WeasyPrint floor and builds handed to the daemon, in turn")
+    warm_folder = WORK / "warm" / "source"
+    daemon_folder = WORK / "daemon" / "source"
+    for folder in (warm_folder, daemon_folder):
+        folder.mkdir(parents=True)
+        shutil.copy2(ARTICLE, folder)
+    daemon_out = WORK / "daemon" / "out"
+    client: list[float] = []
+    with probes.daemon(daemon_out) as log:
+        warm = in_turn(
+            pairs,
+            {
+                "warm": probes.warm_probe(warm_folder, WORK / "warm" / "out"),
+                **({"floor": probes.floor_probe(ARTICLE)} if floor else {}),
+                **(
+                    {"daemon": probes.daemon_probe(daemon_folder, daemon_out, log, client)}
+                    if log
+                    else {}
+                ),
+            },
+        )
+    return warm, Sample(tuple(client[1:])) if client else None
+
+
+def daemon_rows(warm: Rounds, client: Sample | None) -> list[Row]:
+    """The daemon's row (and its client's CPU), when the bench's checkout has a daemon."""
+    if client is None:
+        return []
+    return [
+        Row(
+            "invoke build handed to invoke serve (one-word edit)",
+            warm["daemon"],
+            targets=(Target(warm.ratio("daemon", "warm"), 1.3, "warm rebuild"),),
+            note="from the edit to the command's end",
+        ),
+        Row(
+            "  CPU of the handed build's client",
+            client,
+            note="user + system of invoke build (the daemon's work not counted)",
+        ),
+    ]
 
 
 def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
@@ -306,22 +374,7 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
         },
     )
 
-    progress("warm rebuilds, the WeasyPrint floor and builds handed to the daemon, in turn")
-    warm_folder = WORK / "warm" / "source"
-    daemon_folder = WORK / "daemon" / "source"
-    for folder in (warm_folder, daemon_folder):
-        folder.mkdir(parents=True)
-        shutil.copy2(ARTICLE, folder)
-    daemon_out = WORK / "daemon" / "out"
-    with probes.daemon(daemon_out) as log:
-        warm = in_turn(
-            pairs,
-            {
-                "warm": probes.warm_probe(warm_folder, WORK / "warm" / "out"),
-                "floor": probes.floor_probe(ARTICLE),
-                **({"daemon": probes.daemon_probe(daemon_folder, daemon_out, log)} if log else {}),
-            },
-        )
+    warm, client = warm_rounds(pairs)
 
     progress("stages of the cold build")
     stage_runs = [
@@ -409,18 +462,7 @@ def measure(pairs: int, articles: int, batch_pairs: int) -> list[Row]:
             warm["floor"],
             note="render + write_pdf, one process, one core",
         ),
-        *(
-            [
-                Row(
-                    "invoke build handed to invoke serve (one-word edit)",
-                    warm["daemon"],
-                    targets=(Target(warm.ratio("daemon", "warm"), 1.3, "warm rebuild"),),
-                    note="from the edit to the command's end",
-                )
-            ]
-            if "daemon" in warm.samples
-            else []
-        ),
+        *daemon_rows(warm, client),
         Row(
             "no-op build",
             noop["no-op"],

@@ -348,8 +348,9 @@ def daemon(out: Path) -> Iterator[Path | None]:
         process.wait(30)
 
 
-def daemon_probe(folder: Path, out: Path, log: Path) -> Probe:
-    """``invoke build`` handed to the daemon: from the one-word edit to the command's end."""
+def daemon_probe(folder: Path, out: Path, log: Path, cpu: list[float]) -> Probe:
+    """``invoke build`` handed to the daemon: from the one-word edit to the command's end; the
+    client's CPU time (user + system, its process tree) appended to ``cpu``."""
     [source] = folder.glob("*.md")
     command = invoke("build", "--source", source, "--out", out)
 
@@ -357,8 +358,9 @@ def daemon_probe(folder: Path, out: Path, log: Path) -> Probe:
         served = log.read_text().count("served: ")
         started = time.perf_counter()
         edit(source)
-        run(command)
+        done = run(command)
         seconds = time.perf_counter() - started
+        cpu.append(done.cpu)
         if log.read_text().count("served: ") != served + 1:
             raise SystemExit(f"the daemon did not serve the build:\n{log.read_text()}")
         return seconds

@@ -68,3 +68,19 @@ def test_a_folder_reads_markdown_and_names_the_other_files(tmp_path: Path):
 )
 def test_counts_are_singular_or_plural(count, word, shown):
     assert plural(count, word) == shown
+
+
+def test_a_printable_name_is_shown_as_is_without_compiling_the_pattern():
+    """``shown`` escapes exactly what the pattern matches, and a name with nothing to escape
+    (every name, nearly) costs no regular expression: a build handed over starts lighter."""
+    import re
+
+    from briefexport import errors
+
+    errors.unprintable.cache_clear()
+    assert errors.shown(Path("source/brief-1.md")) == "source/brief-1.md"
+    assert errors.unprintable.cache_info().currsize == 0
+    pattern = re.compile(errors.UNPRINTABLE)
+    every = "".join(map(chr, range(0x3000)))
+    assert errors.shown(every) == pattern.sub(lambda m: f"\\u{ord(m[0]):04x}", every)
+    assert errors.shown("a\u202eb\nc") == "a\\u202eb\\u000ac"

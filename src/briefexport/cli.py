@@ -16,7 +16,7 @@ from invoke.exceptions import Exit, ParseError
 from invoke.parser.argument import Argument
 from invoke.program import Program
 
-from briefexport import __version__
+from briefexport import __version__, cache_bytecode
 from briefexport.settings import NUMBERS
 from briefexport.tasks import USAGE, Grouped, ns
 
@@ -94,6 +94,7 @@ class BriefexportProgram(Program):
             words = [words[0], "--help", words[1]]
         with usage_errors():
             super().parse_core(words)
+        cache_bytecode()  # Invoke's parse_core turned it off; the collection is loaded already
 
     def parse_tasks(self) -> None:
         with usage_errors():

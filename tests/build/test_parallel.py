@@ -98,6 +98,41 @@ def test_kept_workers_serve_every_build_and_are_replaced_once_one_died(project: 
     assert fresh.ok and len(files[0]) == 2 and all(other == files[0] for other in files[1:])
 
 
+class NiceWriter:
+    """A writer whose output is the niceness of the process that rendered it."""
+
+    def render(self, article: Article, settings: Settings) -> Output:
+        return Output(str(os.nice(0)).encode())
+
+
+def test_kept_workers_but_the_first_job_s_run_below_the_build_s_priority(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """One article: its first job (the brief) at the build's priority, the others nicer, so the
+    brief keeps a core; several articles: every job at the build's priority."""
+    for name in ("first", "second", "third"):
+        monkeypatch.setitem(REGISTRY, name, Format("test_parallel:NiceWriter", f"-{name}.txt"))
+    sources, settings = discover(project / "source"), Settings(project=project)
+    formats = ["first", "second", "third"]
+    kept = KeptWorkers(2)
+    try:
+        assert build(sources, project / "one", settings, formats, jobs=2, kept=kept).ok
+        shutil.copy(sources[0], sources[0].with_name("second.md"))
+        two = discover(project / "source")
+        assert build(two, project / "two", settings, formats, jobs=2, kept=kept).ok
+    finally:
+        kept.close()
+    mine = os.nice(0)
+    nice = {p.name: int(p.read_text()) for p in (project / "one").glob("*/*.txt")}
+    assert sorted(nice.values()) == [mine, mine + 2, mine + 2] and len(nice) == 3
+    assert {int(p.read_text()) for p in (project / "two").glob("*/*.txt")} == {mine}
+    assert {
+        p.name.rsplit("-", 1)[1]
+        for p in (project / "one").glob("*/*.txt")
+        if int(p.read_text()) == mine
+    } == {"first.txt"}
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_one_failing_output_and_the_article_writes_none(
     project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int

@@ -354,3 +354,22 @@ def test_the_console_script_reads_the_project_invoke_yaml(project: Path):
     assert [p.name for p in (inside / "elsewhere").glob("*/*")] == [
         "kazakhstan-crisis-central-asia-policy-reboot-memo.docx"
     ]
+
+
+@pytest.mark.parametrize("flags", [[], ["-B"]])
+def test_the_package_s_bytecode_is_cached_though_invoke_turns_that_off(flags: list[str]):
+    """Invoke's Program stops bytecode writing (``--write-pyc``); once ``tasks.py`` imports the
+    package, and in the ``briefexport`` script, it is back on unless ``python -B`` said no."""
+    code = (
+        "import sys\nfrom invoke.program import Program\nsys.dont_write_bytecode = True\n"
+        "import briefexport\nafter_tasks = sys.dont_write_bytecode\n"
+        "from briefexport.cli import BriefexportProgram\n"
+        "BriefexportProgram().parse_core(['briefexport', 'build'])\n"
+        "print(after_tasks, sys.dont_write_bytecode)\n"
+    )
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": ""}
+    run = subprocess.run(
+        [sys.executable, *flags, "-c", code], capture_output=True, text=True, env=env
+    )
+    expected = ["True", "True"] if flags else ["False", "False"]
+    assert run.stdout.split() == expected, run.stderr

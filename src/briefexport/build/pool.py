@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
 
+BELOW = 2
+"""How much nicer than the build the kept workers of an article's other outputs run."""
+
+
 class KeptWorkers:
     """Worker processes kept for every build of a process that lives on (``serve``).
 
@@ -27,35 +31,77 @@ class KeptWorkers:
     process does itself; a worker forked for one build starts again from the warm process's
     state each time and copies every page it writes to. Workers that broke (one was killed)
     are replaced at the next build.
+
+    A build of one article runs in two lanes: its first job (the brief, the longest) in a
+    worker at the build's priority, the others (memo, one-pager) in workers :data:`BELOW`
+    nicer, so that the brief keeps a core of its own when another process (the ``invoke
+    build`` that asked for this build, starting up) wants one too; several articles' jobs
+    all run at the build's priority.
     """
 
     def __init__(self, count: int) -> None:
         self.count = count
         self.executor: ProcessPoolExecutor | None = None
+        self.below: ProcessPoolExecutor | None = None
+        """The lane of an article's other jobs, started at the first build that has some."""
 
     def submit(
         self, work: Sequence[Job], out: Path, settings: Settings
     ) -> dict[Future[Done], Job] | None:
         """Hand every job to the workers, started first if need be; None when they died as
         the jobs were handed over (the build then forks its own)."""
-        from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        if self.executor is None or self.executor._broken:  # the one way to know: private
-            self.close()
-            self.executor = ProcessPoolExecutor(
-                self.count, mp_context=fork_context(), initializer=bound_to_parent
-            )
+        first, rest = lanes(work)
         try:
-            return {self.executor.submit(render_fresh, job, out, settings): job for job in work}
+            futures = {
+                self.lane(False).submit(render_fresh, job, out, settings): job for job in first
+            }
+            return futures | {
+                self.lane(True).submit(render_fresh, job, out, settings): job for job in rest
+            }
         except BrokenProcessPool:
             return None
 
+    def lane(self, below: bool) -> ProcessPoolExecutor:
+        """The workers of one lane, started (again, if one broke: a killed worker) if need be."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        executor = self.below if below else self.executor
+        if executor is None or executor._broken:  # the one way to know: private
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+            executor = ProcessPoolExecutor(
+                max(self.count - 1, 1) if below else self.count,
+                mp_context=fork_context(),
+                initializer=bound_below if below else bound_to_parent,
+            )
+            if below:
+                self.below = executor
+            else:
+                self.executor = executor
+        return executor
+
     def close(self) -> None:
         """Stop the workers (those busy are killed with this process anyway)."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = None
+        for executor in (self.executor, self.below):
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self.below = None
+
+
+def lanes(work: Sequence[Job]) -> tuple[list[Job], list[Job]]:
+    """The jobs to run at the build's priority and those to run :data:`BELOW` it: one
+    article's first job and its others; every job when there are several articles."""
+    if len({job.source for job in work}) > 1:
+        return list(work), []
+    return list(work[:1]), list(work[1:])
+
+
+def bound_below() -> None:
+    """:func:`bound_to_parent`, then :data:`BELOW` nicer than the build."""
+    bound_to_parent()
+    os.nice(BELOW)
 
 
 def render(
