@@ -17,6 +17,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement, RequiredAttribute, ZeroOrMore
 from docx.parts.story import StoryPart
 
 from briefexport.wordml.oxml import element
+from briefexport.wordml.runs import StyleIds, add_run, set_paragraph_style, set_run_style
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -102,18 +103,26 @@ def footnotes_part(run: Run) -> FootnotesPart:
         return part
 
 
-def add_footnote(run: Run, reference_style: CharacterStyle, text_style: ParagraphStyle) -> Footnote:
+def add_footnote(
+    run: Run,
+    reference_style: CharacterStyle,
+    text_style: ParagraphStyle,
+    style_id: StyleIds | None = None,
+) -> Footnote:
     """Make the empty ``run`` the call of a new footnote; return the note, whose first
-    paragraph (in ``text_style``, opening with the note's number) is ready for text."""
+    paragraph (in ``text_style``, opening with the note's number) is ready for text.
+    ``style_id`` gives the styles' ids (a writer making many notes keeps one)."""
+    ids = style_id or StyleIds(run.part.package.main_document_part.styles)
+    reference = ids(reference_style)
     part = footnotes_part(run)
     note = part.footnotes.add_footnote()
-    run.style = reference_style
+    set_run_style(run._r, reference)
     run._r.append(element("w:footnoteReference", id=note.id))
     footnote = Footnote(note, part)
-    first = footnote.add_paragraph(style=text_style)
-    mark = first.add_run(style=reference_style)
-    mark._r.append(element("w:footnoteRef"))
-    first.add_run(" ")
+    first = footnote.add_paragraph()._p
+    set_paragraph_style(first, ids(text_style))
+    add_run(first, style=reference, styled=True).append(element("w:footnoteRef"))
+    add_run(first, " ")
     return footnote
 
 
