@@ -83,25 +83,23 @@ def set_text(r: CT_R, text: str) -> None:
 
 def set_run_style(r: CT_R, style: str | None) -> None:
     """``run.style = `` a style whose id is ``style`` (None: the default)."""
-    properties = r.get_or_add_rPr()
-    if style is None:
-        properties.style = None
-        return
-    current = properties.find(RSTYLE)
-    if current is None:
-        current = properties.makeelement(RSTYLE, {})
-        properties.insert(0, current)  # w:rStyle comes first in w:rPr
-    current.set(VAL, style)
+    set_style(r.get_or_add_rPr(), RSTYLE, style)
 
 
 def set_paragraph_style(p: CT_P, style: str | None) -> None:
     """``paragraph.style = `` a style whose id is ``style`` (None: the default)."""
-    properties = p.get_or_add_pPr()
+    set_style(p.get_or_add_pPr(), PSTYLE, style)
+
+
+def set_style(properties: BaseOxmlElement, tag: str, style: str | None) -> None:
+    """The style element ``tag`` of ``properties`` (``w:rPr``/``w:pPr``, where it comes
+    first) holding ``style``, or gone when it is None, as python-docx leaves them."""
+    current = properties.find(tag)
     if style is None:
-        properties.style = None
+        if current is not None:
+            properties.remove(current)
         return
-    current = properties.find(PSTYLE)
     if current is None:
-        current = properties.makeelement(PSTYLE, {})
-        properties.insert(0, current)  # w:pStyle comes first in w:pPr
+        current = properties.makeelement(tag, {})
+        properties.insert(0, current)
     current.set(VAL, style)
