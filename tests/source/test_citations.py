@@ -15,6 +15,8 @@ import pypandoc
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefexport.build.manifest import referenced_files
 from briefexport.commands.check import check_source
@@ -24,7 +26,7 @@ from briefexport.render.html import HtmlRenderer
 from briefexport.sandbox.policy import ResourcePolicy
 from briefexport.settings import PACKAGED, Settings
 from briefexport.source import bibliography
-from briefexport.source.citations import markdown_inlines
+from briefexport.source.citations import PLAIN, markdown_inlines, parsed_inlines
 from briefexport.source.citesyntax import Citation, bracketed, named_keys
 from briefexport.source.reader import read_article
 from briefexport.writers import writer
@@ -490,3 +492,17 @@ def test_a_broken_bibtex_entry_is_located_in_its_file(cited, tmp_path):
         message
         == f"{tmp_path / 'refs.bib'}:4: invalid biblatex: unexpected 'y' (check the entry there)"
     )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aé1 ,.:;\u2013-"), max_size=10)
+    | st.text(alphabet=st.sampled_from("ab1 ,.:;\u2013-_*(c)'\"\n\u00a0"), max_size=10)
+)
+def test_plain_locators_read_without_the_parser_as_with_it(text: str) -> None:
+    assert markdown_inlines(text, "en") == parsed_inlines(text, "en")
+
+
+def test_a_locator_is_plain() -> None:
+    assert all(PLAIN.fullmatch(text) for text in (", 12", " pp. 3-5", ", ch. 2: 4–6", ""))
+    assert not any(PLAIN.fullmatch(text) for text in ("a..", "1--2", ",,", "(c)", "_a_"))

@@ -269,10 +269,24 @@ def words(text: str) -> list[Json]:
 PANDOC_SPANS = {"em_open": "Emph", "strong_open": "Strong", "link_open": "Link"}
 
 
+PLAIN = re.compile(r"(?:[^\W_]|[ :;\u2013]|,(?!,)|\.(?!\.)|-(?!-))*")
+"""Text the Markdown parser gives back as it is, as one run of text: letters, digits, spaces,
+single dots, hyphens and commas, colons, semicolons, en dashes (a locator: ``, 12``,
+``pp. 3-5``, ``ch. 2``); nothing the inline rules or the typographer act on."""
+
+
 def markdown_inlines(text: str, lang: str) -> list[Json]:
     """A citation's prefix or suffix, inline Markdown, as Pandoc inlines: emphasis, strong
     emphasis, code and links kept, as Pandoc keeps them in the note it formats; any other
-    markup is left to its text."""
+    markup is left to its text. Plain text (most locators) is split into words without the
+    parser, which gives the same (a parse was most of what each citation cost a read)."""
+    if PLAIN.fullmatch(text):
+        return words(text)
+    return parsed_inlines(text, lang)
+
+
+def parsed_inlines(text: str, lang: str) -> list[Json]:
+    """``markdown_inlines`` through the Markdown parser."""
     nested: list[list[Json]] = [[]]
     opened: list[Token] = []
     run = ""

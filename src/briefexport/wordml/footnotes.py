@@ -10,13 +10,15 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, nsmap
 from docx.oxml.parser import parse_xml, register_element_cls
 from docx.oxml.simpletypes import ST_DecimalNumber
 from docx.oxml.xmlchemy import BaseOxmlElement, RequiredAttribute, ZeroOrMore
 from docx.parts.story import StoryPart
+from lxml.etree import XPath  # type: ignore[import-untyped]
 
 from briefexport.wordml.oxml import element
+from briefexport.wordml.runs import StyleIds, add_run, set_paragraph_style, set_run_style
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -46,7 +48,7 @@ class CT_Footnotes(BaseOxmlElement):  # noqa: N801  (python-docx's naming of sch
     def add_footnote(self) -> CT_Footnote:
         """A new, empty ``w:footnote`` with the next free id (the separators are -1 and 0)."""
         note = cast(CT_Footnote, element("w:footnote"))
-        note.id = max(map(int, self.xpath("w:footnote/@w:id")), default=0) + 1
+        note.id = max(map(int, IDS(self)), default=0) + 1
         self.append(note)
         return note
 
@@ -60,6 +62,11 @@ class CT_Footnote(BaseOxmlElement):  # noqa: N801
     add_p: Callable[[], CT_P]
     p_lst: list[CT_P]
 
+
+IDS = XPath("w:footnote/@w:id", namespaces=nsmap, smart_strings=False)
+"""The notes' ids, compiled once and as plain strings: python-docx's ``xpath`` compiles its
+expression at each call and returns strings that know their element (a third of the time),
+which a memo paid at each of its notes."""
 
 register_element_cls("w:footnotes", CT_Footnotes)
 register_element_cls("w:footnote", CT_Footnote)
@@ -102,18 +109,26 @@ def footnotes_part(run: Run) -> FootnotesPart:
         return part
 
 
-def add_footnote(run: Run, reference_style: CharacterStyle, text_style: ParagraphStyle) -> Footnote:
+def add_footnote(
+    run: Run,
+    reference_style: CharacterStyle,
+    text_style: ParagraphStyle,
+    style_id: StyleIds | None = None,
+) -> Footnote:
     """Make the empty ``run`` the call of a new footnote; return the note, whose first
-    paragraph (in ``text_style``, opening with the note's number) is ready for text."""
+    paragraph (in ``text_style``, opening with the note's number) is ready for text.
+    ``style_id`` gives the styles' ids (a writer making many notes keeps one)."""
+    ids = style_id or StyleIds(run.part.package.main_document_part.styles)
+    reference = ids(reference_style)
     part = footnotes_part(run)
     note = part.footnotes.add_footnote()
-    run.style = reference_style
+    set_run_style(run._r, reference)
     run._r.append(element("w:footnoteReference", id=note.id))
     footnote = Footnote(note, part)
-    first = footnote.add_paragraph(style=text_style)
-    mark = first.add_run(style=reference_style)
-    mark._r.append(element("w:footnoteRef"))
-    first.add_run(" ")
+    first = footnote.add_paragraph()._p
+    set_paragraph_style(first, ids(text_style))
+    add_run(first, style=reference, styled=True).append(element("w:footnoteRef"))
+    add_run(first, " ")
     return footnote
 
 

@@ -22,6 +22,11 @@ class Hyperlink:
         self._hyperlink = hyperlink
         self._paragraph = paragraph
 
+    @property
+    def element(self) -> CT_Hyperlink:
+        """The ``w:hyperlink``."""
+        return self._hyperlink
+
     def add_run(self, text: str | None = None, style: str | CharacterStyle | None = None) -> Run:
         """A new run at the end of the link, like :meth:`Paragraph.add_run`."""
         r = cast(CT_R, element("w:r"))

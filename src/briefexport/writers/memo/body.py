@@ -27,6 +27,7 @@ from briefexport.wordml.hyperlinks import add_bookmark
 from briefexport.wordml.numbering import Numbering, number_paragraph
 from briefexport.wordml.oxml import PPR_ORDER, element, put
 from briefexport.wordml.package import body_of
+from briefexport.wordml.runs import add_run, set_paragraph_style
 from briefexport.wordml.styles import borders
 from briefexport.writers.memo.inline import InlineRenderer
 from briefexport.writers.memo.styles import (
@@ -87,16 +88,20 @@ class BlockRenderer(InlineRenderer):
 
     def paragraph(self, style: str, text: str = "") -> Paragraph:
         """A new top-level paragraph in a named style (the parts around the body)."""
-        return self.container.add_paragraph(text, self.paragraph_styles[style])
+        paragraph = self.container.add_paragraph()
+        set_paragraph_style(paragraph._p, self.style_id(self.paragraph_styles[style]))
+        if text:
+            add_run(paragraph._p, text)
+        return paragraph
 
     def block(self, style: str, text: str = "") -> Paragraph:
         """A paragraph for a block where the body is now: indented into its quotes and list
         items, with their line, and the number of an item that has none yet."""
         if self.note_start is not None:  # a note's first paragraph, holding its number
             paragraph, self.note_start = self.note_start, None
-            paragraph.style = self.paragraph_styles[style]
+            set_paragraph_style(paragraph._p, self.style_id(self.paragraph_styles[style]))
             if text:
-                paragraph.add_run(text)
+                add_run(paragraph._p, text)
         else:
             paragraph = self.paragraph(style, text)
         item = self.open_item()
@@ -272,7 +277,8 @@ class BlockRenderer(InlineRenderer):
     def footnote(self, note_id: int) -> None:
         """Call note ``note_id`` here and write its blocks into the footnotes part."""
         reference = self.character_styles["Footnote Reference"]
-        note = add_footnote(self.run(""), reference, self.paragraph_styles["Footnote Text"])
+        text = self.paragraph_styles["Footnote Text"]
+        note = add_footnote(self.run(""), reference, text, self.style_id)
         saved = self.container, self.frames, self.lists, self.bullets, self.in_note
         self.container, self.frames, self.lists, self.bullets, self.in_note = note, [], [], 0, True
         self.note_start = note.paragraphs[0]

@@ -44,6 +44,7 @@ class StyleSheet:
         paragraph = root.xpath("./w:style[@w:type='paragraph' and @w:default='1']/@w:styleId")
         self.default_paragraph = str(paragraph[0]) if paragraph else "Normal"
         self.chains: dict[str | None, list[BaseOxmlElement]] = {}
+        self.faces: dict[tuple[str | None, Marks], Run] = {}
 
     def chain(self, style_id: str | None) -> list[BaseOxmlElement]:
         """The run properties of a style and of the styles it is based on, nearest first
@@ -64,18 +65,26 @@ class StyleSheet:
             style_id = based.get(qn("w:val")) if based is not None else None
 
     def resolve(self, run: BaseOxmlElement, paragraph_style: str | None) -> Run:
-        """The family, bold and italic ``run`` is set in."""
-        direct = run.find(qn("w:rPr"))
-        style = direct.find(qn("w:rStyle")) if direct is not None else None
+        """The family, bold and italic ``run`` is set in: found once for each paragraph style
+        and what the run sets itself of its style, font, bold and italic (runs repeat a few
+        of these, and going through the layers at every run was most of what embedding cost
+        a memo with many notes)."""
+        direct = run.find(RPR)
+        key = (paragraph_style, marks(direct))
+        if key not in self.faces:
+            self.faces[key] = self._resolve(direct, paragraph_style)
+        return self.faces[key]
+
+    def _resolve(self, direct: BaseOxmlElement | None, paragraph_style: str | None) -> Run:
+        style = direct.find(RSTYLE) if direct is not None else None
         layers = [
             *([direct] if direct is not None else []),
-            *self.chain(style.get(qn("w:val")) if style is not None else None),
+            *self.chain(style.get(VAL) if style is not None else None),
             *self.chain(paragraph_style or self.default_paragraph),
             *([self.defaults] if self.defaults is not None else []),
         ]
-        fonts = [layer.find(qn("w:rFonts")) for layer in layers]
-        family = next((str(f.get(qn("w:ascii"))) for f in fonts if f is not None
-                       and f.get(qn("w:ascii"))), "")  # fmt: skip
+        fonts = [layer.find(RFONTS) for layer in layers]
+        family = next((str(f.get(ASCII)) for f in fonts if f is not None and f.get(ASCII)), "")
         return family, self.toggle(layers, "w:b"), self.toggle(layers, "w:i")
 
     @staticmethod
@@ -83,8 +92,26 @@ class StyleSheet:
         for layer in layers:
             found = layer.find(qn(tag))
             if found is not None:
-                return found.get(qn("w:val"), "true") not in ("0", "false", "off")
+                return found.get(VAL, "true") not in ("0", "false", "off")
         return False
+
+
+RPR, RSTYLE, RFONTS, BOLD, ITALIC = map(qn, ("w:rPr", "w:rStyle", "w:rFonts", "w:b", "w:i"))
+VAL, ASCII = qn("w:val"), qn("w:ascii")
+P, R, PSTYLE = qn("w:p"), qn("w:r"), f"{qn('w:pPr')}/{qn('w:pStyle')}"
+TEXTS = (qn("w:t"), qn("w:instrText"))
+PROPERTIES = ((RSTYLE, VAL), (RFONTS, ASCII), (BOLD, VAL), (ITALIC, VAL))
+"""What ``StyleSheet.resolve`` reads of a run's own properties: each element and its value."""
+Marks = tuple[tuple[str | None] | None, ...]
+
+
+def marks(direct: BaseOxmlElement | None) -> Marks:
+    """A run's own style, font, bold and italic: for each, None when the run does not set
+    it, else its value (itself None when the element has none)."""
+    if direct is None:
+        return (None,) * len(PROPERTIES)
+    found = [(direct.find(tag), name) for tag, name in PROPERTIES]
+    return tuple(None if element is None else (element.get(name),) for element, name in found)
 
 
 def characters_by_face(document: Document) -> dict[Run, set[str]]:
@@ -95,11 +122,11 @@ def characters_by_face(document: Document) -> dict[Run, set[str]]:
     for part in document.part.package.iter_parts():
         if not isinstance(part, XmlPart) or part.element.tag not in map(qn_w, STORIES):
             continue
-        for paragraph in part.element.iter(qn("w:p")):
-            style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-            style_id = style.get(qn("w:val")) if style is not None else None
-            for run in paragraph.iter(qn("w:r")):
-                text = "".join(t.text or "" for t in run.iter(qn("w:t"), qn("w:instrText")))
+        for paragraph in part.element.iter(P):
+            style = paragraph.find(PSTYLE)
+            style_id = style.get(VAL) if style is not None else None
+            for run in paragraph.iter(R):
+                text = "".join(t.text or "" for t in run.iter(*TEXTS))
                 faces[sheet.resolve(run, style_id)].update(text, text.upper(), MARKERS)
     return faces
 

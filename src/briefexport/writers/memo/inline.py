@@ -25,6 +25,7 @@ from briefexport.sandbox.policy import policy_for
 from briefexport.settings import Settings
 from briefexport.wordml.hyperlinks import Hyperlink, add_hyperlink
 from briefexport.wordml.pictures import add_picture
+from briefexport.wordml.runs import StyleIds, add_run
 from briefexport.wordml.styles import ensure_styles
 from briefexport.writers.memo.images import FIGURE_HEIGHT, fallback_png, load_picture
 from briefexport.writers.memo.reference import paper
@@ -63,6 +64,7 @@ class InlineRenderer(TreeRenderer[None]):
             for name, style in self.styles.items()
             if isinstance(style, CharacterStyle) and name not in self.paragraph_styles
         }
+        self.style_id = StyleIds(self.document.styles)
         self.policy = policy_for(self.article, self.settings)
         self.inlines: list[Inline] = []
         width, height, margin = paper(self.settings)
@@ -106,12 +108,18 @@ class InlineRenderer(TreeRenderer[None]):
 
     def run(self, text: str, style: CharacterStyle | None = None) -> Run:
         """A run of text with the current marks; bold and italic are the only direct ones."""
-        run = self.at.target.add_run(text, style or self.at.style)
-        if self.at.bold:
-            run.bold = True
-        if self.at.italic:
-            run.italic = True
-        return run
+        at = self.at
+        chosen = style or at.style
+        target = at.target
+        r = add_run(
+            target._p if isinstance(target, Paragraph) else target.element,
+            text,
+            self.style_id(chosen) if chosen is not None else None,
+            styled=chosen is not None,
+            bold=at.bold,
+            italic=at.italic,
+        )
+        return Run(r, at.paragraph)
 
     def node_inline(self, node: SyntaxTreeNode) -> None:
         self.children(node)
