@@ -39,3 +39,13 @@ def test_every_type_a_layout_and_its_pdf_allocate_is_parsed_before_the_workers_f
     assert asked and asked <= set(arrays.TYPES)
     arrays.parse_types()
     assert set(arrays.TYPES) <= set(ffi._parsed_types)
+
+
+def test_a_type_is_read_once():
+    arrays.sized.cache_clear()
+    for _ in range(3):
+        new("hb_tag_t[4]")
+        new("PangoRectangle *")
+    assert arrays.sized("hb_tag_t[4]") == ("hb_tag_t[]", 4)
+    assert arrays.sized("PangoRectangle *") is None
+    assert arrays.sized.cache_info().misses == 2

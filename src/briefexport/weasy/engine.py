@@ -30,7 +30,16 @@ from briefexport.model import Article
 from briefexport.sandbox.policy import ResourcePolicy, policy_for, shorten
 from briefexport.settings import Settings
 from briefexport.source.reader import source_text
-from briefexport.weasy import arrays, floats, kinship, overrides, pagerefs, targets
+from briefexport.weasy import (
+    arrays,
+    floats,
+    htmlinput,
+    kinship,
+    overrides,
+    pagerefs,
+    targets,
+    trailer,
+)
 from briefexport.weasy.notes import footnote_faults, place_notes
 from briefexport.weasy.overflow import widen_overflowing_tables
 from briefexport.weasy.structure import tagged_structure
@@ -44,6 +53,8 @@ arrays.install()
 kinship.install()
 pagerefs.install()
 targets.install()
+trailer.install()
+htmlinput.install()
 
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
