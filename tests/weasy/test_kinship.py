@@ -78,3 +78,25 @@ def test_the_pages_are_those_upstream_lays_out():
         assert laid() == shared
     finally:
         kinship.install()
+
+
+def test_elements_that_differ_by_their_id_alone_compute_once():
+    root = (
+        HTML(
+            string=PAGE + '<div class="n" id="a">One</div><div class="n" id="b">Two</div>'
+            '<div class="n" id="c" lang="fr">Trois</div>'
+        )
+        .render()
+        .pages[0]
+        ._page_box
+    )
+    first, second, third = [
+        box.style
+        for box in root.descendants()
+        if isinstance(box, BlockBox) and box.element_tag == "div"
+    ]
+    assert isinstance(second, kinship.KinStyle) and second.kin is first
+    assert not isinstance(third, kinship.KinStyle)
+    assert [style["anchor"] for style in (first, second, third)] == ["a", "b", "c"]
+    assert second["color"] is first["color"] and second["display"] is first["display"]
+    assert second["margin_top"] is first["margin_top"]

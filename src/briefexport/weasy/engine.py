@@ -32,6 +32,7 @@ from briefexport.settings import Settings
 from briefexport.source.reader import source_text
 from briefexport.weasy import (
     arrays,
+    contexts,
     floats,
     htmlinput,
     kinship,
@@ -55,6 +56,7 @@ pagerefs.install()
 targets.install()
 trailer.install()
 htmlinput.install()
+contexts.install()
 
 FONTS = FontConfiguration()
 IMAGE_CACHE: dict[str, object] = {}
