@@ -20,8 +20,9 @@ and ``::footnote-marker``, both boxes laid out and drawn, share one style too
 
 The elements that differ by their anchor alone compute alike too, but for the anchor: each
 note's call (``<a id="fnrefN">``) and each note (``<aside id="fnN">``) had every property its
-layout asked computed again. :func:`kin_element_style` gives the second and later of them a
-:class:`KinStyle`, which takes each value but the anchor from the first one's style.
+layout asked computed again, and again in the copy of its style WeasyPrint makes for each
+note. :func:`kin_element_style` gives the second and later of them a :class:`KinStyle`, which
+takes each value but the anchor from the first one's style, as its copies do.
 """
 
 from __future__ import annotations
@@ -115,6 +116,14 @@ class KinStyle(ComputedStyle):  # type: ignore[misc]
         self.update(style)
         self.specified = style.specified
         self.kin = kin_style
+
+    def copy(self) -> KinStyle:
+        """A copy that takes its missing values from the same kin: WeasyPrint copies each
+        note's style to set its float to none (a value no other but display, computed by
+        then, depends on)."""
+        copy = KinStyle(self, self.kin)
+        copy.specified = self.specified.copy()
+        return copy
 
     def __missing__(self, key: str) -> Any:
         if key == "anchor":
