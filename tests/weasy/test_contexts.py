@@ -34,3 +34,11 @@ def test_the_pdf_is_upstreams():
         assert HTML(string=PAGE).write_pdf(font_config=FontConfiguration()) == shared
     finally:
         contexts.install()
+
+
+def test_a_font_description_is_made_once_per_font():
+    config = FontConfiguration()
+    HTML(string=PAGE).write_pdf(font_config=config)
+    made = config._briefexport_descriptions
+    assert 2 <= len(made) <= 6  # the text's font and the emphasis's, at most a few struts
+    assert {key[4] for key in made} == {16 * 1024}  # the size, in Pango units
