@@ -72,3 +72,13 @@ def test_every_type_a_layout_and_its_pdf_allocate_is_parsed_before_the_workers_f
     writer("pdf").render(kazakhstan, settings)
     assert asked and asked <= set(arrays.TYPES)
     assert not parsed
+
+
+def test_a_type_is_read_once():
+    arrays.sized.cache_clear()
+    for _ in range(3):
+        new("hb_tag_t[4]")
+        new("PangoRectangle *")
+    assert arrays.sized("hb_tag_t[4]") == ("hb_tag_t[]", 4)
+    assert arrays.sized("PangoRectangle *") is None
+    assert arrays.sized.cache_info().misses == 2

@@ -78,3 +78,40 @@ def test_the_pages_are_those_upstream_lays_out():
         assert laid() == shared
     finally:
         kinship.install()
+
+
+def test_elements_that_differ_by_their_id_alone_compute_once():
+    root = (
+        HTML(
+            string=PAGE + '<div class="n" id="a">One</div><div class="n" id="b">Two</div>'
+            '<div class="n" id="c" lang="fr">Trois</div>'
+        )
+        .render()
+        .pages[0]
+        ._page_box
+    )
+    first, second, third = [
+        box.style
+        for box in root.descendants()
+        if isinstance(box, BlockBox) and box.element_tag == "div"
+    ]
+    assert isinstance(second, kinship.KinStyle) and second.kin is first
+    assert not isinstance(third, kinship.KinStyle)
+    assert [style["anchor"] for style in (first, second, third)] == ["a", "b", "c"]
+    assert second["color"] is first["color"] and second["display"] is first["display"]
+    assert second["margin_top"] is first["margin_top"]
+
+
+def test_the_copy_of_a_note_s_style_takes_its_values_from_its_kin():
+    html = "".join(f'<p>Text<span class="f" id="fn{n}">Note {n}</span></p>' for n in range(3))
+    root = HTML(string=PAGE + html).render().pages[0]._page_box
+    notes = [
+        box.style
+        for box in root.descendants()
+        if isinstance(box, BlockBox) and box.element_tag == "span"
+    ]
+    assert len(notes) == 3 and all(style["float"] == "none" for style in notes)
+    assert isinstance(notes[1], kinship.KinStyle) and isinstance(notes[2], kinship.KinStyle)
+    assert notes[1].kin is notes[2].kin and notes[1].kin["float"] == "footnote"
+    assert notes[2]["font_size"] == notes[0]["font_size"]
+    assert [style["anchor"] for style in notes] == ["fn0", "fn1", "fn2"]

@@ -13,6 +13,7 @@ so that none parses them again: all in one pycparser pass.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 import cffi
@@ -41,12 +42,20 @@ types one by one through ``ffi.typeof``."""
 def new(cdecl: Any, init: Any = None) -> Any:
     """``ffi.new``, with an array of a stated length and as many items (or none) allocated as
     an array of unstated length."""
-    found = SIZED.fullmatch(cdecl) if isinstance(cdecl, str) else None
+    found = sized(cdecl) if isinstance(cdecl, str) else None
     if found and init is None:
-        return UPSTREAM_NEW(f"{found[1]}[]", int(found[2]))
-    if found and isinstance(init, list | tuple) and len(init) == int(found[2]):
-        return UPSTREAM_NEW(f"{found[1]}[]", init)
+        return UPSTREAM_NEW(found[0], found[1])
+    if found and isinstance(init, list | tuple) and len(init) == found[1]:
+        return UPSTREAM_NEW(found[0], init)
     return UPSTREAM_NEW(cdecl, init)
+
+
+@cache
+def sized(cdecl: str) -> tuple[str, int] | None:
+    """The array type of unstated length and the length of a C type that states one (None for
+    any other type); remembered, since WeasyPrint allocates a few types again and again."""
+    found = SIZED.fullmatch(cdecl)
+    return (f"{found[1]}[]", int(found[2])) if found else None
 
 
 def parse_types() -> None:

@@ -32,13 +32,16 @@ from briefexport.settings import Settings
 from briefexport.source.reader import source_text
 from briefexport.weasy import (
     arrays,
+    contexts,
     floats,
+    htmlinput,
     kinship,
     leaders,
     linebreaks,
     overrides,
     pagerefs,
     targets,
+    trailer,
 )
 from briefexport.weasy.notes import footnote_faults, place_notes
 from briefexport.weasy.overflow import widen_overflowing_tables
@@ -55,6 +58,9 @@ pagerefs.install()
 targets.install()
 linebreaks.install()
 leaders.install()
+trailer.install()
+htmlinput.install()
+contexts.install()
 arrays.parse_types()
 
 FONTS = FontConfiguration()

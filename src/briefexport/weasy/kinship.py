@@ -17,13 +17,19 @@ children of a hundred notes share one style each, whose parent is the first note
 A pseudo-element inherits from its element as a child does: each note's ``::footnote-call``
 and ``::footnote-marker``, both boxes laid out and drawn, share one style too
 (:func:`set_kin_style`).
+
+The elements that differ by their anchor alone compute alike too, but for the anchor: each
+note's call (``<a id="fnrefN">``) and each note (``<aside id="fnN">``) had every property its
+layout asked computed again, and again in the copy of its style WeasyPrint makes for each
+note. :func:`kin_element_style` gives the second and later of them a :class:`KinStyle`, which
+takes each value but the anchor from the first one's style, as its copies do.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from weasyprint.css import StyleFor
+from weasyprint.css import ComputedStyle, StyleFor
 
 from briefexport.weasy.overrides import Patch
 
@@ -38,6 +44,10 @@ PATCH = Patch(
         (
             "if pseudo_type:\n            self.set_computed_styles(",
             "if pseudo_type:\n            self.set_kin_style(",
+        ),
+        (
+            "computed_cache[key] = computed_styles[etree_element, None]",
+            "computed_cache[key] = self.kin_element_style(etree_element)",
         ),
     ),
 )
@@ -89,8 +99,60 @@ def set_kin_style(
     pseudos[key] = computed[element, pseudo_type]
 
 
+class KinStyle(ComputedStyle):  # type: ignore[misc]
+    """The computed style of an element whose kin (:func:`kin`) computed first: each value
+    but the anchor is the kin's (computed once, for both), with its specified value."""
+
+    def __init__(self, style: Any, kin_style: Any) -> None:
+        super().__init__(
+            style.parent_style,
+            style.cascaded,
+            style.pseudo_type,
+            style.root_style,
+            style.base_url,
+            style.font_config,
+            style.initial_page_sizes,
+        )
+        self.update(style)
+        self.specified = style.specified
+        self.kin = kin_style
+
+    def copy(self) -> KinStyle:
+        """A copy that takes its missing values from the same kin: WeasyPrint copies each
+        note's style to set its float to none (a value no other but display, computed by
+        then, depends on)."""
+        copy = KinStyle(self, self.kin)
+        copy.specified = self.specified.copy()
+        return copy
+
+    def __missing__(self, key: str) -> Any:
+        if key == "anchor":
+            return super().__missing__(key)
+        value = self[key] = self.kin[key]
+        if key in self.kin.specified:
+            self.specified[key] = self.kin.specified[key]
+        return value
+
+
+def kin_element_style(self: Any, element: Any) -> Any:
+    """The computed style of an element just computed, as a :class:`KinStyle` of the first
+    style of its kin when another had it first."""
+    computed = self.get_computed_styles()
+    style = computed[element, None]
+    token = kin(self, style)
+    firsts: dict[int, Any] = self.__dict__.setdefault("kin_firsts", {})
+    if token == id(style):
+        firsts[token] = style
+        return style
+    kin_style = computed[element, None] = KinStyle(style, firsts[token])
+    self.__dict__.setdefault("kin_replaced", []).append(style)  # its id stays its own
+    self.kin_tokens[id(kin_style)] = token
+    return kin_style
+
+
 def install(patched: bool = True) -> None:
     """Share the styles of notes' elements (or, for a test, compute them as upstream does)."""
     StyleFor.kin = kin
     StyleFor.set_kin_style = set_kin_style
+    StyleFor.kin_element_style = kin_element_style
     StyleFor.__init__ = PATCHED if patched else UPSTREAM
