@@ -1,7 +1,9 @@
 """Issue 18's measures: a 40-page report with a table of contents, 10 figures and 10 tables,
 all captioned, numbered and referenced. Prints the PDF writer's seconds per page against the
 plain article's (the ``invoke bench`` scale row, interleaved the same way) and the memo's
-warm seconds. Run: ``python benchmarks/long_report.py [--runs N]``."""
+warm seconds. ``--plain`` measures instead the plain generated report of the same length (no
+contents, figures or tables), the document the scale row built until 2026-12-01.
+Run: ``python benchmarks/long_report.py [--runs N] [--plain]``."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 from bench import scale_rounds
 from probes import ROOT, WORK
 
-from corpus import long_report
+from corpus import REPORT_PAGES, generate, long_report
 
 
 def pages_made(source: Path) -> tuple[int, int]:
@@ -58,10 +60,15 @@ def memo_seconds(source: Path, runs: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--plain", action="store_true", help="the plain generated report")
+    arguments = parser.parse_args()
+    runs = arguments.runs
     from briefexport.source.reader import read_article
 
-    source = long_report(WORK / "long-report")
+    if arguments.plain:
+        [source] = generate(WORK / "plain-report", 1, lambda _: REPORT_PAGES, 11).glob("*.md")
+    else:
+        source = long_report(WORK / "long-report")
     article = read_article(source)
     pages, made = pages_made(source)
     print(
