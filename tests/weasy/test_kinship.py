@@ -115,3 +115,13 @@ def test_the_copy_of_a_note_s_style_takes_its_values_from_its_kin():
     assert notes[1].kin is notes[2].kin and notes[1].kin["float"] == "footnote"
     assert notes[2]["font_size"] == notes[0]["font_size"]
     assert [style["anchor"] for style in notes] == ["fn0", "fn1", "fn2"]
+
+
+def test_each_note_call_keeps_its_own_anchor():
+    """WeasyPrint writes each ``::note-call``'s anchor into its style: a style shared between
+    kin gave every call the last one's (a red team's finding)."""
+    html = '<style>.n{position:note(right)} .n::note-call{content:"*"}</style>' + "".join(
+        f'<p>Text <span class="n">Side note {i}</span> more.</p>' for i in range(4)
+    )
+    anchors = HTML(string=html).render().pages[0].anchors
+    assert sorted(anchors) == [f"call-{i}" for i in range(4)]  # as upstream gives them

@@ -33,6 +33,11 @@ from weasyprint.css import ComputedStyle, StyleFor
 
 from briefexport.weasy.overrides import Patch
 
+SHARED_PSEUDOS = frozenset(["footnote-call", "footnote-marker"])
+"""The pseudo-elements whose style kin share. Not the others: WeasyPrint writes into some in
+place (each ``::note-call``'s anchor, in ``LayoutContext.add_running_element``), and one
+shared style would give every call the last one's anchor."""
+
 PATCH = Patch(
     StyleFor,
     "__init__",
@@ -88,6 +93,9 @@ def set_kin_style(
     """``StyleFor.set_computed_styles`` for a pseudo-element (a note's ``::footnote-call`` and
     ``::footnote-marker``, each a box): the style of the same pseudo-element of an element of
     the same kin, with the same cascaded declarations, when there is one."""
+    if pseudo_type not in SHARED_PSEUDOS:
+        self.set_computed_styles(element, parent, root, pseudo_type, base_url, target_collector)
+        return
     computed = self.get_computed_styles()
     cascaded = self.get_cascaded_styles().get((element, pseudo_type), {})
     key = (kin(self, computed[parent, None]), pseudo_type, declared(cascaded))
