@@ -13,7 +13,7 @@ so that none parses them again: all in one pycparser pass.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import cffi
@@ -50,10 +50,11 @@ def new(cdecl: Any, init: Any = None) -> Any:
     return UPSTREAM_NEW(cdecl, init)
 
 
-@cache
+@lru_cache(maxsize=1024)
 def sized(cdecl: str) -> tuple[str, int] | None:
     """The array type of unstated length and the length of a C type that states one (None for
-    any other type); remembered, since WeasyPrint allocates a few types again and again."""
+    any other type); remembered, since WeasyPrint allocates a few types again and again, and
+    bounded, since each length is a type of its own (a long-lived ``serve`` sees many)."""
     found = SIZED.fullmatch(cdecl)
     return (f"{found[1]}[]", int(found[2])) if found else None
 
